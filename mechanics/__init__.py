@@ -1,0 +1,24 @@
+"""The numpy training engine behind every number in the film. Imports numpy only.
+
+    from mechanics import lesson
+    L = lesson(seed=0)
+"""
+
+from .landscape import Landscape
+from .lesson import Lesson, Settings, Step, check_seed, lesson
+from .network import Forward, backward, forward, loss
+from .wiggle import Wiggle
+
+__all__ = [
+    "Forward",
+    "Landscape",
+    "Lesson",
+    "Settings",
+    "Step",
+    "Wiggle",
+    "backward",
+    "check_seed",
+    "forward",
+    "lesson",
+    "loss",
+]
