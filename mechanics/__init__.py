@@ -1,7 +1,7 @@
 """The numpy training engine behind every number in the film. Imports numpy only.
 
-    from mechanics import lesson
-    L = lesson(seed=0)
+from mechanics import lesson
+L = lesson(seed=0)
 """
 
 from .landscape import Landscape

@@ -20,16 +20,14 @@ def story(lesson_: Lesson) -> str:
     target = lesson_.target_index
     guess = lesson_.candidates[int(np.argmax(first.probabilities))]
     wiggle, landscape = lesson_.wiggle, lesson_.landscape
+    named = zip(lesson_.candidates, first.probabilities, strict=True)
     lines = [
         f"seed {lesson_.seed}  (network drawn {lesson_.draws} time(s) until the story held)",
         "",
         "1. Forward pass",
         "   inputs  "
         + "  ".join(f"{t}={v:+.2f}" for t, v in zip(lesson_.tokens, lesson_.inputs, strict=True)),
-        "   p       "
-        + "  ".join(
-            f"{c}={percent(p)}" for c, p in zip(lesson_.candidates, first.probabilities, strict=True)
-        ),
+        "   p       " + "  ".join(f"{word}={percent(p)}" for word, p in named),
         f"   first guess: {guess}; p({lesson_.target}) = {percent(first.probabilities[target])}",
         "",
         "2. Loss",
@@ -71,9 +69,7 @@ def main(argv: list[str] | None = None) -> int:
         seed = int(args.seed)
         result = lesson(seed)
     except ValueError:
-        print(
-            f"error: --seed must be an integer in [0, 2**32), got {args.seed!r}", file=sys.stderr
-        )
+        print(f"error: --seed must be an integer in [0, 2**32), got {args.seed!r}", file=sys.stderr)
         return 2
     print(story(result))
     return 0

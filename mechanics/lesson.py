@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .landscape import Landscape, landscape_of
-from .network import Forward, Params, forward, gradient_step, loss, loss_and_grads
+from .network import Forward, Params, backward, forward, gradient_step, loss
 from .wiggle import Wiggle, find_wiggle
 
 SEED_LIMIT = 2**32
@@ -124,10 +124,14 @@ def draw_network(rng: np.random.Generator, settings: Settings) -> tuple[np.ndarr
     magnitudes = rng.uniform(low, high, n_in)
     signs = rng.choice([-1.0, 1.0], n_in)
     inputs = np.round(magnitudes * signs, settings.decimals)
+
+    def weights(shape: tuple[int, int]) -> np.ndarray:
+        return np.round(rng.normal(0.0, settings.weight_scale, shape), settings.decimals)
+
     params = {
-        "W1": np.round(rng.normal(0.0, settings.weight_scale, (n_hidden, n_in)), settings.decimals),
+        "W1": weights((n_hidden, n_in)),
         "b1": np.zeros(n_hidden),
-        "W2": np.round(rng.normal(0.0, settings.weight_scale, (n_out, n_hidden)), settings.decimals),
+        "W2": weights((n_out, n_hidden)),
         "b2": np.zeros(n_out),
     }
     return inputs, params
@@ -138,10 +142,9 @@ def train(params: Params, inputs: np.ndarray, settings: Settings) -> tuple[Step,
     target = settings.target_index
     trace = []
     for index in range(settings.steps + 1):
-        value, grads = loss_and_grads(params, inputs, target)
-        trace.append(
-            Step(index, params, grads, forward(params, inputs), value)
-        )
+        forward_pass = forward(params, inputs)
+        grads = backward(params, forward_pass, target)
+        trace.append(Step(index, params, grads, forward_pass, loss(forward_pass, target)))
         params = gradient_step(params, grads, settings.learning_rate)
     return tuple(trace)
 

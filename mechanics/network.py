@@ -97,7 +97,7 @@ def flat_index(like: Params, name: str, index: tuple[int, ...]) -> int:
 
 
 def unflatten(vector: np.ndarray, like: Params) -> Params:
-    """The inverse of flatten, shaped like `like`; leading axes of `vector` are kept as batch axes."""
+    """The inverse of flatten, shaped like `like`; leading axes of `vector` stay batch axes."""
     batch_shape = vector.shape[:-1]
     params, start = {}, 0
     for name in PARAM_NAMES:

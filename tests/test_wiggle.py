@@ -1,0 +1,59 @@
+"""The wiggle curve has a true valley, and its slopes are the backprop gradients."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from mechanics.network import forward, loss
+
+from .conftest import cached_lesson
+
+
+def test_valley_is_an_interior_minimum_away_from_the_start(story_lessons):
+    for lesson_ in story_lessons:
+        wiggle = lesson_.wiggle
+        assert wiggle.ws[0] < wiggle.valley < wiggle.ws[-1], lesson_.seed
+        assert wiggle.ws[0] < wiggle.start < wiggle.ws[-1], lesson_.seed
+        assert abs(wiggle.valley - wiggle.start) >= 0.5, lesson_.seed
+        lowest = int(np.argmin(wiggle.losses))
+        assert 0 < lowest < len(wiggle.ws) - 1, lesson_.seed
+        assert abs(wiggle.ws[lowest] - wiggle.valley) <= wiggle.ws[1] - wiggle.ws[0], lesson_.seed
+        assert wiggle.valley_loss <= wiggle.losses.min() + 1e-12, lesson_.seed
+        assert wiggle.losses[0] > wiggle.valley_loss + 1e-6, lesson_.seed
+        assert wiggle.losses[-1] > wiggle.valley_loss + 1e-6, lesson_.seed
+        assert wiggle.at(wiggle.start)[0] - wiggle.valley_loss >= 0.1, lesson_.seed
+
+
+def test_slope_matches_finite_differences_of_the_sampled_curve(story_lessons):
+    for lesson_ in story_lessons:
+        wiggle = lesson_.wiggle
+        numeric = np.gradient(wiggle.losses, wiggle.ws)
+        spacing = wiggle.ws[1] - wiggle.ws[0]
+        # Second-order differences on this grid are exact to O(spacing^2).
+        np.testing.assert_allclose(wiggle.slopes[1:-1], numeric[1:-1], atol=spacing, rtol=0)
+
+
+def test_slope_is_zero_at_the_valley_and_signs_point_downhill(story_lessons):
+    for lesson_ in story_lessons:
+        wiggle = lesson_.wiggle
+        assert abs(wiggle.at(wiggle.valley)[1]) < 1e-9, lesson_.seed
+        # A sample may land on the valley itself, where the slope is zero to rounding.
+        left, right = wiggle.ws < wiggle.valley - 1e-9, wiggle.ws > wiggle.valley + 1e-9
+        assert np.all(wiggle.slopes[left] < 0), lesson_.seed
+        assert np.all(wiggle.slopes[right] > 0), lesson_.seed
+
+
+@pytest.mark.parametrize("seed", [0, 7])
+def test_curve_holds_every_other_weight_at_step_zero(seed):
+    lesson_ = cached_lesson(seed)
+    wiggle = lesson_.wiggle
+    start = lesson_.trace[0].params
+    assert wiggle.name == "W1" and wiggle.start == start["W1"][wiggle.index]
+    for w, expected in list(zip(wiggle.ws, wiggle.losses, strict=True))[::50]:
+        params = {name: value.copy() for name, value in start.items()}
+        params["W1"][wiggle.index] = w
+        assert loss(forward(params, lesson_.inputs), lesson_.target_index) == expected
+    loss_at_start, slope_at_start = wiggle.at(wiggle.start)
+    assert loss_at_start == lesson_.trace[0].loss
+    assert slope_at_start == lesson_.trace[0].grads["W1"][wiggle.index]
