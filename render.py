@@ -235,17 +235,14 @@ class RenderError(Exception):
 def summary(rendered: list[Rendered]) -> str:
     """The closing table: each section's length and how long it took to render."""
 
-    def row(name: str, video: object, took: object) -> str:
-        return f"{name:<28} {video:>8} {took:>8}"
+    def row(name: str, video: float, took: float) -> str:
+        return f"{name:<28} {video:>7.1f}s {took:>7.1f}s"
 
-    rows = [row("section", "video", "render")]
-    for item in rendered:
-        rows.append(
-            row(item.section.stem, f"{item.seconds_of_video:.1f}s", f"{item.seconds_to_render:.1f}s")
-        )
-    total_video = sum(item.seconds_of_video for item in rendered)
-    total_render = sum(item.seconds_to_render for item in rendered)
-    rows.append(row("total", f"{total_video:.1f}s", f"{total_render:.1f}s"))
+    rows = [f"{'section':<28} {'video':>8} {'render':>8}"]
+    rows += [row(r.section.stem, r.seconds_of_video, r.seconds_to_render) for r in rendered]
+    total_video = sum(r.seconds_of_video for r in rendered)
+    total_render = sum(r.seconds_to_render for r in rendered)
+    rows.append(row("total", total_video, total_render))
     return "\n".join(rows)
 
 
