@@ -1,6 +1,6 @@
 """How long lesson(seed) takes: the engine's whole cost for one film, printed, not asserted.
 
-    .venv/bin/python benchmarks/lesson_speed.py [--seeds 50]
+.venv/bin/python benchmarks/lesson_speed.py [--seeds 50]
 """
 
 from __future__ import annotations
