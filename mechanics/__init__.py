@@ -7,12 +7,14 @@ L = lesson(seed=0)
 from .landscape import Landscape
 from .lesson import Lesson, Settings, Step, check_seed, lesson
 from .network import Forward, backward, forward, loss
+from .scorecard import Scorecard
 from .wiggle import Wiggle
 
 __all__ = [
     "Forward",
     "Landscape",
     "Lesson",
+    "Scorecard",
     "Settings",
     "Step",
     "Wiggle",

@@ -14,6 +14,7 @@ import numpy as np
 
 from .landscape import Landscape, landscape_of
 from .network import Forward, Params, backward, forward, gradient_step, loss
+from .scorecard import Scorecard, scorecard_of
 from .wiggle import Wiggle, find_wiggle
 
 SEED_LIMIT = 2**32
@@ -38,6 +39,7 @@ class Settings:
     wiggle_min_drop: float = 0.1  # and at least this much lower in loss
     landscape_size: int = 33
     landscape_margin: float = 0.2  # grid reaches this fraction of the path's extent beyond it
+    scorecard_stops: tuple[float, ...] = (0.5, 0.25, 0.1, 0.02)  # round confidences to visit
     max_draws: int = 1000
 
     def __post_init__(self) -> None:
@@ -74,6 +76,7 @@ class Lesson:
     settings: Settings
     inputs: np.ndarray
     trace: tuple[Step, ...]
+    scorecard: Scorecard
     wiggle: Wiggle
     landscape: Landscape
     draws: int  # how many networks were drawn before one told the whole story
@@ -187,6 +190,11 @@ def lesson(seed: int = 0, settings: Settings = Settings()) -> Lesson:
                 settings=settings,
                 inputs=inputs,
                 trace=trace,
+                scorecard=scorecard_of(
+                    float(trace[0].probabilities[settings.target_index]),
+                    trace[0].loss,
+                    settings.scorecard_stops,
+                ),
                 wiggle=wiggle,
                 landscape=landscape_of(trace, inputs, settings),
                 draws=draw,

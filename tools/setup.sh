@@ -10,6 +10,7 @@ packages=(
     libcairo2-dev libpango1.0-dev pkg-config
     texlive-latex-base texlive-latex-recommended texlive-latex-extra
     texlive-fonts-recommended dvisvgm
+    fonts-inter  # the film's typeface
 )
 # A bare Debian has no compiler, Python headers or venv module for the system Python.
 command -v cc >/dev/null 2>&1 || packages+=(build-essential)

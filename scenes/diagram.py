@@ -1,0 +1,233 @@
+"""The network diagram every section draws: nodes in columns, one line per weight.
+
+A line's look is a documented function of its weight (see `style.stroke_width_for`):
+width grows with |w| relative to the largest |w| anywhere in the training trace, so widths
+compare between steps; colour and brightness give the sign. Nodes fill with their value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+from manim import (
+    DOWN,
+    LEFT,
+    RIGHT,
+    AnimationGroup,
+    Circle,
+    Line,
+    Rectangle,
+    ShowPassingFlash,
+    SurroundingRectangle,
+    Text,
+    VGroup,
+)
+
+from mechanics import Lesson
+from scenes import style
+
+LAYERS = ("W1", "W2")  # W1 joins inputs to hidden mixers, W2 hidden mixers to outputs
+
+
+def text(content: str, size: float = style.LABEL_SIZE, colour: str = style.INK, **kwargs) -> Text:
+    """Text in the film's typeface."""
+    return Text(content, font=style.FONT, font_size=size, color=colour, **kwargs)
+
+
+def largest_weight(lesson: Lesson) -> float:
+    """The largest |w| on any line at any step: the scale every line width is drawn against."""
+    return max(float(np.abs(step.params[name]).max()) for step in lesson.trace for name in LAYERS)
+
+
+class NetworkDiagram(VGroup):
+    """Input, hidden and output nodes with a line per weight, drawn from a set of weights.
+
+    `lines[name][index]` is the line of weight `params[name][index]`, e.g. lines["W1"][(j, i)]
+    joins input i to mixer j. Build it with `NetworkDiagram(lesson, lesson.trace[0].params)`.
+    `number` is the scene's recorded-number factory (`LessonScene.number`); with it, each
+    input node is labelled with its token's value, without it with the token alone.
+    """
+
+    def __init__(
+        self,
+        lesson: Lesson,
+        params: dict[str, np.ndarray],
+        *,
+        column_gap: float = 2.9,
+        node_radius: float = 0.27,
+        heights: tuple[float, float, float] = (2.5, 3.4, 3.8),
+        number: Callable[..., Text] | None = None,
+    ) -> None:
+        super().__init__()
+        self.lesson = lesson
+        self.largest = largest_weight(lesson)
+        self.node_radius = node_radius
+        sizes = (len(lesson.tokens), params["W1"].shape[0], len(lesson.candidates))
+        self.columns = [
+            self._column(size, x=(k - 1) * column_gap, height=height)
+            for k, (size, height) in enumerate(zip(sizes, heights, strict=True))
+        ]
+        self.input_nodes, self.hidden_nodes, self.output_nodes = self.columns
+        self.lines = {
+            name: {
+                (row, col): self._line(source, target)
+                for row, target in enumerate(self.columns[layer + 1])
+                for col, source in enumerate(self.columns[layer])
+            }
+            for layer, name in enumerate(LAYERS)
+        }
+        for name in LAYERS:
+            for index, line in self.lines[name].items():
+                line.set_stroke(**self.line_style(params[name][index]))
+        self.input_labels = VGroup(
+            *[self._input_label(i, node, number) for i, node in enumerate(self.input_nodes)]
+        )
+        self.output_labels = VGroup(
+            *[
+                text(word, colour=style.TARGET if word == lesson.target else style.INK).next_to(
+                    node, RIGHT, buff=0.2
+                )
+                for word, node in zip(lesson.candidates, self.output_nodes, strict=True)
+            ]
+        )
+        target_label = self.output_labels[lesson.target_index]
+        self.target_marker = SurroundingRectangle(
+            target_label, color=style.TARGET, buff=0.08, corner_radius=0.08, stroke_width=2
+        )
+        self.all_lines = VGroup(*[line for name in LAYERS for line in self.lines[name].values()])
+        self.add(self.all_lines, *self.columns, self.input_labels, self.output_labels)
+        self.add(self.target_marker)
+
+    # Construction ---------------------------------------------------------------------
+    def _column(self, size: int, x: float, height: float) -> VGroup:
+        ys = np.linspace(height / 2, -height / 2, size) if size > 1 else np.zeros(1)
+        return VGroup(
+            *[
+                Circle(radius=self.node_radius)
+                .set_stroke(style.MUTED, 2)
+                .set_fill(style.NODE_FILL, 1)
+                .move_to([x, y, 0])
+                for y in ys
+            ]
+        )
+
+    def _line(self, source: Circle, target: Circle) -> Line:
+        direction = target.get_center() - source.get_center()
+        unit = direction / np.linalg.norm(direction)
+        return Line(
+            source.get_center() + unit * self.node_radius,
+            target.get_center() - unit * self.node_radius,
+        )
+
+    def _input_label(self, i: int, node: Circle, number: Callable[..., Text] | None) -> VGroup:
+        label = VGroup(text(self.lesson.tokens[i]))
+        if number is not None:
+            label.add(number(f"inputs[{i}]", style.signed, colour=style.MUTED))
+        label.arrange(DOWN, buff=0.08, aligned_edge=RIGHT)
+        return label.next_to(node, LEFT, buff=0.22)
+
+    # The encoding -----------------------------------------------------------------------
+    def line_style(self, weight: float) -> dict:
+        """Width from |w| (against the film's largest weight), colour and opacity from its sign."""
+        return {
+            "width": style.stroke_width_for(weight, self.largest),
+            "color": style.colour_for(weight),
+            "opacity": 1.0 if weight >= 0 else style.NEGATIVE_OPACITY,
+        }
+
+    def weight_line(self, name: str, index: tuple[int, int]) -> Line:
+        return self.lines[name][tuple(index)]
+
+    def layer_nodes(self, layer: int) -> VGroup:
+        return self.columns[layer]
+
+    # Animations the sections share ------------------------------------------------------
+    def highlight_weight(self, name: str, index: tuple[int, int]):
+        """Pick one line out: drawn in the highlight colour, above the others."""
+        line = self.weight_line(name, index)
+        line.set_z_index(1)
+        return line.animate.set_stroke(color=style.HIGHLIGHT, opacity=1.0)
+
+    def restore_weight(self, name: str, index: tuple[int, int], params) -> object:
+        line = self.weight_line(name, index)
+        line.set_z_index(0)
+        return line.animate.set_stroke(**self.line_style(params[name][index]))
+
+    def fill_nodes(self, layer: int, values: np.ndarray, *, colour: str | None = None):
+        """Fill a column's nodes by their values: opacity |v| (clipped to 1), colour by sign
+        unless one colour is given (probabilities use the target colour)."""
+        return AnimationGroup(
+            *[
+                node.animate.set_fill(
+                    colour or style.colour_for(value), opacity=min(abs(float(value)), 1.0)
+                )
+                for node, value in zip(self.columns[layer], values, strict=True)
+            ]
+        )
+
+    def flash_layer(self, name: str, run_time: float = 1.0) -> AnimationGroup:
+        """A pulse of light travelling along every line of one layer, left to right."""
+        return AnimationGroup(
+            *[
+                ShowPassingFlash(
+                    line.copy().set_stroke(style.SIGNAL, width=line.get_stroke_width() + 3),
+                    time_width=0.6,
+                    run_time=run_time,
+                )
+                for line in self.lines[name].values()
+            ]
+        )
+
+    def morph_to(self, params: dict[str, np.ndarray]) -> AnimationGroup:
+        """Every line eases to the width and colour of a new set of weights."""
+        return AnimationGroup(
+            *[
+                line.animate.set_stroke(**self.line_style(params[name][index]))
+                for name in LAYERS
+                for index, line in self.lines[name].items()
+            ]
+        )
+
+
+class ProbabilityBars(VGroup):
+    """One horizontal bar per candidate beside the output nodes, with room for its percentage.
+
+    The bars are drawn here; the percentages are made by the scene (so it can record what
+    it shows) and placed with `place_label`.
+    """
+
+    def __init__(self, diagram: NetworkDiagram, *, length: float = 2.0, height: float = 0.26):
+        super().__init__()
+        self.length = length
+        self.bar_height = height
+        self.target_index = diagram.lesson.target_index
+        left = max(label.get_right()[0] for label in diagram.output_labels) + 0.3
+        self.tracks = VGroup(
+            *[
+                Rectangle(width=length, height=height)
+                .set_stroke(style.FAINT, 1)
+                .set_fill(style.FAINT, 0.2)
+                .move_to([left + length / 2, node.get_center()[1], 0])
+                for node in diagram.output_nodes
+            ]
+        )
+        self.bars = VGroup(*[self._bar(0.0, k) for k in range(len(self.tracks))])
+        self.add(self.tracks, self.bars)
+
+    def _bar(self, probability: float, k: int) -> Rectangle:
+        colour = style.TARGET if k == self.target_index else style.MUTED
+        width = max(self.length * float(probability), 1e-3)
+        bar = Rectangle(width=width, height=self.bar_height).set_stroke(width=0)
+        return bar.set_fill(colour, 0.9).move_to(self.tracks[k], aligned_edge=LEFT)
+
+    def grow_to(self, probabilities: np.ndarray) -> list:
+        """Animations that bring every bar to its probability."""
+        return [
+            bar.animate.become(self._bar(probability, k))
+            for k, (bar, probability) in enumerate(zip(self.bars, probabilities, strict=True))
+        ]
+
+    def place_label(self, label, k: int):
+        """Put a percentage label just right of bar k's track."""
+        return label.next_to(self.tracks[k], RIGHT, buff=0.15)

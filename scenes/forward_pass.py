@@ -1,0 +1,374 @@
+"""Section 1, The Forward Pass: tokens in, a random guess out, every number the engine's.
+
+MECHANICS_SEED=7 manim render -ql scenes/forward_pass.py ForwardPass
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from manim import (
+    DOWN,
+    LEFT,
+    RIGHT,
+    UP,
+    UR,
+    Create,
+    FadeIn,
+    FadeOut,
+    Indicate,
+    LaggedStart,
+    Line,
+    MathTex,
+    ReplacementTransform,
+    SurroundingRectangle,
+    VGroup,
+    Write,
+)
+
+from scenes import style
+from scenes.diagram import NetworkDiagram, ProbabilityBars, text
+from scenes.lesson_scene import LessonScene, beat
+
+STEP = "trace[0]"  # the untrained network: everything in this section is step 0
+MATH_Y = -2.45  # the band between the diagram and the captions where node math is written
+
+
+class ForwardPass(LessonScene):
+    section_number = 1
+    section_title = "The Forward Pass"
+
+    def construct(self) -> None:
+        self.show_title()
+        self.show_inputs_and_target()
+        self.show_network()
+        self.call_out_weights()
+        self.flow_to_mixers()
+        self.show_mixer_math()
+        self.flow_to_outputs()
+        self.show_output_math()
+        self.show_probabilities()
+        self.explain_random_guess()
+
+    # Choices of what to point at (layout, not maths) ---------------------------------------
+    @property
+    def params(self) -> dict[str, np.ndarray]:
+        return self.lesson.trace[0].params
+
+    @property
+    def forward(self):
+        return self.lesson.trace[0].forward
+
+    def called_out_weights(self) -> list[tuple[str, tuple[int, int], str]]:
+        """Three lines to hover over: the loudest positive, the most negative, the quietest."""
+        weights = [
+            (name, index, float(self.params[name][index]))
+            for name in ("W1", "W2")
+            for index in np.ndindex(self.params[name].shape)
+        ]
+        loudest = max(weights, key=lambda item: item[2])
+        inverted = min(weights, key=lambda item: item[2])
+        quietest = min(weights, key=lambda item: abs(item[2]))
+        return [
+            (loudest[0], loudest[1], "turned up"),
+            (inverted[0], inverted[1], "inverted"),
+            (quietest[0], quietest[1], "nearly silent"),
+        ]
+
+    def featured_mixer(self) -> int:
+        """The mixer whose signal sways the target's logit the most."""
+        target = self.lesson.target_index
+        return int(np.argmax(np.abs(self.params["W2"][target] * self.forward.hidden)))
+
+    # Beats --------------------------------------------------------------------------------
+    @beat
+    def show_title(self) -> None:
+        self.header_group = self.title_card()
+
+    @beat
+    def show_inputs_and_target(self) -> None:
+        self.diagram = NetworkDiagram(self.lesson, self.params, number=self.number)
+        self.diagram.shift(0.4 * LEFT + 0.4 * UP)
+        diagram = self.diagram
+        self.narrate(
+            "We start with a simple goal: text in, a prediction out. "
+            "Each input word carries a number into the network."
+        )
+        self.play(
+            LaggedStart(
+                *[
+                    FadeIn(VGroup(node, label), shift=0.2 * RIGHT)
+                    for node, label in zip(diagram.input_nodes, diagram.input_labels, strict=True)
+                ],
+                lag_ratio=0.3,
+            ),
+            run_time=1.5,
+        )
+        self.narrate('Out come candidate next words. We want the network to say "Paris".')
+        self.play(
+            LaggedStart(
+                *[
+                    FadeIn(VGroup(node, label), shift=0.2 * LEFT)
+                    for node, label in zip(diagram.output_nodes, diagram.output_labels, strict=True)
+                ],
+                lag_ratio=0.15,
+            ),
+            run_time=1.2,
+        )
+        goal = text("target", size=style.VALUE_SIZE, colour=style.TARGET)
+        goal.next_to(diagram.target_marker, UP, buff=0.08)
+        self.play(Create(diagram.target_marker), FadeIn(goal), run_time=0.8)
+        self.target_tag = goal
+        self.wait(1.0)
+
+    @beat
+    def show_network(self) -> None:
+        diagram = self.diagram
+        self.narrate(
+            'Between them, a layer of "mixers". Every line is a weight, '
+            "like a volume slider on the signal it carries."
+        )
+        self.play(
+            LaggedStart(*[FadeIn(node) for node in diagram.hidden_nodes], lag_ratio=0.15),
+            Create(diagram.all_lines, lag_ratio=0.02),
+            run_time=2.0,
+        )
+        self.legend = weight_legend().move_to([0, MATH_Y, 0])
+        self.play(FadeIn(self.legend), run_time=0.6)
+        self.narrate(
+            "Thicker lines are louder weights. Bright orange ones add, "
+            "dim blue ones subtract. Here they are random."
+        )
+        self.wait(2.5)
+
+    @beat
+    def call_out_weights(self) -> None:
+        diagram = self.diagram
+        self.narrate("Look closer at a line, and its weight is just a number.")
+        for name, index, description in self.called_out_weights():
+            line = diagram.weight_line(name, index)
+            value = self.number(
+                f"{STEP}.params['{name}'][{index[0]}, {index[1]}]",
+                style.signed,
+                size=style.LABEL_SIZE,
+                colour=style.HIGHLIGHT,
+                prefix="w = ",
+            )
+            note = text(description, size=style.VALUE_SIZE, colour=style.MUTED)
+            callout = boxed(VGroup(value, note).arrange(DOWN, buff=0.06))
+            callout.next_to(line.point_from_proportion(0.5), UP, buff=0.12)
+            self.play(diagram.highlight_weight(name, index), FadeIn(callout), run_time=0.6)
+            self.key_frame(f"weight_{description.replace(' ', '_')}")
+            self.wait(1.4)
+            self.play(
+                diagram.restore_weight(name, index, self.params), FadeOut(callout), run_time=0.5
+            )
+
+    @beat
+    def flow_to_mixers(self) -> None:
+        diagram = self.diagram
+        self.play(FadeOut(self.legend), run_time=0.4)
+        self.narrate("Run the forward pass: the signal flows from the words into the mixers.")
+        self.play(diagram.fill_nodes(0, self.lesson.inputs), run_time=0.6)
+        self.play(diagram.flash_layer("W1", run_time=1.2))
+        self.play(diagram.fill_nodes(1, self.forward.hidden), run_time=0.8)
+
+    @beat
+    def show_mixer_math(self) -> None:
+        diagram, j = self.diagram, self.featured_mixer()
+        node = diagram.hidden_nodes[j]
+        self.narrate(
+            "Inside a mixer: multiply each input by its weight, add them up, "
+            "then squash the sum with tanh."
+        )
+        incoming = [diagram.weight_line("W1", (j, i)) for i in range(len(self.lesson.tokens))]
+        parts: list = [rf"h_{{{j + 1}}} = \tanh\big("]
+        for i in range(len(self.lesson.tokens)):
+            if i:
+                parts.append("+")
+            parts += [
+                (f"{STEP}.params['W1'][{j}, {i}]", style.tex_number),
+                r"\cdot",
+                (f"inputs[{i}]", style.tex_number),
+            ]
+        parts += [
+            "+",
+            (f"{STEP}.params['b1'][{j}]", style.tex_number),
+            r"\big) = \tanh(",
+            (f"{STEP}.forward.pre_activations[{j}]", style.tex_number),
+            ") =",
+            (f"{STEP}.forward.hidden[{j}]", style.tex_number),
+        ]
+        self.mixer_math = self.formula(*parts).move_to([0, MATH_Y, 0])
+        fit_width(self.mixer_math)
+        name = node_name(rf"h_{{{j + 1}}}").next_to(node, UP, buff=0.08)
+        self.play(
+            *[line.animate.set_stroke(color=style.HIGHLIGHT, opacity=1.0) for line in incoming],
+            Indicate(node, color=style.HIGHLIGHT),
+            FadeIn(name),
+            Write(self.mixer_math),
+            run_time=1.6,
+        )
+        self.key_frame("mixer_math")
+        self.wait(3.0)
+        self.play(
+            *[diagram.restore_weight("W1", (j, i), self.params) for i in range(len(incoming))],
+            FadeOut(self.mixer_math),
+            FadeOut(name),
+            run_time=0.6,
+        )
+
+    @beat
+    def flow_to_outputs(self) -> None:
+        diagram = self.diagram
+        self.narrate("The mixers' outputs flow on, through the second layer of weights.")
+        self.play(diagram.flash_layer("W2", run_time=1.2))
+
+    @beat
+    def show_output_math(self) -> None:
+        diagram, target = self.diagram, self.lesson.target_index
+        hidden = len(self.forward.hidden)
+        self.narrate(
+            "Each word gets a score, its logit z. Softmax turns the scores into probabilities."
+        )
+        parts: list = [r"z_{\text{" + self.lesson.target + "}} ="]
+        for j in range(hidden):
+            if j:
+                parts.append("+")
+            parts += [
+                (f"{STEP}.params['W2'][{target}, {j}]", style.tex_number),
+                r"\cdot",
+                (f"{STEP}.forward.hidden[{j}]", style.tex_number),
+            ]
+        parts += [
+            "+",
+            (f"{STEP}.params['b2'][{target}]", style.tex_number),
+            "=",
+            (f"{STEP}.forward.logits[{target}]", style.tex_number),
+        ]
+        logit_math = self.formula(*parts).move_to([0, MATH_Y, 0])
+        fit_width(logit_math)
+        incoming = [diagram.weight_line("W2", (target, j)) for j in range(hidden)]
+        name = node_name(r"z_{\text{" + self.lesson.target + "}}")
+        name.next_to(diagram.output_nodes[target], LEFT, buff=0.08).shift(0.3 * UP)
+        self.play(
+            *[line.animate.set_stroke(color=style.HIGHLIGHT, opacity=1.0) for line in incoming],
+            Indicate(diagram.output_nodes[target], color=style.HIGHLIGHT),
+            FadeIn(name),
+            Write(logit_math),
+            run_time=1.6,
+        )
+        self.key_frame("logit_math")
+        self.wait(2.5)
+        softmax = [r"p(\text{" + self.lesson.target + r"}) = e^{"]
+        softmax += [(f"{STEP}.forward.logits[{target}]", tex_exponent), r"} \,/\, \big("]
+        for k in range(len(self.lesson.candidates)):
+            if k:
+                softmax.append("+")
+            softmax += ["e^{", (f"{STEP}.forward.logits[{k}]", tex_exponent), "}"]
+        softmax += [r"\big) =", (f"{STEP}.probabilities[{target}]", tex_percent)]
+        softmax_math = self.formula(*softmax).move_to([0, MATH_Y, 0])
+        fit_width(softmax_math)
+        self.play(
+            *[diagram.restore_weight("W2", (target, j), self.params) for j in range(hidden)],
+            ReplacementTransform(logit_math, softmax_math),
+            run_time=1.0,
+        )
+        self.key_frame("softmax_math")
+        self.wait(3.0)
+        self.play(FadeOut(softmax_math), FadeOut(name), run_time=0.5)
+
+    @beat
+    def show_probabilities(self) -> None:
+        diagram = self.diagram
+        probabilities = self.forward.probabilities
+        self.narrate("Every candidate gets a probability, and together they add up to 100%.")
+        self.play(diagram.animate.shift(0.95 * LEFT), FadeOut(self.target_tag), run_time=0.8)
+        self.bars = ProbabilityBars(diagram)
+        labels = VGroup(
+            *[
+                self.bars.place_label(
+                    self.number(
+                        f"{STEP}.probabilities[{k}]",
+                        style.percent,
+                        colour=style.TARGET if k == self.lesson.target_index else style.INK,
+                    ),
+                    k,
+                )
+                for k in range(len(probabilities))
+            ]
+        )
+        self.play(FadeIn(self.bars.tracks), run_time=0.5)
+        self.play(
+            diagram.fill_nodes(2, probabilities, colour=style.INK),
+            *self.bars.grow_to(probabilities),
+            FadeIn(labels),
+            run_time=1.5,
+        )
+        self.readout = self.number(
+            f"{STEP}.probabilities[{self.lesson.target_index}]",
+            style.percent,
+            size=style.READOUT_SIZE,
+            colour=style.TARGET,
+            prefix=f"{self.lesson.target} probability: ",
+        ).to_corner(UR, buff=0.4)
+        self.play(FadeIn(self.readout, shift=0.2 * DOWN), run_time=0.8)
+        self.wait(1.5)
+
+    @beat
+    def explain_random_guess(self) -> None:
+        first_guess = self.lesson.candidates[int(np.argmax(self.forward.probabilities))]
+        guess_index = self.lesson.candidates.index(first_guess)
+        self.narrate(
+            f'Its best guess is "{first_guess}", not "{self.lesson.target}". '
+            "The output is essentially random, because the weights are random."
+        )
+        self.play(
+            Indicate(self.diagram.output_labels[guess_index], color=style.HIGHLIGHT),
+            run_time=1.2,
+        )
+        self.wait(3.0)
+
+
+def tex_percent(probability: float) -> str:
+    return style.percent(probability).replace("%", r"\%")
+
+
+def tex_exponent(value: float) -> str:
+    """A number raised as an exponent needs no parentheses: e^{-1.39}."""
+    return f"{value:.2f}"
+
+
+def node_name(tex: str) -> MathTex:
+    return MathTex(tex, font_size=style.MATH_SIZE, color=style.HIGHLIGHT)
+
+
+def boxed(group: VGroup) -> VGroup:
+    """A call-out on a dark card, so it reads on top of the lines beneath it."""
+    card = SurroundingRectangle(
+        group, buff=0.1, corner_radius=0.08, color=style.HIGHLIGHT, stroke_width=1.5
+    ).set_fill(style.BACKGROUND, 0.92)
+    return VGroup(card, group)
+
+
+def fit_width(mobject, width: float = style.CAPTION_WIDTH) -> None:
+    if mobject.width > width:
+        mobject.scale_to_fit_width(width)
+
+
+def weight_legend() -> VGroup:
+    """What a line's look means, shown the first time weights appear."""
+    rows = []
+    for colour, opacity, words in (
+        (style.POSITIVE, 1.0, "positive weight (bright)"),
+        (style.NEGATIVE, style.NEGATIVE_OPACITY, "negative weight (dim)"),
+    ):
+        sample = Line(LEFT * 0.35, RIGHT * 0.35).set_stroke(colour, 6, opacity=opacity)
+        rows.append(VGroup(sample, text(words, size=style.VALUE_SIZE)).arrange(RIGHT, buff=0.2))
+    thin = Line(LEFT * 0.25, RIGHT * 0.25).set_stroke(style.MUTED, 1.5)
+    thick = Line(LEFT * 0.25, RIGHT * 0.25).set_stroke(style.MUTED, 8)
+    sizes = VGroup(
+        VGroup(thin, thick).arrange(RIGHT, buff=0.1),
+        text("thicker = larger |w|", size=style.VALUE_SIZE),
+    ).arrange(RIGHT, buff=0.2)
+    signs = VGroup(*rows).arrange(RIGHT, buff=0.5)
+    return VGroup(signs, sizes).arrange(DOWN, buff=0.15)

@@ -1,0 +1,257 @@
+"""The base every section's scene stands on: its lesson, captions, title card, beats, and a
+record of every number it puts on screen so tests can hold it to the engine.
+
+A scene shows a number only through `number`, `formula` or `narrate`, which read the value
+from the lesson by its path (e.g. "trace[0].probabilities[0]"), format it, and record
+(text on screen, number as written, value, path). After every play the scene notes each
+digit-bearing text on screen; a test then checks that each was recorded, so a number typed
+into a scene by hand is caught.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+import textwrap
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from manim import (
+    DOWN,
+    RIGHT,
+    UL,
+    UP,
+    DecimalNumber,
+    FadeIn,
+    FadeOut,
+    MathTex,
+    Scene,
+    Tex,
+    Text,
+    VGroup,
+    Write,
+)
+
+from mechanics import Lesson, lesson
+from scenes import style
+from scenes.diagram import text
+from scenes.seeding import scene_seed
+
+STILLS_VARIABLE = "MECHANICS_STILLS"  # a folder: save the last frame of every beat there
+LAYOUT = "layout"  # the source of numbers that are not the engine's (section numbers, ticks)
+
+
+@dataclass(frozen=True)
+class Shown:
+    """One number the scene put on screen."""
+
+    text: str  # the whole text or formula that carries it, as on screen
+    written: str  # the number as written there
+    value: float  # the value it was formatted from
+    source: str  # where in the lesson it comes from, or LAYOUT
+
+
+def resolve(lesson_: Lesson, source: str) -> float:
+    """The value at a path into the lesson, such as "trace[3].params['W1'][2, 0]"."""
+    return float(eval(f"lesson.{source}", {"__builtins__": {}}, {"lesson": lesson_}))  # noqa: S307
+
+
+def beat(method: Callable) -> Callable:
+    """Mark a method as one beat of the scene: when it ends, its last frame can be saved."""
+
+    @functools.wraps(method)
+    def run(self: LessonScene, *args, **kwargs):
+        result = method(self, *args, **kwargs)
+        self.finish_beat(method.__name__)
+        return result
+
+    return run
+
+
+class LessonScene(Scene):
+    """A section of the film, drawn from the lesson of one seed."""
+
+    section_number: int = 0
+    section_title: str = ""
+
+    def __init__(self, *args, seed: int | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.seed = scene_seed() if seed is None else seed
+        self.lesson = lesson(self.seed)
+        self.shown: list[Shown] = []
+        self.seen_on_screen: set[str] = set()
+        self.beats: list[str] = []
+        self.stills_saved = 0
+        self.caption: VGroup | None = None
+        self._caption_words: str | None = None
+        self._caption_start = 0.0
+
+    def setup(self) -> None:
+        self.camera.background_color = style.BACKGROUND
+
+    # Numbers ------------------------------------------------------------------------------
+    def read(self, source: str) -> float:
+        return resolve(self.lesson, source)
+
+    def number(
+        self,
+        source: str,
+        formatter: Callable[[float], str] = style.plain,
+        *,
+        size: float = style.VALUE_SIZE,
+        colour: str = style.INK,
+        prefix: str = "",
+        suffix: str = "",
+    ) -> Text:
+        """A Text showing the lesson's value at `source`, recorded as shown."""
+        value = self.read(source)
+        written = formatter(value)
+        content = f"{prefix}{written}{suffix}"
+        self.shown.append(Shown(content, written, value, source))
+        return text(content, size=size, colour=colour)
+
+    def formula(self, *parts: str | tuple[str, Callable[[float], str]], **tex_kwargs) -> MathTex:
+        """A typeset formula whose numbers come from the lesson.
+
+        Parts are LaTeX strings or (source, formatter) pairs; each pair becomes one
+        sub-expression of the MathTex, so it can be coloured or pointed at.
+        """
+        pieces, numbers = [], []
+        for part in parts:
+            if isinstance(part, str):
+                pieces.append(part)
+            else:
+                source, formatter = part
+                value = self.read(source)
+                written = formatter(value)
+                pieces.append(written)
+                numbers.append((written, value, source))
+        tex_kwargs.setdefault("font_size", style.MATH_SIZE)
+        tex_kwargs.setdefault("color", style.INK)
+        formula = MathTex(*pieces, **tex_kwargs)
+        for written, value, source in numbers:
+            self.shown.append(Shown(formula.tex_string, written, value, source))
+        return formula
+
+    def layout_text(self, content: str, **kwargs) -> Text:
+        """Text whose digits are layout, not engine output (a section number, an axis tick)."""
+        for written in re.findall(r"[−\-]?\d+(?:\.\d+)?%?", content):
+            self.shown.append(Shown(content, written, float("nan"), LAYOUT))
+        return text(content, **kwargs)
+
+    def play(self, *args, **kwargs) -> None:
+        super().play(*args, **kwargs)
+        self._note_screen()
+
+    def _note_screen(self) -> None:
+        for content in texts_on_screen(self.mobjects):
+            if re.search(r"\d", content):
+                self.seen_on_screen.add(content)
+
+    # Captions -----------------------------------------------------------------------------
+    def narrate(self, words: str, run_time: float = 0.5, **numbers) -> None:
+        """Show a line of narration in the caption band and add it to the .srt.
+
+        Numbers in the words come from the lesson: narrate("p is {p}", p=(source, formatter)).
+        The subtitle lasts until the next narration (or the end of the scene).
+        """
+        values = {}
+        for name, (source, formatter) in numbers.items():
+            value = self.read(source)
+            values[name] = formatter(value)
+        content = words.format(**values)
+        for name, (source, _) in numbers.items():
+            self.shown.append(Shown(content, values[name], self.read(source), source))
+        self.end_caption()
+        caption = caption_block(content)
+        if self.caption is None:
+            self.play(FadeIn(caption, shift=0.1 * UP), run_time=run_time)
+        else:
+            self.play(FadeOut(self.caption), FadeIn(caption, shift=0.1 * UP), run_time=run_time)
+        self.caption = caption
+        self._caption_words = content
+        self._caption_start = self.renderer.time - run_time
+
+    def end_caption(self) -> None:
+        """Close the open subtitle at the current time."""
+        if self._caption_words is None:
+            return
+        elapsed = self.renderer.time - self._caption_start
+        self.add_subcaption(self._caption_words, duration=elapsed, offset=-elapsed)
+        self._caption_words = None
+
+    # Title card and header ----------------------------------------------------------------
+    def title_card(self) -> VGroup:
+        """The section's number and title, large and centred, then kept small as a header."""
+        number = self.layout_text(f"{self.section_number}", size=96, colour=style.HIGHLIGHT)
+        title = text(self.section_title, size=style.TITLE_SIZE, weight="BOLD")
+        card = VGroup(number, title).arrange(DOWN, buff=0.35)
+        self.play(FadeIn(number, scale=0.8), Write(title), run_time=1.2)
+        self.wait(0.8)
+        header = self.header()
+        self.play(FadeOut(card, shift=0.3 * UP), FadeIn(header), run_time=0.7)
+        return header
+
+    def header(self) -> VGroup:
+        number = self.layout_text(
+            f"{self.section_number}", size=style.HEADER_SIZE, colour=style.HIGHLIGHT
+        )
+        title = text(self.section_title, size=style.HEADER_SIZE, colour=style.MUTED)
+        header = VGroup(number, title).arrange(RIGHT, buff=0.25)
+        return header.to_corner(UL, buff=0.4)
+
+    # Beats and stills ---------------------------------------------------------------------
+    def finish_beat(self, name: str) -> None:
+        """Remember the beat, and save its last frame when stills were asked for."""
+        self.beats.append(name)
+        self.key_frame(name)
+
+    def key_frame(self, name: str) -> None:
+        """Save the frame on screen now as a still, when stills were asked for.
+
+        Beats call this at their most telling moment too, not only at their end."""
+        folder = os.environ.get(STILLS_VARIABLE)
+        if folder and not self.renderer.skip_animations:
+            self.stills_saved += 1
+            path = Path(folder) / f"{self.stills_saved:02d}-{name}.png"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.camera.get_image().convert("RGB").save(path)
+
+    def tear_down(self) -> None:
+        self.end_caption()
+        super().tear_down()
+
+
+def texts_on_screen(mobjects) -> list[str]:
+    """The strings that text-like mobjects among these (and inside them) show.
+
+    A DecimalNumber counts as one string, its value as it reads, not as its digit glyphs.
+    """
+    found = []
+    for mobject in mobjects:
+        if isinstance(mobject, DecimalNumber):
+            found.append(decimal_text(mobject))
+        elif isinstance(mobject, Text):
+            found.append(mobject.original_text)
+        elif isinstance(mobject, MathTex | Tex):
+            found.append(mobject.tex_string)
+        else:
+            found.extend(texts_on_screen(mobject.submobjects))
+    return found
+
+
+def decimal_text(number: DecimalNumber) -> str:
+    """What a DecimalNumber reads as, e.g. "2.30"."""
+    return f"{number.number:.{number.num_decimal_places}f}"
+
+
+def caption_block(words: str) -> VGroup:
+    """The narration, wrapped to at most two lines, centred in the caption band."""
+    lines = textwrap.wrap(words, width=72)
+    block = VGroup(*[text(line, size=style.CAPTION_SIZE, colour=style.MUTED) for line in lines])
+    block.arrange(DOWN, buff=0.12)
+    if block.width > style.CAPTION_WIDTH:
+        block.scale_to_fit_width(style.CAPTION_WIDTH)
+    return block.move_to([0, style.CAPTION_Y, 0])

@@ -1,0 +1,86 @@
+"""The film's visual vocabulary: palette, type, sizes and number formatting, in one place.
+
+Colours follow the Okabe-Ito colour-blind-safe palette, and no meaning rests on hue alone:
+positive weights are bright warm lines, negative weights dimmer cool ones (they differ in
+brightness as well as hue, so they stay apart in greyscale); arrows that increase a weight
+point up, arrows that decrease one point down.
+"""
+
+from __future__ import annotations
+
+import math
+
+# Palette ------------------------------------------------------------------------------
+BACKGROUND = "#0D1017"
+INK = "#ECEFF4"  # main text
+MUTED = "#97A0B3"  # secondary text, axes, captions
+FAINT = "#3A4150"  # guides, empty bars, idle node rims
+NODE_FILL = "#161B26"
+
+POSITIVE = "#F5A524"  # positive weights and activations: bright orange
+NEGATIVE = "#3F7FE8"  # negative weights and activations: blue, and drawn dimmer
+NEGATIVE_OPACITY = 0.8  # negative lines are drawn at this opacity, positive ones at 1
+HIGHLIGHT = "#FFE45C"  # whatever the narration points at right now
+SIGNAL = "#FFF3B0"  # the forward-pass flash
+TARGET = "#3DDC97"  # the word the network should predict ("Paris")
+LOSS = "#FF5A4E"  # the loss and its flash
+INCREASE = "#2FBF71"  # update arrows that raise a weight (point up)
+DECREASE = "#E8553F"  # update arrows that lower a weight (point down)
+
+# Type ---------------------------------------------------------------------------------
+FONT = "Inter"
+TITLE_SIZE = 60
+HEADER_SIZE = 30
+LABEL_SIZE = 28
+VALUE_SIZE = 24
+READOUT_SIZE = 34
+CAPTION_SIZE = 28
+MATH_SIZE = 36
+
+# Layout (Manim units; the frame is 14.2 x 8) --------------------------------------------
+HEADER_Y = 3.55
+CAPTION_Y = -3.45  # centre of the caption band
+CAPTION_TOP = -2.95  # nothing else may reach below this line
+CAPTION_WIDTH = 12.6
+
+MINUS = "\N{MINUS SIGN}"
+
+
+def signed(value: float, decimals: int = 2) -> str:
+    """+0.42 / −0.13 with a true minus sign; a value that rounds to zero shows as 0.00."""
+    text = f"{value:+.{decimals}f}"
+    if float(text) == 0.0:
+        return f"{0.0:.{decimals}f}"
+    return text.replace("-", MINUS)
+
+
+def plain(value: float, decimals: int = 2) -> str:
+    """0.42 / −0.13: a number with a sign only when negative."""
+    text = f"{value:.{decimals}f}"
+    if float(text) == 0.0:
+        text = f"{0.0:.{decimals}f}"
+    return text.replace("-", MINUS)
+
+
+def percent(probability: float, decimals: int = 1) -> str:
+    """0.1086 -> 10.9%."""
+    return f"{100.0 * probability:.{decimals}f}%"
+
+
+def tex_number(value: float, decimals: int = 2) -> str:
+    """A number for MathTex: negatives in parentheses so products read unambiguously."""
+    text = f"{value:.{decimals}f}"
+    if float(text) == 0.0:
+        return f"{0.0:.{decimals}f}"
+    return f"({text})" if text.startswith("-") else text
+
+
+def stroke_width_for(weight: float, largest: float, thinnest: float = 1.0, thickest: float = 9.0):
+    """Line width for a weight: grows with |w|, scaled to the largest |w| of the whole film
+    so a line's thickness can be compared between steps."""
+    share = min(abs(weight) / largest, 1.0) if largest > 0 else 0.0
+    return thinnest + (thickest - thinnest) * math.sqrt(share)
+
+
+def colour_for(value: float) -> str:
+    return POSITIVE if value >= 0 else NEGATIVE
