@@ -201,6 +201,7 @@ class ForwardPass(LessonScene):
         self.mixer_math = self.formula(*parts).move_to([0, MATH_Y, 0])
         fit_width(self.mixer_math)
         name = node_name(rf"h_{{{j + 1}}}").next_to(node, UP, buff=0.08)
+        self.shown_layout(name.tex_string)
         self.play(
             *[line.animate.set_stroke(color=style.HIGHLIGHT, opacity=1.0) for line in incoming],
             Indicate(node, color=style.HIGHLIGHT),

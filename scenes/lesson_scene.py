@@ -30,6 +30,7 @@ from manim import (
     Scene,
     Tex,
     Text,
+    ValueTracker,
     VGroup,
     Write,
 )
@@ -53,9 +54,9 @@ class Shown:
     source: str  # where in the lesson it comes from, or LAYOUT
 
 
-def resolve(lesson_: Lesson, source: str) -> float:
+def resolve(lesson_: Lesson, source: str):
     """The value at a path into the lesson, such as "trace[3].params['W1'][2, 0]"."""
-    return float(eval(f"lesson.{source}", {"__builtins__": {}}, {"lesson": lesson_}))  # noqa: S307
+    return eval(f"lesson.{source}", {"__builtins__": {}}, {"lesson": lesson_})  # noqa: S307
 
 
 def beat(method: Callable) -> Callable:
@@ -82,6 +83,7 @@ class LessonScene(Scene):
         self.lesson = lesson(self.seed)
         self.shown: list[Shown] = []
         self.seen_on_screen: set[str] = set()
+        self.followed: list[tuple[str, ValueTracker, Callable[[float], str]]] = []
         self.beats: list[str] = []
         self.stills_saved = 0
         self.caption: VGroup | None = None
@@ -93,7 +95,7 @@ class LessonScene(Scene):
 
     # Numbers ------------------------------------------------------------------------------
     def read(self, source: str) -> float:
-        return resolve(self.lesson, source)
+        return float(resolve(self.lesson, source))
 
     def number(
         self,
@@ -135,17 +137,43 @@ class LessonScene(Scene):
             self.shown.append(Shown(formula.tex_string, written, value, source))
         return formula
 
+    def follow(
+        self, source: str, tracker: ValueTracker, formatter: Callable[[float], str]
+    ) -> Callable[[], float]:
+        """For read-outs that change every frame as a marker travels along engine samples:
+        returns a function giving lesson.<source>[i], i being the tracker's value rounded.
+        Whenever a play ends, the value then showing is recorded with its exact index."""
+        values = self.lesson_array(source)
+
+        def current() -> float:
+            return float(values[int(round(tracker.get_value()))])
+
+        self.followed.append((source, tracker, formatter))
+        return current
+
+    def lesson_array(self, source: str):
+        return resolve(self.lesson, source)
+
     def layout_text(self, content: str, **kwargs) -> Text:
         """Text whose digits are layout, not engine output (a section number, an axis tick)."""
+        self.shown_layout(content)
+        return text(content, **kwargs)
+
+    def shown_layout(self, content: str) -> None:
+        """Record the digits of a text or formula as layout rather than engine output."""
         for written in re.findall(r"[−\-]?\d+(?:\.\d+)?%?", content):
             self.shown.append(Shown(content, written, float("nan"), LAYOUT))
-        return text(content, **kwargs)
 
     def play(self, *args, **kwargs) -> None:
         super().play(*args, **kwargs)
         self._note_screen()
 
     def _note_screen(self) -> None:
+        for source, tracker, formatter in self.followed:
+            index = int(round(tracker.get_value()))
+            value = float(self.lesson_array(source)[index])
+            written = formatter(value)
+            self.shown.append(Shown(written, written, value, f"{source}[{index}]"))
         for content in texts_on_screen(self.mobjects):
             if re.search(r"\d", content):
                 self.seen_on_screen.add(content)
@@ -157,10 +185,10 @@ class LessonScene(Scene):
         Numbers in the words come from the lesson: narrate("p is {p}", p=(source, formatter)).
         The subtitle lasts until the next narration (or the end of the scene).
         """
+        self.shown_layout(words)  # digits typed into the words themselves, e.g. "100%"
         values = {}
         for name, (source, formatter) in numbers.items():
-            value = self.read(source)
-            values[name] = formatter(value)
+            values[name] = formatter(self.read(source))
         content = words.format(**values)
         for name, (source, _) in numbers.items():
             self.shown.append(Shown(content, values[name], self.read(source), source))
@@ -248,8 +276,12 @@ def decimal_text(number: DecimalNumber) -> str:
 
 
 def caption_block(words: str) -> VGroup:
-    """The narration, wrapped to at most two lines, centred in the caption band."""
+    """The narration, wrapped to at most two balanced lines, centred in the caption band."""
     lines = textwrap.wrap(words, width=72)
+    if len(lines) > 1:
+        width = len(words) // 2 + 4
+        while len(lines := textwrap.wrap(words, width=width)) > 2:
+            width += 2
     block = VGroup(*[text(line, size=style.CAPTION_SIZE, colour=style.MUTED) for line in lines])
     block.arrange(DOWN, buff=0.12)
     if block.width > style.CAPTION_WIDTH:

@@ -1,0 +1,270 @@
+"""Section 2, The Scorecard (Loss): L = -log(p), and where the network's guess lands on it.
+
+MECHANICS_SEED=7 manim render -ql scenes/loss.py Loss
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from manim import (
+    DOWN,
+    LEFT,
+    RIGHT,
+    UP,
+    Arrow,
+    Axes,
+    Create,
+    DashedLine,
+    DecimalNumber,
+    Dot,
+    FadeIn,
+    Flash,
+    Indicate,
+    Line,
+    MathTex,
+    RoundedRectangle,
+    ValueTracker,
+    VGroup,
+    VMobject,
+    Write,
+    always_redraw,
+    linear,
+    smooth,
+)
+
+from scenes import style
+from scenes.diagram import text
+from scenes.lesson_scene import LessonScene, beat
+
+CARD = "scorecard"
+P_DECIMALS = 3  # p is written to three places so -log of the written p rounds to the loss shown
+LOSS_DECIMALS = 2
+
+
+def p_text(p: float) -> str:
+    return f"{p:.{P_DECIMALS}f}"
+
+
+def loss_text(loss: float) -> str:
+    return f"{loss:.{LOSS_DECIMALS}f}"
+
+
+class Loss(LessonScene):
+    section_number = 2
+    section_title = "The Scorecard (Loss)"
+
+    def construct(self) -> None:
+        self.show_title()
+        self.show_formula()
+        self.draw_curve()
+        self.slide_through_round_values()
+        self.show_the_blow_up()
+        self.stop_at_the_network()
+        self.close_on_hating_wrong()
+
+    # Beats --------------------------------------------------------------------------------
+    @beat
+    def show_title(self) -> None:
+        self.title_card()
+
+    @beat
+    def show_formula(self) -> None:
+        self.narrate(
+            "The network guessed wrong. But how wrong? "
+            "We need one number that penalizes the machine: the loss."
+        )
+        self.formula_big = MathTex(
+            r"L", "=", r"-\log(", "p", ")", font_size=96, color=style.INK
+        ).set_color_by_tex("p", style.TARGET)
+        self.play(Write(self.formula_big), run_time=1.5)
+        self.narrate(
+            "We use cross entropy, simplified here as minus the log of p, "
+            'the confidence the network puts in the right answer, "Paris".'
+        )
+        self.wait(2.0)
+        self.formula_small = (
+            MathTex(r"L", "=", r"-\log(", "p", ")", font_size=54, color=style.INK)
+            .set_color_by_tex("p", style.TARGET)
+            .move_to([4.1, 2.55, 0])
+        )
+        self.play(self.formula_big.animate.become(self.formula_small), run_time=1.0)
+
+    @beat
+    def draw_curve(self) -> None:
+        card = self.lesson.scorecard
+        ceiling = card.loss_ceiling
+        self.axes = Axes(
+            x_range=[0, 1, 0.25],
+            y_range=[0, ceiling, 1],
+            x_length=6.4,
+            y_length=3.9,
+            tips=False,
+            axis_config={"color": style.MUTED, "stroke_width": 2, "include_ticks": True},
+        ).move_to([-2.4, 0.35, 0])
+        axes = self.axes
+        ticks = VGroup(
+            *[
+                self.layout_text(label, size=style.VALUE_SIZE, colour=style.MUTED).next_to(
+                    axes.c2p(value, 0), DOWN, buff=0.15
+                )
+                for value, label in ((0, "0"), (0.5, "0.5"), (1, "1"))
+            ],
+            *[
+                self.layout_text(f"{value}", size=style.VALUE_SIZE, colour=style.MUTED).next_to(
+                    axes.c2p(0, value), LEFT, buff=0.15
+                )
+                for value in range(0, int(ceiling) + 1)
+            ],
+        )
+        x_label = text("p, confidence in Paris", size=style.VALUE_SIZE, colour=style.TARGET)
+        x_label.next_to(axes.x_axis, DOWN, buff=0.5)
+        y_label = text("loss L", size=style.VALUE_SIZE, colour=style.LOSS).rotate(np.pi / 2)
+        y_label.next_to(axes.y_axis, LEFT, buff=0.55)
+        self.curve = VMobject().set_points_smoothly(
+            [axes.c2p(p, loss) for p, loss in zip(card.curve_ps, card.curve_losses, strict=True)]
+        )
+        self.curve.set_stroke(style.LOSS, 5)
+        self.narrate("Plot it: the loss for every confidence p between 0 and 1.")
+        self.play(Create(axes), FadeIn(ticks), FadeIn(x_label), FadeIn(y_label), run_time=1.2)
+        self.play(Create(self.curve), run_time=2.0, rate_func=linear)
+        self.add_marker_and_readout()
+        self.wait(0.5)
+
+    def add_marker_and_readout(self) -> None:
+        """The marker on the curve, the slider under the read-out, and the live read-out."""
+        card, axes = self.lesson.scorecard, self.axes
+        self.tracker = ValueTracker(card.stops[0])
+        p_now = self.follow(f"{CARD}.ps", self.tracker, p_text)
+        loss_now = self.follow(f"{CARD}.losses", self.tracker, loss_text)
+
+        def marker_point():
+            return axes.c2p(p_now(), loss_now())
+
+        dot = always_redraw(
+            lambda: Dot(marker_point(), radius=0.11, color=style.HIGHLIGHT).set_z_index(3)
+        )
+        drop = always_redraw(
+            lambda: DashedLine(axes.c2p(p_now(), 0), marker_point()).set_stroke(
+                style.HIGHLIGHT, 2, opacity=0.7
+            )
+        )
+        across = always_redraw(
+            lambda: DashedLine(axes.c2p(0, loss_now()), marker_point()).set_stroke(
+                style.LOSS, 2, opacity=0.7
+            )
+        )
+        slider = confidence_slider(p_now).move_to([4.1, -0.55, 0])
+
+        self.readout = live_readout(p_now, loss_now).move_to([4.1, 1.15, 0])
+        self.marker = VGroup(drop, across, dot)
+        self.slider = slider
+        self.narrate(
+            "Slide the confidence. At 1, the network is certain of Paris, and the loss is zero."
+        )
+        self.play(FadeIn(self.marker), FadeIn(slider), FadeIn(self.readout), run_time=0.8)
+        self.key_frame("certain")
+
+    def slide_to(self, stop: int, run_time: float) -> None:
+        self.play(
+            self.tracker.animate.set_value(self.lesson.scorecard.stops[stop]),
+            run_time=run_time,
+            rate_func=smooth,
+        )
+
+    @beat
+    def slide_through_round_values(self) -> None:
+        self.narrate("As confidence drops, the loss climbs.")
+        self.slide_to(1, run_time=2.0)
+        self.wait(1.0)
+        self.slide_to(2, run_time=1.5)
+        self.wait(1.0)
+        self.narrate("At one chance in ten, the loss is already this high.")
+        self.slide_to(3, run_time=1.5)
+        self.play(Indicate(self.readout, color=style.HIGHLIGHT, scale_factor=1.08), run_time=0.8)
+        self.key_frame("one_in_ten")
+        self.wait(1.5)
+
+    @beat
+    def show_the_blow_up(self) -> None:
+        axes = self.axes
+        self.narrate("And towards zero confidence, the loss explodes: it grows without bound.")
+        self.slide_to(4, run_time=1.5)
+        top = axes.c2p(self.lesson.scorecard.curve_ps[0], self.lesson.scorecard.loss_ceiling)
+        arrow = Arrow(top + 0.05 * UP, top + 0.65 * UP, buff=0, color=style.LOSS, stroke_width=5)
+        infinity = MathTex(r"L \to \infty \text{ as } p \to 0", color=style.LOSS, font_size=36)
+        self.shown_layout(infinity.tex_string)
+        infinity.next_to(arrow, RIGHT, buff=0.2)
+        self.play(Create(arrow), FadeIn(infinity), run_time=0.8)
+        self.blow_up = VGroup(arrow, infinity)
+        self.key_frame("blow_up")
+        self.wait(2.0)
+
+    @beat
+    def stop_at_the_network(self) -> None:
+        self.narrate(
+            "Now our network from section 1: it gave Paris {p}, so its loss is {loss}.",
+            p=(f"{CARD}.actual_p", style.percent),
+            loss=(f"{CARD}.actual_loss", loss_text),
+        )
+        self.slide_to(5, run_time=2.0)
+        tag = text("our network", size=style.VALUE_SIZE, colour=style.HIGHLIGHT)
+        tag.next_to(self.marker[2], RIGHT, buff=0.2)
+        self.play(
+            Flash(self.marker[2].get_center(), color=style.HIGHLIGHT, flash_radius=0.35),
+            FadeIn(tag),
+            run_time=0.9,
+        )
+        self.key_frame("our_network")
+        self.wait(2.5)
+
+    @beat
+    def close_on_hating_wrong(self) -> None:
+        self.narrate(
+            "The network hates being wrong: the less it believes in Paris, "
+            "the higher the score it must pay."
+        )
+        self.wait(3.0)
+
+
+def live_readout(p_now, loss_now) -> VGroup:
+    """L = -log(p) = x, its two numbers set from the marker's sample on every frame."""
+    size = style.READOUT_SIZE * 1.25
+    readout = VGroup(
+        MathTex(r"L = -\log(", color=style.INK, font_size=size),
+        DecimalNumber(p_now(), num_decimal_places=P_DECIMALS, color=style.TARGET, font_size=size),
+        MathTex(r") =", color=style.INK, font_size=size),
+        DecimalNumber(
+            loss_now(), num_decimal_places=LOSS_DECIMALS, color=style.LOSS, font_size=size
+        ),
+    )
+
+    def refresh(group: VGroup) -> None:
+        centre = group.get_center()
+        group[1].set_value(p_now())
+        group[3].set_value(loss_now())
+        group.arrange(RIGHT, buff=0.06)
+        group[3].shift(0.08 * RIGHT)
+        group.move_to(centre)
+
+    refresh(readout)
+    readout.add_updater(refresh)
+    return readout
+
+
+def confidence_slider(p_now) -> VGroup:
+    """The page's slider, redrawn: a track from 0 to 1 with a knob at the current p."""
+    width = 4.4
+    track = RoundedRectangle(width=width, height=0.12, corner_radius=0.06)
+    track.set_stroke(width=0).set_fill(style.FAINT, 1)
+    label = text("confidence in Paris", size=style.VALUE_SIZE, colour=style.MUTED)
+    label.next_to(track, UP, buff=0.25)
+    group = VGroup(track, label)
+
+    def knob() -> VGroup:
+        left = track.get_left()
+        x = left + RIGHT * width * float(np.clip(p_now(), 0, 1))
+        filled = Line(left, x).set_stroke(style.TARGET, 8)
+        return VGroup(filled, Dot(x, radius=0.13, color=style.HIGHLIGHT))
+
+    group.add(always_redraw(knob))
+    return group

@@ -1,0 +1,68 @@
+"""Render a section's scene in this process, tiny and fast, and read back what it showed."""
+
+from __future__ import annotations
+
+import functools
+import re
+import tempfile
+from pathlib import Path
+
+from manim import tempconfig
+
+from scenes.lesson_scene import LAYOUT, LessonScene, resolve
+
+MEDIA = Path(tempfile.mkdtemp(prefix="mechanics-test-media-"))
+TINY = {
+    "pixel_width": 192,
+    "pixel_height": 108,
+    "frame_rate": 5,
+    "disable_caching": True,
+    "progress_bar": "none",
+    "verbosity": "WARNING",
+}
+
+
+def render_tiny(scene_class: type[LessonScene], seed: int, media: Path = MEDIA) -> LessonScene:
+    """Render the scene for a seed at 192x108, 5 fps, and return it with its record."""
+    with tempconfig({**TINY, "media_dir": str(media / f"{scene_class.__name__}-{seed}")}):
+        scene = scene_class(seed=seed)
+        scene.render()
+    return scene
+
+
+@functools.cache
+def rendered(scene_class: type[LessonScene], seed: int) -> LessonScene:
+    return render_tiny(scene_class, seed)
+
+
+def srt_of(scene: LessonScene) -> str:
+    (path,) = (MEDIA / f"{type(scene).__name__}-{scene.seed}").rglob("*.srt")
+    return path.read_text()
+
+
+def engine_numbers(scene: LessonScene):
+    """Every recorded number that claims to come from the engine."""
+    return [shown for shown in scene.shown if shown.source != LAYOUT]
+
+
+def parse_written(written: str) -> tuple[float, int]:
+    """A written number as a float (percent as a fraction) and its last digit's place."""
+    plain = written.replace("\N{MINUS SIGN}", "-").replace("\\%", "%").strip("()")
+    scale = 100.0 if plain.endswith("%") else 1.0
+    plain = plain.rstrip("%")
+    decimals = len(plain.split(".")[1]) if "." in plain else 0
+    return float(plain) / scale, decimals + (2 if scale == 100.0 else 0)
+
+
+def assert_number_is_the_engines(scene: LessonScene, shown) -> None:
+    """The value recorded is the engine's at that source, and the written number is that
+    value correctly rounded."""
+    engine_value = float(resolve(scene.lesson, shown.source))
+    assert shown.value == engine_value, shown
+    parsed, places = parse_written(shown.written)
+    assert abs(parsed - engine_value) <= 0.5 * 10.0**-places + 1e-12, shown
+    assert shown.written in shown.text, shown
+
+
+def digits_in(content: str) -> bool:
+    return re.search(r"\d", content) is not None

@@ -1,0 +1,164 @@
+"""Sections 1 and 2 show the engine's numbers, and only the engine's numbers.
+
+Each scene records every number it puts on screen with the lesson path it came from, and
+notes every digit-bearing text on screen after each animation. These tests render the
+scenes tiny for seeds 0 and 7 and hold both records to the engine.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from manim import FadeIn
+
+from scenes import style
+from scenes.diagram import text
+from scenes.forward_pass import ForwardPass
+from scenes.lesson_scene import LAYOUT, beat, resolve
+from scenes.loss import Loss, loss_text, p_text
+
+from .scene_rendering import (
+    assert_number_is_the_engines,
+    engine_numbers,
+    render_tiny,
+    rendered,
+    srt_of,
+)
+
+SEEDS = (0, 7)
+SCENES = (ForwardPass, Loss)
+
+
+def unrecorded(scene) -> set[str]:
+    """Digit-bearing texts seen on screen that are not part of any recorded text (a caption
+    shows its recorded narration split over lines, hence "part of")."""
+    recorded = [shown.text for shown in scene.shown]
+    return {seen for seen in scene.seen_on_screen if not any(seen in r for r in recorded)}
+
+
+def texts_with(scene, written: str) -> list[str]:
+    return [shown.text for shown in scene.shown if shown.written == written]
+
+
+@pytest.mark.parametrize("scene_class", SCENES)
+@pytest.mark.parametrize("seed", SEEDS)
+def test_every_number_on_screen_was_recorded(scene_class, seed):
+    scene = rendered(scene_class, seed)
+    assert scene.seen_on_screen, "the scene showed no numbers at all"
+    assert unrecorded(scene) == set()
+
+
+@pytest.mark.parametrize("scene_class", SCENES)
+@pytest.mark.parametrize("seed", SEEDS)
+def test_every_recorded_number_is_the_engines_correctly_rounded(scene_class, seed):
+    scene = rendered(scene_class, seed)
+    numbers = engine_numbers(scene)
+    assert len(numbers) >= 10
+    for shown in numbers:
+        assert_number_is_the_engines(scene, shown)
+
+
+@pytest.mark.parametrize("scene_class", SCENES)
+def test_two_seeds_show_different_numbers(scene_class):
+    shown = [
+        {(s.source, s.written) for s in engine_numbers(rendered(scene_class, seed))}
+        for seed in SEEDS
+    ]
+    assert shown[0] != shown[1]
+    differing = {source for source, _ in shown[0] ^ shown[1]}
+    assert len(differing) >= 4  # section 2's round stops are the same for every seed
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_forward_pass_shows_inputs_probabilities_and_the_paris_readout(seed):
+    scene = rendered(ForwardPass, seed)
+    lesson = scene.lesson
+    first = lesson.trace[0]
+    for value in lesson.inputs:
+        assert texts_with(scene, style.signed(value)), value
+    for probability in first.probabilities:
+        assert texts_with(scene, style.percent(probability)), probability
+    paris = style.percent(first.probabilities[lesson.target_index])
+    assert f"Paris probability: {paris}" in scene.seen_on_screen
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_forward_pass_writes_out_one_mixer_and_the_paris_output(seed):
+    scene = rendered(ForwardPass, seed)
+    first = scene.lesson.trace[0]
+    sources = {shown.source for shown in scene.shown}
+    mixers = [
+        j
+        for j in range(len(first.forward.hidden))
+        if f"trace[0].forward.hidden[{j}]" in sources
+        and all(f"trace[0].params['W1'][{j}, {i}]" in sources for i in range(3))
+        and f"trace[0].forward.pre_activations[{j}]" in sources
+    ]
+    assert mixers, "no mixer's weighted sum was written out"
+    target = scene.lesson.target_index
+    assert all(f"trace[0].params['W2'][{target}, {j}]" in sources for j in range(4))
+    assert all(f"trace[0].forward.logits[{k}]" in sources for k in range(5))
+    tex = [s.text for s in scene.shown if s.source == f"trace[0].forward.logits[{target}]"]
+    assert any(r"\tanh" not in t and "e^{" in t for t in tex)  # the softmax was written
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_forward_pass_calls_out_weights_by_their_real_values(seed):
+    scene = rendered(ForwardPass, seed)
+    params = scene.lesson.trace[0].params
+    called = [s for s in scene.shown if s.text.startswith("w = ")]
+    assert len(called) == 3
+    all_weights = np.concatenate([params["W1"].ravel(), params["W2"].ravel()])
+    assert called[0].value == all_weights.max()
+    assert called[1].value == all_weights.min()
+    assert abs(called[2].value) == np.abs(all_weights).min()
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_loss_stops_at_round_values_then_at_the_networks_p(seed):
+    scene = rendered(Loss, seed)
+    card = scene.lesson.scorecard
+    for stop in card.stops:
+        assert p_text(card.ps[stop]) in scene.seen_on_screen
+        assert loss_text(card.losses[stop]) in scene.seen_on_screen
+    assert "0.100" in scene.seen_on_screen and "2.30" in scene.seen_on_screen
+    assert card.ps[card.stops[-1]] == scene.lesson.target_probabilities[0]
+    assert loss_text(scene.lesson.trace[0].loss) in scene.seen_on_screen
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_captions_are_written_to_srt_with_the_engines_numbers(seed):
+    forward = srt_of(rendered(ForwardPass, seed))
+    loss = srt_of(rendered(Loss, seed))
+    lesson = rendered(Loss, seed).lesson
+    assert "because the weights are random" in forward
+    p = style.percent(lesson.target_probabilities[0])
+    assert f"it gave Paris {p}, so its loss is {loss_text(lesson.trace[0].loss)}" in loss
+
+
+@pytest.mark.parametrize("scene_class", SCENES)
+def test_layout_numbers_are_only_section_numbers_and_axis_ticks(scene_class):
+    scene = rendered(scene_class, 0)
+    layout = {s.written for s in scene.shown if s.source == LAYOUT}
+    section_numbers = {"1", "2", "3", "4", "5"}
+    axis_ticks = {"0", "0.5", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10"}
+    node_indices = {"1", "2", "3", "4"}  # h_1 .. h_4
+    assert layout <= section_numbers | axis_ticks | node_indices | {"100%"}
+
+
+class ForwardPassWithATypedNumber(ForwardPass):
+    """A scene that cheats: it types a probability in by hand."""
+
+    @beat
+    def explain_random_guess(self) -> None:
+        self.play(FadeIn(text("Paris: 42.0%")))
+
+
+def test_a_number_typed_into_a_scene_is_caught(tmp_path):
+    scene = render_tiny(ForwardPassWithATypedNumber, 0, media=tmp_path)
+    assert unrecorded(scene) == {"Paris: 42.0%"}
+
+
+def test_resolve_reads_the_lesson_by_path():
+    lesson = rendered(Loss, 0).lesson
+    assert resolve(lesson, "trace[0].params['W1'][0, 0]") == lesson.trace[0].params["W1"][0, 0]
