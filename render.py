@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mechanics import check_seed
-from scenes.seeding import SEED_VARIABLE
+from scenes.seeding import SEED_VARIABLE, STILLS_VARIABLE
 
 ROOT = Path(__file__).resolve().parent
 
@@ -107,6 +107,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="numbers (1-5) or names; default: every section that exists, in order",
     )
     parser.add_argument("--out", default="renders", help="output folder; default renders/")
+    parser.add_argument(
+        "--stills",
+        action="store_true",
+        help="also save the key frames of every beat as PNG, and a contact sheet per section",
+    )
     return parser.parse_args(argv)
 
 
@@ -178,7 +183,9 @@ def video_seconds(path: Path) -> float:
         return float(container.duration or 0) / 1_000_000
 
 
-def render_section(section: Section, seed: int, quality: Quality, folder: Path) -> Rendered:
+def render_section(
+    section: Section, seed: int, quality: Quality, folder: Path, stills: bool = False
+) -> Rendered:
     """Render one section with Manim in its own process and move its video into place.
 
     The final file appears only once Manim has finished: a failed or interrupted render
@@ -202,6 +209,12 @@ def render_section(section: Section, seed: int, quality: Quality, folder: Path) 
         section.scene,
     ]
     env = {**os.environ, SEED_VARIABLE: str(seed)}
+    if stills:
+        # Cached animations are not drawn, so a still taken after one would be stale.
+        command.insert(-2, "--disable_caching")
+        still_folder = folder / "stills" / section.stem
+        shutil.rmtree(still_folder, ignore_errors=True)
+        env[STILLS_VARIABLE] = str(still_folder)
     started = time.perf_counter()
     with log.open("w") as log_file:
         result = subprocess.run(
@@ -218,7 +231,31 @@ def render_section(section: Section, seed: int, quality: Quality, folder: Path) 
     captions = produced[0].with_suffix(".srt")
     if captions.exists():
         install(captions, video.with_suffix(".srt"))
+    if stills:
+        contact_sheet(sorted(still_folder.glob("*.png")), still_folder.with_suffix(".png"))
     return Rendered(section, video, video_seconds(video), elapsed)
+
+
+def contact_sheet(frames: list[Path], destination: Path, columns: int = 3) -> None:
+    """The key frames of a section side by side, captioned with their beat, in one PNG."""
+    from PIL import Image, ImageDraw
+
+    if not frames:
+        return
+    images = [Image.open(frame).convert("RGB") for frame in frames]
+    width = 640
+    height = round(width * images[0].height / images[0].width)
+    label = 24
+    rows = -(-len(images) // columns)
+    sheet = Image.new("RGB", (columns * width, rows * (height + label)), "#202020")
+    draw = ImageDraw.Draw(sheet)
+    for k, (frame, image) in enumerate(zip(frames, images, strict=True)):
+        x, y = (k % columns) * width, (k // columns) * (height + label)
+        sheet.paste(image.resize((width, height)), (x, y + label))
+        draw.text((x + 8, y + 5), frame.stem, fill="#e0e0e0")
+    partial = destination.with_name(f".{destination.name}.partial")
+    sheet.save(partial, format="PNG")
+    os.replace(partial, destination)
 
 
 def install(source: Path, destination: Path) -> None:
@@ -267,7 +304,7 @@ def main(argv: list[str] | None = None, sections: tuple[Section, ...] = SECTIONS
     try:
         for position, section in enumerate(chosen, start=1):
             print(f"[{position}/{len(chosen)}] {section.stem}: {section.title} ...", flush=True)
-            rendered.append(render_section(section, seed, quality, folder))
+            rendered.append(render_section(section, seed, quality, folder, args.stills))
             print(f"      done in {rendered[-1].seconds_to_render:.1f} s", flush=True)
     except RenderError as error:
         print(f"render.py: error: {error}", file=sys.stderr)

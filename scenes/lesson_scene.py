@@ -38,9 +38,8 @@ from manim import (
 from mechanics import Lesson, lesson
 from scenes import style
 from scenes.diagram import text
-from scenes.seeding import scene_seed
+from scenes.seeding import STILLS_VARIABLE, scene_seed
 
-STILLS_VARIABLE = "MECHANICS_STILLS"  # a folder: save the last frame of every beat there
 LAYOUT = "layout"  # the source of numbers that are not the engine's (section numbers, ticks)
 
 
@@ -217,6 +216,7 @@ class LessonScene(Scene):
         title = text(self.section_title, size=style.TITLE_SIZE, weight="BOLD")
         card = VGroup(number, title).arrange(DOWN, buff=0.35)
         self.play(FadeIn(number, scale=0.8), Write(title), run_time=1.2)
+        self.key_frame("title_card")
         self.wait(0.8)
         header = self.header()
         self.play(FadeOut(card, shift=0.3 * UP), FadeIn(header), run_time=0.7)

@@ -1,8 +1,10 @@
-"""How a scene learns which seed to draw: render.py sets MECHANICS_SEED, plain manim reads it too.
+"""What render.py tells a scene through the environment (so plain manim can do the same).
 
     MECHANICS_SEED=7 manim render -ql scenes/forward_pass.py ForwardPass
 
-Without the variable a scene draws seed 0, the film's default.
+MECHANICS_SEED picks the seed (default 0, the film's); MECHANICS_STILLS names a folder where
+the scene saves the key frame of every beat as PNG. This module imports no Manim, so
+render.py can read it before checking the machine.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import os
 from mechanics import check_seed
 
 SEED_VARIABLE = "MECHANICS_SEED"
+STILLS_VARIABLE = "MECHANICS_STILLS"
 DEFAULT_SEED = 0
 
 
