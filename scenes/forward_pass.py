@@ -79,6 +79,34 @@ class ForwardPass(LessonScene):
         target = self.lesson.target_index
         return int(np.argmax(np.abs(self.params["W2"][target] * self.forward.hidden)))
 
+    def weighted_sum(self, name: str, row: int) -> list:
+        """w·x + w·x + ... + b for the node fed by row `row` of layer `name`, as formula
+        parts whose numbers are lesson paths."""
+        bias = {"W1": "b1", "W2": "b2"}[name]
+        signal = {"W1": "inputs[{}]", "W2": f"{STEP}.forward.hidden[{{}}]"}[name]
+        parts: list = []
+        for col in range(self.params[name].shape[1]):
+            if col:
+                parts.append("+")
+            parts += [
+                (f"{STEP}.params['{name}'][{row}, {col}]", style.tex_number),
+                r"\cdot",
+                (signal.format(col), style.tex_number),
+            ]
+        return [*parts, "+", (f"{STEP}.params['{bias}'][{row}]", style.tex_number)]
+
+    def incoming(self, name: str, row: int) -> list[tuple[int, int]]:
+        return [(row, col) for col in range(self.params[name].shape[1])]
+
+    def highlight_incoming(self, name: str, row: int) -> list:
+        return [self.diagram.highlight_weight(name, index) for index in self.incoming(name, row)]
+
+    def restore_incoming(self, name: str, row: int) -> list:
+        return [
+            self.diagram.restore_weight(name, index, self.params)
+            for index in self.incoming(name, row)
+        ]
+
     # Beats --------------------------------------------------------------------------------
     @beat
     def show_title(self) -> None:
@@ -89,10 +117,7 @@ class ForwardPass(LessonScene):
         self.diagram = NetworkDiagram(self.lesson, self.params, number=self.number)
         self.diagram.shift(0.4 * LEFT + 0.4 * UP)
         diagram = self.diagram
-        self.narrate(
-            "We start with a simple goal: text in, a prediction out. "
-            "Each input word carries a number into the network."
-        )
+        self.narrate("We start with a simple goal: text in, a prediction out.")
         self.play(
             LaggedStart(
                 *[
@@ -103,7 +128,7 @@ class ForwardPass(LessonScene):
             ),
             run_time=1.5,
         )
-        self.narrate('Out come candidate next words. We want the network to say "Paris".')
+        self.narrate('Out come candidates for the next word. We want "Paris".')
         self.play(
             LaggedStart(
                 *[
@@ -118,14 +143,13 @@ class ForwardPass(LessonScene):
         goal.next_to(diagram.target_marker, UP, buff=0.08)
         self.play(Create(diagram.target_marker), FadeIn(goal), run_time=0.8)
         self.target_tag = goal
-        self.wait(1.0)
+        self.hold_caption()
 
     @beat
     def show_network(self) -> None:
         diagram = self.diagram
         self.narrate(
-            'Between them, a layer of "mixers". Every line is a weight, '
-            "like a volume slider on the signal it carries."
+            'In between, a layer of "mixers". Each line is a weight: a volume slider on its signal.'
         )
         self.play(
             LaggedStart(*[FadeIn(node) for node in diagram.hidden_nodes], lag_ratio=0.15),
@@ -135,15 +159,15 @@ class ForwardPass(LessonScene):
         self.legend = weight_legend().move_to([0, MATH_Y, 0])
         self.play(FadeIn(self.legend), run_time=0.6)
         self.narrate(
-            "Thicker lines are louder weights. Bright orange ones add, "
-            "dim blue ones subtract. Here they are random."
+            "Thicker means louder. Bright orange adds, dim blue subtracts. For now, all random."
         )
-        self.wait(2.5)
+        self.wait(1.0)
+        self.hold_caption()
 
     @beat
     def call_out_weights(self) -> None:
         diagram = self.diagram
-        self.narrate("Look closer at a line, and its weight is just a number.")
+        self.narrate("Look closer at a line: its weight is just a number.")
         for name, index, description in self.called_out_weights():
             line = diagram.weight_line(name, index)
             value = self.number(
@@ -158,7 +182,7 @@ class ForwardPass(LessonScene):
             callout.next_to(line.point_from_proportion(0.5), UP, buff=0.12)
             self.play(diagram.highlight_weight(name, index), FadeIn(callout), run_time=0.6)
             self.key_frame(f"weight_{description.replace(' ', '_')}")
-            self.wait(1.4)
+            self.wait(1.2)
             self.play(
                 diagram.restore_weight(name, index, self.params), FadeOut(callout), run_time=0.5
             )
@@ -176,23 +200,10 @@ class ForwardPass(LessonScene):
     def show_mixer_math(self) -> None:
         diagram, j = self.diagram, self.featured_mixer()
         node = diagram.hidden_nodes[j]
-        self.narrate(
-            "Inside a mixer: multiply each input by its weight, add them up, "
-            "then squash the sum with tanh."
-        )
-        incoming = [diagram.weight_line("W1", (j, i)) for i in range(len(self.lesson.tokens))]
-        parts: list = [rf"h_{{{j + 1}}} = \tanh\big("]
-        for i in range(len(self.lesson.tokens)):
-            if i:
-                parts.append("+")
-            parts += [
-                (f"{STEP}.params['W1'][{j}, {i}]", style.tex_number),
-                r"\cdot",
-                (f"inputs[{i}]", style.tex_number),
-            ]
-        parts += [
-            "+",
-            (f"{STEP}.params['b1'][{j}]", style.tex_number),
+        self.narrate("Inside a mixer: weigh each input, add them up, squash the sum with tanh.")
+        parts = [
+            rf"h_{{{j + 1}}} = \tanh\big(",
+            *self.weighted_sum("W1", j),
             r"\big) = \tanh(",
             (f"{STEP}.forward.pre_activations[{j}]", style.tex_number),
             ") =",
@@ -203,16 +214,16 @@ class ForwardPass(LessonScene):
         name = node_name(rf"h_{{{j + 1}}}").next_to(node, UP, buff=0.08)
         self.shown_layout(name.tex_string)
         self.play(
-            *[line.animate.set_stroke(color=style.HIGHLIGHT, opacity=1.0) for line in incoming],
+            *self.highlight_incoming("W1", j),
             Indicate(node, color=style.HIGHLIGHT),
             FadeIn(name),
             Write(self.mixer_math),
             run_time=1.6,
         )
         self.key_frame("mixer_math")
-        self.wait(3.0)
+        self.wait(2.5)
         self.play(
-            *[diagram.restore_weight("W1", (j, i), self.params) for i in range(len(incoming))],
+            *self.restore_incoming("W1", j),
             FadeOut(self.mixer_math),
             FadeOut(name),
             run_time=0.6,
@@ -221,38 +232,27 @@ class ForwardPass(LessonScene):
     @beat
     def flow_to_outputs(self) -> None:
         diagram = self.diagram
-        self.narrate("The mixers' outputs flow on, through the second layer of weights.")
+        self.narrate("The mixers' outputs flow on through the second layer of weights.")
         self.play(diagram.flash_layer("W2", run_time=1.2))
 
     @beat
     def show_output_math(self) -> None:
         diagram, target = self.diagram, self.lesson.target_index
-        hidden = len(self.forward.hidden)
         self.narrate(
-            "Each word gets a score, its logit z. Softmax turns the scores into probabilities."
+            "Each word gets a score, its logit z. Softmax turns scores into probabilities."
         )
-        parts: list = [r"z_{\text{" + self.lesson.target + "}} ="]
-        for j in range(hidden):
-            if j:
-                parts.append("+")
-            parts += [
-                (f"{STEP}.params['W2'][{target}, {j}]", style.tex_number),
-                r"\cdot",
-                (f"{STEP}.forward.hidden[{j}]", style.tex_number),
-            ]
-        parts += [
-            "+",
-            (f"{STEP}.params['b2'][{target}]", style.tex_number),
+        parts = [
+            r"z_{\text{" + self.lesson.target + "}} =",
+            *self.weighted_sum("W2", target),
             "=",
             (f"{STEP}.forward.logits[{target}]", style.tex_number),
         ]
         logit_math = self.formula(*parts).move_to([0, MATH_Y, 0])
         fit_width(logit_math)
-        incoming = [diagram.weight_line("W2", (target, j)) for j in range(hidden)]
         name = node_name(r"z_{\text{" + self.lesson.target + "}}")
         name.next_to(diagram.output_nodes[target], LEFT, buff=0.08).shift(0.3 * UP)
         self.play(
-            *[line.animate.set_stroke(color=style.HIGHLIGHT, opacity=1.0) for line in incoming],
+            *self.highlight_incoming("W2", target),
             Indicate(diagram.output_nodes[target], color=style.HIGHLIGHT),
             FadeIn(name),
             Write(logit_math),
@@ -270,19 +270,19 @@ class ForwardPass(LessonScene):
         softmax_math = self.formula(*softmax).move_to([0, MATH_Y, 0])
         fit_width(softmax_math)
         self.play(
-            *[diagram.restore_weight("W2", (target, j), self.params) for j in range(hidden)],
+            *self.restore_incoming("W2", target),
             ReplacementTransform(logit_math, softmax_math),
             run_time=1.0,
         )
         self.key_frame("softmax_math")
-        self.wait(3.0)
+        self.wait(2.5)
         self.play(FadeOut(softmax_math), FadeOut(name), run_time=0.5)
 
     @beat
     def show_probabilities(self) -> None:
         diagram = self.diagram
         probabilities = self.forward.probabilities
-        self.narrate("Every candidate gets a probability, and together they add up to 100%.")
+        self.narrate("Every candidate gets a probability; together they add up to 100%.")
         self.play(diagram.animate.shift(0.95 * LEFT), FadeOut(self.target_tag), run_time=0.8)
         self.bars = ProbabilityBars(diagram)
         labels = VGroup(
@@ -313,7 +313,7 @@ class ForwardPass(LessonScene):
             prefix=f"{self.lesson.target} probability: ",
         ).to_corner(UR, buff=0.4)
         self.play(FadeIn(self.readout, shift=0.2 * DOWN), run_time=0.8)
-        self.wait(1.5)
+        self.wait(1.0)
 
     @beat
     def explain_random_guess(self) -> None:
@@ -321,13 +321,14 @@ class ForwardPass(LessonScene):
         guess_index = self.lesson.candidates.index(first_guess)
         self.narrate(
             f'Its best guess is "{first_guess}", not "{self.lesson.target}". '
-            "The output is essentially random, because the weights are random."
+            "The output is random because the weights are random."
         )
         self.play(
             Indicate(self.diagram.output_labels[guess_index], color=style.HIGHLIGHT),
             run_time=1.2,
         )
-        self.wait(3.0)
+        self.wait(1.0)
+        self.hold_caption()
 
 
 def tex_percent(probability: float) -> str:

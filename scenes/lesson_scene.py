@@ -191,6 +191,7 @@ class LessonScene(Scene):
         content = words.format(**values)
         for name, (source, _) in numbers.items():
             self.shown.append(Shown(content, values[name], self.read(source), source))
+        self.hold_caption()
         self.end_caption()
         caption = caption_block(content)
         if self.caption is None:
@@ -200,6 +201,15 @@ class LessonScene(Scene):
         self.caption = caption
         self._caption_words = content
         self._caption_start = self.renderer.time - run_time
+
+    def hold_caption(self) -> None:
+        """Wait, if need be, until the open caption has been up long enough to read."""
+        if self._caption_words is None:
+            return
+        needed = len(self._caption_words) / style.READING_SPEED
+        shown_for = self.renderer.time - self._caption_start
+        if needed - shown_for >= 0.25:  # a shorter hold would not be noticed
+            self.wait(needed - shown_for)
 
     def end_caption(self) -> None:
         """Close the open subtitle at the current time."""

@@ -69,19 +69,13 @@ class Loss(LessonScene):
 
     @beat
     def show_formula(self) -> None:
-        self.narrate(
-            "The network guessed wrong. But how wrong? "
-            "We need one number that penalizes the machine: the loss."
-        )
+        self.narrate("The network guessed wrong. But how wrong? The loss puts a number on it.")
         self.formula_big = MathTex(
             r"L", "=", r"-\log(", "p", ")", font_size=96, color=style.INK
         ).set_color_by_tex("p", style.TARGET)
         self.play(Write(self.formula_big), run_time=1.5)
-        self.narrate(
-            "We use cross entropy, simplified here as minus the log of p, "
-            'the confidence the network puts in the right answer, "Paris".'
-        )
-        self.wait(2.0)
+        self.narrate('Cross entropy, simplified: minus the log of p, the confidence in "Paris".')
+        self.hold_caption()
         self.formula_small = (
             MathTex(r"L", "=", r"-\log(", "p", ")", font_size=54, color=style.INK)
             .set_color_by_tex("p", style.TARGET)
@@ -158,9 +152,7 @@ class Loss(LessonScene):
         self.readout = live_readout(p_now, loss_now).move_to([4.1, 1.15, 0])
         self.marker = VGroup(drop, across, dot)
         self.slider = slider
-        self.narrate(
-            "Slide the confidence. At 1, the network is certain of Paris, and the loss is zero."
-        )
+        self.narrate("At 1, the network is certain of Paris, and the loss is zero.")
         self.play(FadeIn(self.marker), FadeIn(slider), FadeIn(self.readout), run_time=0.8)
         self.key_frame("certain")
 
@@ -182,12 +174,12 @@ class Loss(LessonScene):
         self.slide_to(3, run_time=1.5)
         self.play(Indicate(self.readout, color=style.HIGHLIGHT, scale_factor=1.08), run_time=0.8)
         self.key_frame("one_in_ten")
-        self.wait(1.5)
+        self.hold_caption()
 
     @beat
     def show_the_blow_up(self) -> None:
         axes = self.axes
-        self.narrate("And towards zero confidence, the loss explodes: it grows without bound.")
+        self.narrate("Towards zero confidence, the loss explodes.")
         self.slide_to(4, run_time=1.5)
         top = axes.c2p(self.lesson.scorecard.curve_ps[0], self.lesson.scorecard.loss_ceiling)
         arrow = Arrow(top + 0.05 * UP, top + 0.65 * UP, buff=0, color=style.LOSS, stroke_width=5)
@@ -219,11 +211,9 @@ class Loss(LessonScene):
 
     @beat
     def close_on_hating_wrong(self) -> None:
-        self.narrate(
-            "The network hates being wrong: the less it believes in Paris, "
-            "the higher the score it must pay."
-        )
-        self.wait(3.0)
+        self.narrate("The network hates being wrong: the less it believes, the more it pays.")
+        self.wait(1.0)
+        self.hold_caption()
 
 
 def live_readout(p_now, loss_now) -> VGroup:

@@ -42,6 +42,7 @@ HEADER_Y = 3.55
 CAPTION_Y = -3.45  # centre of the caption band
 CAPTION_TOP = -2.95  # nothing else may reach below this line
 CAPTION_WIDTH = 12.6
+READING_SPEED = 17.0  # characters per second: every caption stays up at least this long
 
 MINUS = "\N{MINUS SIGN}"
 
