@@ -255,6 +255,9 @@ class LessonScene(Scene):
             self.stills_saved += 1
             path = Path(folder) / f"{self.stills_saved:02d}-{name}.png"
             path.parent.mkdir(parents=True, exist_ok=True)
+            # The last frame Manim drew is one step short of the animation's end: draw the
+            # finished state, as the next frame of the video will show it.
+            self.renderer.update_frame(self)
             self.camera.get_image().convert("RGB").save(path)
 
     def tear_down(self) -> None:
