@@ -30,7 +30,7 @@ from scenes.diagram import NetworkDiagram, ProbabilityBars, text
 from scenes.lesson_scene import LessonScene, beat
 
 STEP = "trace[0]"  # the untrained network: everything in this section is step 0
-MATH_Y = -2.45  # the band between the diagram and the captions where node math is written
+MATH_Y = -2.38  # the band between the diagram and the captions where node math is written
 
 
 class ForwardPass(LessonScene):
@@ -95,6 +95,14 @@ class ForwardPass(LessonScene):
             ]
         return [*parts, "+", (f"{STEP}.params['{bias}'][{row}]", style.tex_number)]
 
+    def two_line_formula(self, first: list, second: list) -> VGroup:
+        """A long formula over two lines: the working, then its result, right below."""
+        lines = VGroup(self.formula(*first), self.formula(*second))
+        lines.arrange(DOWN, buff=0.12)
+        lines[1].align_to(lines[0], LEFT).shift(0.6 * RIGHT)
+        fit_width(lines)
+        return lines.move_to([0, MATH_Y, 0])
+
     def incoming(self, name: str, row: int) -> list[tuple[int, int]]:
         return [(row, col) for col in range(self.params[name].shape[1])]
 
@@ -115,7 +123,7 @@ class ForwardPass(LessonScene):
     @beat
     def show_inputs_and_target(self) -> None:
         self.diagram = NetworkDiagram(self.lesson, self.params, number=self.number)
-        self.diagram.shift(0.4 * LEFT + 0.4 * UP)
+        self.diagram.shift(0.4 * LEFT + 0.5 * UP)
         diagram = self.diagram
         self.narrate("We start with a simple goal: text in, a prediction out.")
         self.play(
@@ -179,7 +187,10 @@ class ForwardPass(LessonScene):
             )
             note = text(description, size=style.VALUE_SIZE, colour=style.MUTED)
             callout = boxed(VGroup(value, note).arrange(DOWN, buff=0.06))
-            callout.next_to(line.point_from_proportion(0.5), UP, buff=0.12)
+            middle = line.point_from_proportion(0.5)
+            # Away from the diagram's edge: below lines in the upper half, above the others.
+            side = DOWN if middle[1] > diagram.get_center()[1] else UP
+            callout.next_to(middle, side, buff=0.12)
             self.play(diagram.highlight_weight(name, index), FadeIn(callout), run_time=0.6)
             self.key_frame(f"weight_{description.replace(' ', '_')}")
             self.wait(1.2)
@@ -201,16 +212,15 @@ class ForwardPass(LessonScene):
         diagram, j = self.diagram, self.featured_mixer()
         node = diagram.hidden_nodes[j]
         self.narrate("Inside a mixer: weigh each input, add them up, squash the sum with tanh.")
-        parts = [
-            rf"h_{{{j + 1}}} = \tanh\big(",
-            *self.weighted_sum("W1", j),
-            r"\big) = \tanh(",
-            (f"{STEP}.forward.pre_activations[{j}]", style.tex_number),
-            ") =",
-            (f"{STEP}.forward.hidden[{j}]", style.tex_number),
-        ]
-        self.mixer_math = self.formula(*parts).move_to([0, MATH_Y, 0])
-        fit_width(self.mixer_math)
+        self.mixer_math = self.two_line_formula(
+            [rf"h_{{{j + 1}}} = \tanh\big(", *self.weighted_sum("W1", j), r"\big)"],
+            [
+                r"= \tanh(",
+                (f"{STEP}.forward.pre_activations[{j}]", style.tex_value),
+                ") =",
+                (f"{STEP}.forward.hidden[{j}]", style.tex_value),
+            ],
+        )
         name = node_name(rf"h_{{{j + 1}}}").next_to(node, UP, buff=0.08)
         self.shown_layout(name.tex_string)
         self.play(
@@ -241,14 +251,10 @@ class ForwardPass(LessonScene):
         self.narrate(
             "Each word gets a score, its logit z. Softmax turns scores into probabilities."
         )
-        parts = [
-            r"z_{\text{" + self.lesson.target + "}} =",
-            *self.weighted_sum("W2", target),
-            "=",
-            (f"{STEP}.forward.logits[{target}]", style.tex_number),
-        ]
-        logit_math = self.formula(*parts).move_to([0, MATH_Y, 0])
-        fit_width(logit_math)
+        logit_math = self.two_line_formula(
+            [r"z_{\text{" + self.lesson.target + "}} =", *self.weighted_sum("W2", target)],
+            ["=", (f"{STEP}.forward.logits[{target}]", style.tex_value)],
+        )
         name = node_name(r"z_{\text{" + self.lesson.target + "}}")
         name.next_to(diagram.output_nodes[target], LEFT, buff=0.08).shift(0.3 * UP)
         self.play(
@@ -261,11 +267,11 @@ class ForwardPass(LessonScene):
         self.key_frame("logit_math")
         self.wait(2.5)
         softmax = [r"p(\text{" + self.lesson.target + r"}) = e^{"]
-        softmax += [(f"{STEP}.forward.logits[{target}]", tex_exponent), r"} \,/\, \big("]
+        softmax += [(f"{STEP}.forward.logits[{target}]", style.tex_value), r"} \,/\, \big("]
         for k in range(len(self.lesson.candidates)):
             if k:
                 softmax.append("+")
-            softmax += ["e^{", (f"{STEP}.forward.logits[{k}]", tex_exponent), "}"]
+            softmax += ["e^{", (f"{STEP}.forward.logits[{k}]", style.tex_value), "}"]
         softmax += [r"\big) =", (f"{STEP}.probabilities[{target}]", tex_percent)]
         softmax_math = self.formula(*softmax).move_to([0, MATH_Y, 0])
         fit_width(softmax_math)
@@ -333,11 +339,6 @@ class ForwardPass(LessonScene):
 
 def tex_percent(probability: float) -> str:
     return style.percent(probability).replace("%", r"\%")
-
-
-def tex_exponent(value: float) -> str:
-    """A number raised as an exponent needs no parentheses: e^{-1.39}."""
-    return f"{value:.2f}"
 
 
 def node_name(tex: str) -> MathTex:

@@ -76,6 +76,12 @@ def tex_number(value: float, decimals: int = 2) -> str:
     return f"({text})" if text.startswith("-") else text
 
 
+def tex_value(value: float, decimals: int = 2) -> str:
+    """A number standing alone in MathTex (a result, an exponent): no parentheses."""
+    text = f"{value:.{decimals}f}"
+    return f"{0.0:.{decimals}f}" if float(text) == 0.0 else text
+
+
 def stroke_width_for(weight: float, largest: float, thinnest: float = 1.0, thickest: float = 9.0):
     """Line width for a weight: grows with |w|, scaled to the largest |w| of the whole film
     so a line's thickness can be compared between steps."""
