@@ -126,27 +126,9 @@ class ForwardPass(LessonScene):
         self.diagram.shift(0.4 * LEFT + 0.5 * UP)
         diagram = self.diagram
         self.narrate("We start with a simple goal: text in, a prediction out.")
-        self.play(
-            LaggedStart(
-                *[
-                    FadeIn(VGroup(node, label), shift=0.2 * RIGHT)
-                    for node, label in zip(diagram.input_nodes, diagram.input_labels, strict=True)
-                ],
-                lag_ratio=0.3,
-            ),
-            run_time=1.5,
-        )
+        self.play(arrive(diagram.input_nodes, diagram.input_labels, RIGHT, 0.3), run_time=1.5)
         self.narrate('Out come candidates for the next word. We want "Paris".')
-        self.play(
-            LaggedStart(
-                *[
-                    FadeIn(VGroup(node, label), shift=0.2 * LEFT)
-                    for node, label in zip(diagram.output_nodes, diagram.output_labels, strict=True)
-                ],
-                lag_ratio=0.15,
-            ),
-            run_time=1.2,
-        )
+        self.play(arrive(diagram.output_nodes, diagram.output_labels, LEFT, 0.15), run_time=1.2)
         goal = text("target", size=style.VALUE_SIZE, colour=style.TARGET)
         goal.next_to(diagram.target_marker, UP, buff=0.08)
         self.play(Create(diagram.target_marker), FadeIn(goal), run_time=0.8)
@@ -335,6 +317,17 @@ class ForwardPass(LessonScene):
         )
         self.wait(1.0)
         self.hold_caption()
+
+
+def arrive(nodes: VGroup, labels: VGroup, direction, lag: float) -> LaggedStart:
+    """Nodes fade in one after another with their labels, drifting in from `direction`."""
+    return LaggedStart(
+        *[
+            FadeIn(VGroup(node, label), shift=0.2 * direction)
+            for node, label in zip(nodes, labels, strict=True)
+        ],
+        lag_ratio=lag,
+    )
 
 
 def tex_percent(probability: float) -> str:

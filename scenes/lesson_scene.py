@@ -83,7 +83,6 @@ class LessonScene(Scene):
         self.shown: list[Shown] = []
         self.seen_on_screen: set[str] = set()
         self.followed: list[tuple[str, ValueTracker, Callable[[float], str]]] = []
-        self.beats: list[str] = []
         self.stills_saved = 0
         self.caption: VGroup | None = None
         self._caption_words: str | None = None
@@ -172,7 +171,9 @@ class LessonScene(Scene):
             index = int(round(tracker.get_value()))
             value = float(self.lesson_array(source)[index])
             written = formatter(value)
-            self.shown.append(Shown(written, written, value, f"{source}[{index}]"))
+            shown = Shown(written, written, value, f"{source}[{index}]")
+            if shown not in self.shown:
+                self.shown.append(shown)
         for content in texts_on_screen(self.mobjects):
             if re.search(r"\d", content):
                 self.seen_on_screen.add(content)
@@ -242,8 +243,7 @@ class LessonScene(Scene):
 
     # Beats and stills ---------------------------------------------------------------------
     def finish_beat(self, name: str) -> None:
-        """Remember the beat, and save its last frame when stills were asked for."""
-        self.beats.append(name)
+        """Save the beat's last frame when stills were asked for."""
         self.key_frame(name)
 
     def key_frame(self, name: str) -> None:
