@@ -33,11 +33,21 @@ class Wiggle:
     inputs: np.ndarray
     target: int
     start: float  # the weight's value at step 0
-    ws: np.ndarray  # dense samples of w across the swept range
+    ws: np.ndarray  # dense samples of w across the swept range, start and valley among them
     losses: np.ndarray  # loss at each sample
     slopes: np.ndarray  # backprop dLoss/dw at each sample
     valley: float  # w at the curve's minimum (where the slope is zero)
     valley_loss: float
+
+    @property
+    def start_index(self) -> int:
+        """Where the weight's real value sits among the samples."""
+        return int(np.searchsorted(self.ws, self.start))
+
+    @property
+    def valley_index(self) -> int:
+        """Where the valley sits among the samples."""
+        return int(np.searchsorted(self.ws, self.valley))
 
     def at(self, w: float) -> tuple[float, float]:
         """(loss, slope) at any w: one forward and one backward pass of the real network."""
@@ -122,6 +132,7 @@ def find_wiggle(
     _, index, start, valley, valley_loss = best
     pad = max(0.5, 0.5 * abs(valley - start))
     ws = np.linspace(min(start, valley) - pad, max(start, valley) + pad, settings.wiggle_samples)
+    ws = np.union1d(ws, [start, valley])  # the dot starts and settles on exact samples
     losses, slopes = curve(params, inputs, target, WIGGLE_PARAM, index, ws)
     return Wiggle(
         name=WIGGLE_PARAM,

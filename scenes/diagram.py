@@ -47,6 +47,7 @@ class NetworkDiagram(VGroup):
     joins input i to mixer j. Build it with `NetworkDiagram(lesson, lesson.trace[0].params)`.
     `number` is the scene's recorded-number factory (`LessonScene.number`); with it, each
     input node is labelled with its token's value, without it with the token alone.
+    `labels=False` draws nodes and lines only, for a small inset.
     """
 
     def __init__(
@@ -58,6 +59,7 @@ class NetworkDiagram(VGroup):
         node_radius: float = 0.27,
         heights: tuple[float, float, float] = (2.5, 3.4, 3.8),
         number: Callable[..., Text] | None = None,
+        labels: bool = True,
     ) -> None:
         super().__init__()
         self.lesson = lesson
@@ -96,8 +98,9 @@ class NetworkDiagram(VGroup):
             target_label, color=style.TARGET, buff=0.08, corner_radius=0.08, stroke_width=2
         )
         self.all_lines = VGroup(*[line for name in LAYERS for line in self.lines[name].values()])
-        self.add(self.all_lines, *self.columns, self.input_labels, self.output_labels)
-        self.add(self.target_marker)
+        self.add(self.all_lines, *self.columns)
+        if labels:
+            self.add(self.input_labels, self.output_labels, self.target_marker)
 
     # Construction ---------------------------------------------------------------------
     def _column(self, size: int, x: float, height: float) -> VGroup:

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from manim import (
     DOWN,
+    LEFT,
     RIGHT,
     UL,
     UP,
@@ -53,6 +54,16 @@ class Shown:
     source: str  # where in the lesson it comes from, or LAYOUT
 
 
+@dataclass(frozen=True)
+class Drawn:
+    """Something the scene drew that is not text, measured from the mobject itself: a
+    tangent's slope, an arrow's direction. Tests compare it with the engine's value."""
+
+    kind: str  # e.g. "tangent slope", "update arrow"
+    value: float  # as measured on screen, in data units
+    source: str  # the lesson path it must agree with
+
+
 def resolve(lesson_: Lesson, source: str):
     """The value at a path into the lesson, such as "trace[3].params['W1'][2, 0]"."""
     return eval(f"lesson.{source}", {"__builtins__": {}}, {"lesson": lesson_})  # noqa: S307
@@ -82,7 +93,8 @@ class LessonScene(Scene):
         self.lesson = lesson(self.seed)
         self.shown: list[Shown] = []
         self.seen_on_screen: set[str] = set()
-        self.followed: list[tuple[str, ValueTracker, Callable[[float], str]]] = []
+        self.followed: list[tuple[str, ValueTracker, Callable[[float], str], str]] = []
+        self.drawn: list[Drawn] = []
         self.stills_saved = 0
         self.caption: VGroup | None = None
         self._caption_words: str | None = None
@@ -136,18 +148,35 @@ class LessonScene(Scene):
         return formula
 
     def follow(
-        self, source: str, tracker: ValueTracker, formatter: Callable[[float], str]
+        self,
+        source: str,
+        tracker: ValueTracker,
+        formatter: Callable[[float], str],
+        prefix: str = "",
     ) -> Callable[[], float]:
         """For read-outs that change every frame as a marker travels along engine samples:
         returns a function giving lesson.<source>[i], i being the tracker's value rounded.
-        Whenever a play ends, the value then showing is recorded with its exact index."""
+        Whenever a play ends, the value then showing is recorded (as prefix + number) with
+        its exact index."""
         values = self.lesson_array(source)
 
         def current() -> float:
             return float(values[int(round(tracker.get_value()))])
 
-        self.followed.append((source, tracker, formatter))
+        self.followed.append((source, tracker, formatter, prefix))
         return current
+
+    def readout(
+        self,
+        prefix: str,
+        source: str,
+        tracker: ValueTracker,
+        formatter: Callable[[float], str],
+        **text_kwargs,
+    ) -> LiveText:
+        """A live "prefix + number" Text following lesson.<source> along a tracker."""
+        value = self.follow(source, tracker, formatter, prefix)
+        return LiveText(prefix, value, formatter, **text_kwargs)
 
     def lesson_array(self, source: str):
         return resolve(self.lesson, source)
@@ -167,11 +196,11 @@ class LessonScene(Scene):
         self._note_screen()
 
     def _note_screen(self) -> None:
-        for source, tracker, formatter in self.followed:
+        for source, tracker, formatter, prefix in self.followed:
             index = int(round(tracker.get_value()))
             value = float(self.lesson_array(source)[index])
             written = formatter(value)
-            shown = Shown(written, written, value, f"{source}[{index}]")
+            shown = Shown(prefix + written, written, value, f"{source}[{index}]")
             if shown not in self.shown:
                 self.shown.append(shown)
         for content in texts_on_screen(self.mobjects):
@@ -263,6 +292,38 @@ class LessonScene(Scene):
     def tear_down(self) -> None:
         self.end_caption()
         super().tear_down()
+
+
+class LiveText(VGroup):
+    """A read-out such as "w = +0.63" rebuilt from its value on every frame.
+
+    It holds one Text and swaps it for a fresh one each frame (left edge kept in place), so
+    the Text on screen is always made from the value it shows, never edited to look right.
+    """
+
+    def __init__(
+        self,
+        prefix: str,
+        value: Callable[[], float],
+        formatter: Callable[[float], str],
+        *,
+        size: float = style.READOUT_SIZE,
+        colour: str = style.INK,
+    ) -> None:
+        super().__init__()
+        self.prefix, self.value, self.formatter = prefix, value, formatter
+        self.size, self.colour = size, colour
+        self.add(self._make())
+        self.add_updater(lambda mobject: mobject.refresh())
+
+    def _make(self) -> Text:
+        content = f"{self.prefix}{self.formatter(self.value())}"
+        return text(content, size=self.size, colour=self.colour)
+
+    def refresh(self) -> None:
+        fresh = self._make().move_to(self.submobjects[0], aligned_edge=LEFT)
+        fresh.set_opacity(self.submobjects[0].get_fill_opacity())
+        self.submobjects = [fresh]
 
 
 def texts_on_screen(mobjects) -> list[str]:

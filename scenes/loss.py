@@ -12,7 +12,6 @@ from manim import (
     RIGHT,
     UP,
     Arrow,
-    Axes,
     Create,
     DashedLine,
     DecimalNumber,
@@ -25,7 +24,6 @@ from manim import (
     RoundedRectangle,
     ValueTracker,
     VGroup,
-    VMobject,
     Write,
     always_redraw,
     linear,
@@ -33,6 +31,7 @@ from manim import (
 )
 
 from scenes import style
+from scenes.chart import Chart
 from scenes.diagram import text
 from scenes.lesson_scene import LessonScene, beat
 
@@ -87,39 +86,25 @@ class Loss(LessonScene):
     def draw_curve(self) -> None:
         card = self.lesson.scorecard
         ceiling = card.loss_ceiling
-        self.axes = Axes(
-            x_range=[0, 1, 0.25],
-            y_range=[0, ceiling, 1],
-            x_length=6.4,
-            y_length=3.9,
-            tips=False,
-            axis_config={"color": style.MUTED, "stroke_width": 2, "include_ticks": True},
+        self.axes = Chart(
+            (0.0, 1.0),
+            (0.0, ceiling),
+            width=6.4,
+            height=3.9,
+            x_ticks=[(0.0, "0"), (0.5, "0.5"), (1.0, "1")],
+            y_ticks=[(value, f"{value}") for value in range(int(ceiling) + 1)],
+            tick_label=self.layout_text,
         ).move_to([-2.4, 0.35, 0])
         axes = self.axes
-        ticks = VGroup(
-            *[
-                self.layout_text(label, size=style.VALUE_SIZE, colour=style.MUTED).next_to(
-                    axes.c2p(value, 0), DOWN, buff=0.15
-                )
-                for value, label in ((0, "0"), (0.5, "0.5"), (1, "1"))
-            ],
-            *[
-                self.layout_text(f"{value}", size=style.VALUE_SIZE, colour=style.MUTED).next_to(
-                    axes.c2p(0, value), LEFT, buff=0.15
-                )
-                for value in range(0, int(ceiling) + 1)
-            ],
-        )
         x_label = text("p, confidence in Paris", size=style.VALUE_SIZE, colour=style.TARGET)
         x_label.next_to(axes.x_axis, DOWN, buff=0.5)
         y_label = text("loss L", size=style.VALUE_SIZE, colour=style.LOSS).rotate(np.pi / 2)
         y_label.next_to(axes.y_axis, LEFT, buff=0.55)
-        self.curve = VMobject().set_points_smoothly(
-            [axes.c2p(p, loss) for p, loss in zip(card.curve_ps, card.curve_losses, strict=True)]
-        )
-        self.curve.set_stroke(style.LOSS, 5)
+        self.curve = axes.curve(card.curve_ps, card.curve_losses, style.LOSS)
         self.narrate("Plot it: the loss for every confidence p between 0 and 1.")
-        self.play(Create(axes), FadeIn(ticks), FadeIn(x_label), FadeIn(y_label), run_time=1.2)
+        self.play(
+            Create(axes.axes), FadeIn(axes.ticks), FadeIn(x_label), FadeIn(y_label), run_time=1.2
+        )
         self.play(Create(self.curve), run_time=2.0, rate_func=linear)
         self.add_marker_and_readout()
         self.wait(0.5)

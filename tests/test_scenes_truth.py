@@ -16,6 +16,7 @@ from scenes.diagram import text
 from scenes.forward_pass import ForwardPass
 from scenes.lesson_scene import LAYOUT, beat, resolve
 from scenes.loss import Loss, loss_text, p_text
+from scenes.wiggle import Wiggle, slope_text, w_text
 
 from .scene_rendering import (
     assert_number_is_the_engines,
@@ -26,7 +27,7 @@ from .scene_rendering import (
 )
 
 SEEDS = (0, 7)
-SCENES = (ForwardPass, Loss)
+SCENES = (ForwardPass, Loss, Wiggle)
 
 
 def unrecorded(scene) -> set[str]:
@@ -141,9 +142,57 @@ def test_layout_numbers_are_only_section_numbers_and_axis_ticks(scene_class):
     scene = rendered(scene_class, 0)
     layout = {s.written for s in scene.shown if s.source == LAYOUT}
     section_numbers = {"1", "2", "3", "4", "5"}
-    axis_ticks = {"0", "0.5", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10"}
+    axis_ticks = {
+        "0",
+        "0.5",
+        *(f"{n}" for n in range(1, 11)),
+        *(f"\N{MINUS SIGN}{n}" for n in range(1, 6)),
+    }
     node_indices = {"1", "2", "3", "4"}  # h_1 .. h_4
     assert layout <= section_numbers | axis_ticks | node_indices | {"100%"}
+
+
+def assert_curve_drawn_through(scene, xs: np.ndarray, ys: np.ndarray) -> None:
+    """The scene's curve passes through exactly these samples (its Bezier anchors)."""
+    anchors = np.vstack([scene.curve.points[::4], scene.curve.points[-1:]])
+    expected = np.array([scene.axes.c2p(x, y) for x, y in zip(xs, ys, strict=True)])
+    np.testing.assert_allclose(anchors, expected, atol=1e-9)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_wiggle_curve_is_drawn_through_the_engines_samples(seed):
+    scene = rendered(Wiggle, seed)
+    assert_curve_drawn_through(scene, scene.lesson.wiggle.ws, scene.lesson.wiggle.losses)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_every_tangent_drawn_has_the_backprop_slope(seed):
+    scene = rendered(Wiggle, seed)
+    wiggle = scene.lesson.wiggle
+    tangents = [drawn for drawn in scene.drawn if drawn.kind == "tangent slope"]
+    assert len(tangents) >= 4  # at the start, both ends of the sweep, the valley
+    for drawn in tangents:
+        index = int(drawn.source.split("[")[1].rstrip("]"))
+        _, backprop = wiggle.at(wiggle.ws[index])  # the engine's gradient, computed afresh
+        assert drawn.value == pytest.approx(backprop, rel=1e-6, abs=1e-9), drawn
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_wiggle_starts_at_the_real_weight_and_settles_in_the_engines_valley(seed):
+    scene = rendered(Wiggle, seed)
+    wiggle = scene.lesson.wiggle
+    assert f"w = {w_text(wiggle.start)}" in scene.seen_on_screen
+    assert f"slope = {slope_text(wiggle.slopes[wiggle.start_index])}" in scene.seen_on_screen
+    assert f"w = {w_text(wiggle.valley)}" in scene.seen_on_screen
+    assert "slope = 0.000" in scene.seen_on_screen
+    assert wiggle.ws[wiggle.valley_index] == wiggle.valley
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_loss_curve_is_drawn_through_the_engines_samples(seed):
+    scene = rendered(Loss, seed)
+    card = scene.lesson.scorecard
+    assert_curve_drawn_through(scene, card.curve_ps, card.curve_losses)
 
 
 class ForwardPassWithATypedNumber(ForwardPass):

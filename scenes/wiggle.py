@@ -1,0 +1,220 @@
+"""Section 3, The "Wiggle" (Gradient): one real weight swept, its loss curve, and the slope.
+
+MECHANICS_SEED=7 manim render -ql scenes/wiggle.py Wiggle
+"""
+
+from __future__ import annotations
+
+import math
+
+from manim import (
+    DOWN,
+    LEFT,
+    UP,
+    Create,
+    DashedLine,
+    Dot,
+    FadeIn,
+    FadeOut,
+    Flash,
+    Line,
+    ValueTracker,
+    VGroup,
+    always_redraw,
+    linear,
+    smooth,
+)
+
+from scenes import style
+from scenes.chart import Chart
+from scenes.diagram import NetworkDiagram, text
+from scenes.lesson_scene import Drawn, LessonScene, beat
+
+CURVE = "wiggle"
+TANGENT_HALF_WIDTH = 0.55  # in units of w: how far the tangent reaches either side
+SWEEP_MARGIN = 0.03  # the sweep turns this fraction of the samples short of each end
+
+
+def w_text(w: float) -> str:
+    return style.signed(w)
+
+
+def loss_text(loss: float) -> str:
+    return f"{loss:.3f}"
+
+
+def slope_text(slope: float) -> str:
+    return style.signed(slope, 3)
+
+
+class Wiggle(LessonScene):
+    section_number = 3
+    section_title = "The \u201cWiggle\u201d (Gradient)"
+
+    def construct(self) -> None:
+        self.show_title()
+        self.single_out_one_weight()
+        self.draw_the_loss_curve()
+        self.show_the_slope()
+        self.wiggle_left_and_right()
+        self.settle_in_the_valley()
+        self.link_to_the_gradient()
+
+    # Beats --------------------------------------------------------------------------------
+    @beat
+    def show_title(self) -> None:
+        self.title_card()
+
+    @beat
+    def single_out_one_weight(self) -> None:
+        wiggle = self.lesson.wiggle
+        self.inset = NetworkDiagram(self.lesson, self.lesson.trace[0].params, labels=False)
+        self.inset.scale(0.42).to_edge(LEFT, buff=0.9).shift(1.6 * UP)
+        row, col = wiggle.index
+        token = self.lesson.tokens[col]
+        words = f"the weight from \u201c{token}\u201d to mixer {row + 1}"
+        caption = self.layout_text(words, size=style.VALUE_SIZE, colour=style.MUTED)
+        caption.next_to(self.inset, DOWN, buff=0.25).align_to(self.inset, LEFT)
+        self.narrate("To fix a high loss, we have to blame specific connections.")
+        self.play(FadeIn(self.inset), run_time=1.0)
+        self.narrate("Take one of them, a single weight w of the real network.")
+        self.play(self.inset.highlight_weight(wiggle.name, wiggle.index), FadeIn(caption))
+        self.weight_caption = caption
+        self.hold_caption()
+
+    @beat
+    def draw_the_loss_curve(self) -> None:
+        wiggle = self.lesson.wiggle
+        low, high = float(wiggle.ws[0]), float(wiggle.ws[-1])
+        bottom, top = float(wiggle.losses.min()), float(wiggle.losses.max())
+        room = 0.15 * (top - bottom)
+        self.axes = Chart(
+            (low, high),
+            (bottom - room, top + room),
+            width=7.0,
+            height=4.4,
+            x_ticks=[
+                (value, style.plain(value, 0))
+                for value in range(math.ceil(low), math.floor(high) + 1)
+            ],
+            tick_label=self.layout_text,
+        ).move_to([2.85, 0.4, 0])
+        axes = self.axes
+        x_label = text("w, the weight", size=style.VALUE_SIZE, colour=style.HIGHLIGHT)
+        x_label.next_to(axes.x_axis, DOWN, buff=0.55)
+        y_label = text("loss", size=style.VALUE_SIZE, colour=style.LOSS)
+        y_label.next_to(axes.y_axis, UP, buff=0.15)
+        self.curve = axes.curve(wiggle.ws, wiggle.losses, style.LOSS)
+        self.narrate("Wiggle w, hold every other weight still, and watch the loss.")
+        self.play(axes.draw(), FadeIn(x_label), FadeIn(y_label), run_time=1.0)
+        self.play(Create(self.curve), run_time=2.0, rate_func=linear)
+        self.hold_caption()
+
+    @beat
+    def show_the_slope(self) -> None:
+        wiggle, axes = self.lesson.wiggle, self.axes
+        self.tracker = ValueTracker(wiggle.start_index)
+        w_now = self.follow(f"{CURVE}.ws", self.tracker, w_text)
+        loss_now = self.follow(f"{CURVE}.losses", self.tracker, loss_text)
+        slope_now = self.follow(f"{CURVE}.slopes", self.tracker, slope_text)
+
+        def point():
+            return axes.c2p(w_now(), loss_now())
+
+        def tangent_end(sign: float):
+            # Kept inside the chart's w range so the tangent never leaves the frame.
+            w = min(max(w_now() + sign * TANGENT_HALF_WIDTH, axes.x_low), axes.x_high)
+            return axes.c2p(w, loss_now() + slope_now() * (w - w_now()))
+
+        def downhill() -> float:
+            return -1.0 if slope_now() > 0 else 1.0
+
+        self.tangent = tangent = always_redraw(
+            lambda: Line(tangent_end(-1), tangent_end(1)).set_stroke(style.INK, 3, opacity=0.8)
+        )
+        ghost = always_redraw(
+            lambda: Dot(tangent_end(downhill()), radius=0.1, color=style.INK).set_opacity(0.45)
+        )
+        dot = always_redraw(lambda: Dot(point(), radius=0.12, color=style.HIGHLIGHT).set_z_index(3))
+        drop = always_redraw(
+            lambda: DashedLine(axes.c2p(w_now(), axes.y_low), point()).set_stroke(
+                style.HIGHLIGHT, 2, opacity=0.6
+            )
+        )
+        tracker = self.tracker
+        self.readouts = VGroup(
+            self.readout("w = ", f"{CURVE}.ws", tracker, w_text, colour=style.HIGHLIGHT),
+            self.readout("loss = ", f"{CURVE}.losses", tracker, loss_text, colour=style.LOSS),
+            self.readout("slope = ", f"{CURVE}.slopes", tracker, slope_text, colour=style.INK),
+        ).arrange(DOWN, aligned_edge=LEFT, buff=0.2)
+        self.readouts.next_to(self.weight_caption, DOWN, buff=0.5, aligned_edge=LEFT)
+        self.hint = always_redraw(
+            lambda: direction_hint(slope_now()).next_to(
+                self.readouts, DOWN, buff=0.3, aligned_edge=LEFT
+            )
+        )
+        # The inset's line follows w: thicker as |w| grows, like a volume slider.
+        line = self.inset.weight_line(wiggle.name, wiggle.index)
+        largest = self.inset.largest
+        line.add_updater(lambda m: m.set_stroke(width=style.stroke_width_for(w_now(), largest)))
+        self.narrate("The dot is the network as it is now. The ghost dot shows the slope here.")
+        self.play(FadeIn(VGroup(drop, dot)), FadeIn(self.readouts), run_time=0.8)
+        self.play(Create(tangent), FadeIn(ghost), FadeIn(self.hint), run_time=0.8)
+        self.measure_tangent()
+        self.key_frame("slope_at_start")
+        self.hold_caption()
+
+    def sweep_to(self, index: int, run_time: float) -> None:
+        self.play(self.tracker.animate.set_value(index), run_time=run_time, rate_func=smooth)
+        self.measure_tangent()
+
+    def measure_tangent(self) -> None:
+        """Record the slope of the tangent as drawn, read back from its two ends."""
+        (w1, loss1), (w2, loss2) = (self.axes.p2c(p) for p in self.tangent.get_start_and_end())
+        index = int(round(self.tracker.get_value()))
+        slope = (loss2 - loss1) / (w2 - w1)
+        self.drawn.append(Drawn("tangent slope", slope, f"{CURVE}.slopes[{index}]"))
+
+    @beat
+    def wiggle_left_and_right(self) -> None:
+        samples = len(self.lesson.wiggle.ws)
+        margin = int(SWEEP_MARGIN * samples)
+        self.narrate("Wiggle it: if w goes up a little, does the loss go up or down?")
+        self.sweep_to(margin, run_time=2.5)
+        self.key_frame("wiggled_left")
+        self.wait(0.6)
+        self.sweep_to(samples - 1 - margin, run_time=3.5)
+        self.key_frame("wiggled_right")
+        self.wait(0.6)
+        self.hold_caption()
+
+    @beat
+    def settle_in_the_valley(self) -> None:
+        wiggle, axes = self.lesson.wiggle, self.axes
+        self.narrate("Follow the slope downhill to the sweet spot: the valley, where it is flat.")
+        self.sweep_to(wiggle.valley_index, run_time=3.0)
+        valley = axes.c2p(float(wiggle.ws[wiggle.valley_index]), wiggle.valley_loss)
+        self.play(Flash(valley, color=style.TARGET, flash_radius=0.35), run_time=0.9)
+        self.key_frame("valley")
+        self.hold_caption()
+
+    @beat
+    def link_to_the_gradient(self) -> None:
+        self.narrate(
+            "That slope is the gradient. Next, backpropagation finds it for every weight at once."
+        )
+        self.wait(1.0)
+        self.hold_caption()
+        self.play(FadeOut(self.weight_caption), run_time=0.5)
+
+
+def direction_hint(slope: float):
+    """Which way is downhill, in words: the sign of the slope as written decides, so the
+    hint never contradicts the read-out (a slope that rounds to zero is flat)."""
+    if slope_text(slope) == slope_text(0.0):
+        words, colour = "slope flat: the bottom of the valley", style.TARGET
+    elif slope < 0:
+        words, colour = "slope negative: increase w to go downhill", style.INCREASE
+    else:
+        words, colour = "slope positive: decrease w to go downhill", style.DECREASE
+    return text(words, size=style.VALUE_SIZE, colour=colour)
