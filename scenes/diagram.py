@@ -21,6 +21,7 @@ from manim import (
     ShowPassingFlash,
     SurroundingRectangle,
     Text,
+    Triangle,
     VGroup,
 )
 
@@ -182,6 +183,28 @@ class NetworkDiagram(VGroup):
             ]
         )
 
+    def update_arrows(self, changes: dict[str, np.ndarray], largest_change: float) -> dict:
+        """One UpdateArrow per weight for a step's changes (the step's -rate * gradient):
+        pointing the way the weight moves, longer for larger moves (square-root scaled
+        against the largest change of the whole training, so small late steps still show)."""
+        arrows = {}
+        for name in LAYERS:
+            sources = self.params_shape(name)[1]
+            for index, line in self.lines[name].items():
+                change = float(changes[name][index])
+                if change == 0.0:
+                    continue  # a weight that does not move gets no arrow
+                share = np.sqrt(abs(change) / largest_change) if largest_change > 0 else 0.0
+                length = 0.14 + 0.36 * min(share, 1.0)
+                centre = arrow_position(line, name, index, sources)
+                arrows[(name, index)] = UpdateArrow(centre, change, length)
+        return arrows
+
+    def params_shape(self, name: str) -> tuple[int, int]:
+        rows = max(index[0] for index in self.lines[name]) + 1
+        cols = max(index[1] for index in self.lines[name]) + 1
+        return rows, cols
+
     def morph_to(self, params: dict[str, np.ndarray]) -> AnimationGroup:
         """Every line eases to the width and colour of a new set of weights."""
         return AnimationGroup(
@@ -191,6 +214,50 @@ class NetworkDiagram(VGroup):
                 for index, line in self.lines[name].items()
             ]
         )
+
+
+class UpdateArrow(VGroup):
+    """The step one weight is about to take: a vertical stem and a triangular head.
+
+    Up (the weight increases) is a filled head in the increase colour; down is an outlined
+    head in the decrease colour, so direction, fill and colour all tell them apart.
+    """
+
+    def __init__(self, centre: np.ndarray, change: float, length: float) -> None:
+        super().__init__()
+        up = change > 0
+        direction = np.array([0.0, 1.0 if up else -1.0, 0.0])
+        colour = style.INCREASE if up else style.DECREASE
+        head_size = 0.13
+        base = centre - direction * length / 2
+        tip = centre + direction * length / 2
+        stem = Line(base, tip - direction * head_size * 0.8).set_stroke(colour, 4)
+        head = Triangle().scale_to_fit_width(head_size * 1.2).set_stroke(colour, 2.5)
+        head.set_fill(colour, 1.0 if up else 0.0)
+        if not up:
+            head.rotate(np.pi)
+        head.move_to(tip - direction * head_size * 0.45)
+        self.add(stem, head)
+        # A dark outline keeps the arrow readable where it crosses bright lines.
+        self.set_stroke(style.BACKGROUND, 7, background=True)
+        self.base, self.tip = base, tip
+
+    @property
+    def direction(self) -> float:
+        """+1 when the drawn arrow points up, -1 when down: measured from the drawing."""
+        return float(np.sign(self.tip[1] - self.base[1]))
+
+    @property
+    def length(self) -> float:
+        return float(np.linalg.norm(self.tip - self.base))
+
+
+def arrow_position(line: Line, name: str, index: tuple[int, int], sources: int) -> np.ndarray:
+    """Where along its line a weight's arrow sits: staggered by the line's source node, so
+    arrows on lines that cross near their middles do not land on top of each other."""
+    _, col = index
+    share = 0.3 + 0.4 * col / max(sources - 1, 1)
+    return line.point_from_proportion(share)
 
 
 class ProbabilityBars(VGroup):

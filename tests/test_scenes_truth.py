@@ -15,6 +15,8 @@ from scenes import style
 from scenes.diagram import text
 from scenes.forward_pass import ForwardPass
 from scenes.lesson_scene import LAYOUT, beat, resolve
+from scenes.loop import Loop
+from scenes.loop import loss_text as step_loss_text
 from scenes.loss import Loss, loss_text, p_text
 from scenes.wiggle import Wiggle, slope_text, w_text
 
@@ -27,7 +29,7 @@ from .scene_rendering import (
 )
 
 SEEDS = (0, 7)
-SCENES = (ForwardPass, Loss, Wiggle)
+SCENES = (ForwardPass, Loss, Wiggle, Loop)
 
 
 def unrecorded(scene) -> set[str]:
@@ -145,7 +147,7 @@ def test_layout_numbers_are_only_section_numbers_and_axis_ticks(scene_class):
     axis_ticks = {
         "0",
         "0.5",
-        *(f"{n}" for n in range(1, 11)),
+        *(f"{n}" for n in range(1, 21)),  # value ticks, and steps up to 20
         *(f"\N{MINUS SIGN}{n}" for n in range(1, 6)),
     }
     node_indices = {"1", "2", "3", "4"}  # h_1 .. h_4
@@ -193,6 +195,51 @@ def test_loss_curve_is_drawn_through_the_engines_samples(seed):
     scene = rendered(Loss, seed)
     card = scene.lesson.scorecard
     assert_curve_drawn_through(scene, card.curve_ps, card.curve_losses)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_loop_shows_every_steps_loss_and_paris_probability(seed):
+    scene = rendered(Loop, seed)
+    lesson = scene.lesson
+    assert len(lesson.trace) - 1 >= 15
+    for n, step in enumerate(lesson.trace):
+        assert f"Step {n}" in scene.seen_on_screen
+        assert f"Loss {step_loss_text(step.loss)}" in scene.seen_on_screen
+        paris = style.percent(step.probabilities[lesson.target_index])
+        assert f"Paris {paris}" in scene.seen_on_screen
+    assert lesson.target_probabilities[-1] > 0.9
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_every_arrow_points_against_its_weights_gradient(seed):
+    scene = rendered(Loop, seed)
+    arrows = [drawn for drawn in scene.drawn if drawn.kind == "update arrow"]
+    steps = len(scene.lesson.trace) - 1
+    assert len(arrows) == steps * (3 * 4 + 4 * 5)  # every weight line, every step
+    for drawn in arrows:
+        gradient = float(resolve(scene.lesson, drawn.source))
+        assert drawn.value == -np.sign(gradient), drawn  # up (+1) exactly when grad < 0
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_arrow_lengths_grow_with_the_size_of_the_update(seed):
+    scene = rendered(Loop, seed)
+    lengths = [drawn for drawn in scene.drawn if drawn.kind == "update arrow length"]
+    by_step: dict[str, list] = {}
+    for drawn in lengths:
+        by_step.setdefault(drawn.source.split(".")[0], []).append(drawn)
+    for drawns in by_step.values():
+        ordered = sorted(drawns, key=lambda d: abs(float(resolve(scene.lesson, d.source))))
+        assert all(a.value <= b.value + 1e-12 for a, b in zip(ordered, ordered[1:], strict=False))
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_plot_points_sit_at_each_steps_paris_probability(seed):
+    scene = rendered(Loop, seed)
+    points = [drawn for drawn in scene.drawn if drawn.kind == "plot point"]
+    assert len(points) == len(scene.lesson.trace)
+    for drawn in points:
+        assert drawn.value == pytest.approx(float(resolve(scene.lesson, drawn.source)), abs=1e-9)
 
 
 class ForwardPassWithATypedNumber(ForwardPass):

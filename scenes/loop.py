@@ -1,0 +1,276 @@
+"""Section 4, The Loop (Optimization): forward, loss, gradient arrows, step; again and again.
+
+MECHANICS_SEED=7 manim render -ql scenes/loop.py Loop
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from manim import (
+    DOWN,
+    LEFT,
+    RIGHT,
+    UP,
+    UR,
+    Circumscribe,
+    Create,
+    Dot,
+    FadeIn,
+    FadeOut,
+    Line,
+    ReplacementTransform,
+    VGroup,
+)
+
+from scenes import style
+from scenes.chart import Chart
+from scenes.diagram import LAYERS, NetworkDiagram, ProbabilityBars, UpdateArrow, text
+from scenes.lesson_scene import Drawn, LessonScene, beat
+
+FULL_STEPS = 3  # the first steps play each beat on its own, slowly; the rest run faster
+
+
+def loss_text(loss: float) -> str:
+    return f"{loss:.3f}"
+
+
+def step_text(index: float) -> str:
+    return f"{int(index)}"
+
+
+class Loop(LessonScene):
+    section_number = 4
+    section_title = "The Loop (Optimization)"
+
+    def construct(self) -> None:
+        self.show_title()
+        self.set_up_the_network()
+        self.explain_the_step()
+        for n in range(len(self.lesson.trace) - 1):
+            self.train_step(n, full=n < FULL_STEPS)
+        self.show_the_trained_network()
+
+    # What one step changes, read from the trace ------------------------------------------
+    def changes(self, n: int) -> dict[str, np.ndarray]:
+        """The update step n takes: -learning_rate * gradient, per weight."""
+        grads = self.lesson.trace[n].grads
+        return {name: -self.lesson.learning_rate * grads[name] for name in LAYERS}
+
+    def largest_change(self) -> float:
+        return max(
+            float(np.abs(self.changes(n)[name]).max())
+            for n in range(len(self.lesson.trace) - 1)
+            for name in LAYERS
+        )
+
+    # Beats --------------------------------------------------------------------------------
+    @beat
+    def show_title(self) -> None:
+        self.title_card()
+
+    @beat
+    def set_up_the_network(self) -> None:
+        lesson = self.lesson
+        self.diagram = NetworkDiagram(lesson, lesson.trace[0].params, number=self.number)
+        self.diagram.scale(0.78).to_edge(LEFT, buff=0.4).shift(0.05 * DOWN)
+        self.bars = ProbabilityBars(self.diagram, length=1.0)
+        self.chart = Chart(
+            (0, len(lesson.trace) - 1),
+            (0.0, 1.0),
+            width=2.6,
+            height=2.6,
+            x_ticks=[(0, "0"), (10, "10"), (20, "20")],
+            y_ticks=[(0.0, "0"), (0.5, "0.5"), (1.0, "1")],
+            tick_label=self.layout_text,
+        ).move_to([4.95, 0.25, 0])
+        chart_title = text(
+            f"p({lesson.target}) per step", size=style.VALUE_SIZE, colour=style.TARGET
+        )
+        chart_title.next_to(self.chart, UP, buff=0.2)
+        self.chart_title = chart_title
+        self.readout = VGroup()
+        self.percent_labels = VGroup()
+        self.plot = VGroup()
+        self.narrate(
+            "We don't wiggle one weight at a time. Backpropagation gives us "
+            "the gradient of every weight at once."
+        )
+        self.play(FadeIn(self.diagram), FadeIn(self.bars.tracks), run_time=1.2)
+        self.play(self.chart.draw(), FadeIn(self.chart_title), run_time=1.0)
+        self.hold_caption()
+
+    @beat
+    def explain_the_step(self) -> None:
+        self.narrate(
+            "Then every weight takes a small step against its gradient, "
+            "the way the ghost dot pointed downhill."
+        )
+        legend = arrow_legend().next_to(self.chart, DOWN, buff=0.35)
+        self.arrow_legend = legend
+        self.play(FadeIn(legend), run_time=0.8)
+        self.hold_caption()
+
+    def show_readout(self, n: int, run_time: float) -> None:
+        """Step n's counter, loss and p(Paris) at the top right, the loss flashing red."""
+        target = self.lesson.target_index
+        step = self.number(f"trace[{n}].index", step_text, size=style.READOUT_SIZE, prefix="Step ")
+        loss = self.number(
+            f"trace[{n}].loss",
+            loss_text,
+            size=style.READOUT_SIZE,
+            colour=style.LOSS,
+            prefix="Loss ",
+        )
+        paris = self.number(
+            f"trace[{n}].probabilities[{target}]",
+            style.percent,
+            size=style.READOUT_SIZE,
+            colour=style.TARGET,
+            prefix=f"{self.lesson.target} ",
+        )
+        readout = VGroup(step, loss, paris).arrange(RIGHT, buff=0.5).to_corner(UR, buff=0.4)
+        self.play(replace(self.readout, readout), run_time=run_time)
+        self.readout = readout
+        self.play(
+            Circumscribe(loss, color=style.LOSS, buff=0.08, time_width=0.6),
+            loss.animate.scale(1.12),
+            run_time=run_time,
+        )
+        self.play(loss.animate.scale(1 / 1.12).set_color(style.INK), run_time=run_time / 2)
+
+    def run_forward(self, n: int, run_time: float) -> None:
+        """The signal runs through step n's network; nodes, bars and percentages follow."""
+        diagram, forward = self.diagram, self.lesson.trace[n].forward
+        self.play(
+            diagram.flash_layer("W1", run_time=run_time),
+            diagram.fill_nodes(1, forward.hidden),
+            run_time=run_time,
+        )
+        labels = VGroup(
+            *[
+                self.bars.place_label(
+                    self.number(
+                        f"trace[{n}].probabilities[{k}]",
+                        style.percent,
+                        size=style.VALUE_SIZE * 0.9,
+                        colour=style.TARGET if k == self.lesson.target_index else style.INK,
+                    ),
+                    k,
+                )
+                for k in range(len(forward.probabilities))
+            ]
+        )
+        self.play(
+            diagram.flash_layer("W2", run_time=run_time),
+            diagram.fill_nodes(2, forward.probabilities, colour=style.INK),
+            *self.bars.grow_to(forward.probabilities),
+            replace(self.percent_labels, labels),
+            self.plot_point(n),
+            run_time=run_time,
+        )
+        self.percent_labels = labels
+
+    def plot_point(self, n: int):
+        """Add step n's p(target) to the plot, joined to the previous step's point."""
+        p = self.read(f"trace[{n}].probabilities[{self.lesson.target_index}]")
+        point = self.chart.c2p(n, p)
+        dot = Dot(point, radius=0.045, color=style.TARGET)
+        self.drawn.append(
+            Drawn("plot point", self.chart.p2c(dot.get_center())[1], self.plot_source(n))
+        )
+        pieces = VGroup(dot)
+        if len(self.plot):
+            pieces.add(Line(self.plot[-1][0].get_center(), point).set_stroke(style.TARGET, 3))
+        self.plot.add(pieces)
+        return Create(pieces)
+
+    def plot_source(self, n: int) -> str:
+        return f"trace[{n}].probabilities[{self.lesson.target_index}]"
+
+    def show_arrows(self, n: int, run_time: float) -> dict:
+        arrows = self.diagram.update_arrows(self.changes(n), self.largest_change())
+        for (name, (row, col)), arrow in arrows.items():
+            source = f"trace[{n}].grads['{name}'][{row}, {col}]"
+            self.drawn.append(Drawn("update arrow", arrow.direction, source))
+            self.drawn.append(Drawn("update arrow length", arrow.length, source))
+        self.play(*[FadeIn(arrow, scale=0.6) for arrow in arrows.values()], run_time=run_time)
+        return arrows
+
+    def step_weights(self, n: int, arrows: dict, run_time: float) -> None:
+        self.play(
+            self.diagram.morph_to(self.lesson.trace[n + 1].params),
+            *[FadeOut(arrow) for arrow in arrows.values()],
+            run_time=run_time,
+        )
+
+    @beat
+    def train_step(self, n: int, full: bool) -> None:
+        """One step of training. The first is narrated beat by beat, the next few play at a
+        pace a student can follow, the rest run quickly: every step is shown."""
+        if n == 0:
+            self.narrate_first_step()
+        elif full:
+            if n == 1:
+                self.narrate("Again: forward, loss, arrows, shift.")
+            self.play_step(n, forward=1.0, readout=0.5, arrows=0.7, shift=1.0)
+            self.wait(0.4)
+        else:
+            if n == FULL_STEPS:
+                self.narrate(f"Again and again. Watch the {self.lesson.target} probability climb.")
+            self.play_step(n, forward=0.3, readout=0.15, arrows=0.25, shift=0.35)
+
+    def narrate_first_step(self) -> None:
+        self.narrate("The signal goes forward through the current weights.")
+        self.run_forward(0, run_time=1.2)
+        self.narrate("The loss flashes red: this is how wrong the network is now.")
+        self.show_readout(0, run_time=0.6)
+        self.hold_caption()
+        self.narrate("Arrows: up raises a weight, down lowers it; longer means a bigger step.")
+        arrows = self.show_arrows(0, run_time=0.8)
+        self.key_frame("arrows_first_step")
+        self.hold_caption()
+        self.narrate("The weights physically shift.")
+        self.step_weights(0, arrows, run_time=1.2)
+        self.hold_caption()
+
+    def play_step(
+        self, n: int, *, forward: float, readout: float, arrows: float, shift: float
+    ) -> None:
+        """The four beats of step n, each given its run time."""
+        self.run_forward(n, run_time=forward)
+        self.show_readout(n, run_time=readout)
+        shown = self.show_arrows(n, run_time=arrows)
+        self.step_weights(n, shown, run_time=shift)
+
+    @beat
+    def show_the_trained_network(self) -> None:
+        last = len(self.lesson.trace) - 1
+        target = self.lesson.target_index
+        self.run_forward(last, run_time=0.8)
+        self.show_readout(last, run_time=0.6)
+        self.narrate(
+            f"After {{steps}} steps, the network gives {self.lesson.target} {{p}}.",
+            steps=(f"trace[{last}].index", step_text),
+            p=(f"trace[{last}].probabilities[{target}]", style.percent),
+        )
+        self.play(
+            Circumscribe(self.diagram.output_labels[target], color=style.TARGET),
+            run_time=1.2,
+        )
+        self.hold_caption()
+
+
+def replace(old: VGroup, new: VGroup):
+    """Swap one set of read-outs for the next; the first time, simply fade them in."""
+    return ReplacementTransform(old, new) if len(old) else FadeIn(new)
+
+
+def arrow_legend() -> VGroup:
+    """What an update arrow means, shown before the first one appears."""
+    rows = [
+        VGroup(UpdateArrow(np.zeros(3), change, 0.4), text(words, size=style.VALUE_SIZE)).arrange(
+            RIGHT, buff=0.2
+        )
+        for change, words in ((+1.0, "weight up"), (-1.0, "weight down"))
+    ]
+    return VGroup(*rows).arrange(DOWN, aligned_edge=LEFT, buff=0.15)
