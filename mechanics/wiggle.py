@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
 WIGGLE_PARAM = "W1"
 PROBE_SAMPLES = 241
+FAR_SIDE_SHARE = 0.7  # the sweep goes past the valley until this share of the rise shows
 
 
 @dataclass(frozen=True)
@@ -87,56 +88,92 @@ def find_valley(params, inputs, target, name, index, low: float, high: float) ->
     return 0.5 * (low + high)
 
 
+@dataclass(frozen=True)
+class Candidate:
+    """A first-layer weight whose loss curve has a valley, and how plain that valley is."""
+
+    index: tuple[int, ...]
+    start: float
+    valley: float
+    valley_loss: float
+    drop: float  # from the start down to the valley
+    rise: float  # from the valley up to the far end of the window, beyond it
+    far_end: float  # where, beyond the valley, the loss has climbed back by most of the rise
+
+    @property
+    def score(self) -> float:
+        """A valley is as plain as its lower side: the smaller of its drop and its rise."""
+        return min(self.drop, self.rise)
+
+
+def valley_along(
+    params: Params, inputs: np.ndarray, target: int, index: tuple[int, ...], settings: Settings
+) -> Candidate | None:
+    """Probe the loss along params["W1"][index] within the window around its value, and
+    describe the valley there, or None if the loss has no interior minimum in the window."""
+    start = float(params[WIGGLE_PARAM][index])
+    window = settings.wiggle_window
+    probe = np.linspace(start - window, start + window, PROBE_SAMPLES)
+    moved = np.tile(flatten(params), (len(probe), 1))
+    moved[:, flat_index(params, WIGGLE_PARAM, index)] = probe
+    losses = batched_losses(moved, params, inputs, target)
+    lowest = int(np.argmin(losses))
+    if lowest in (0, len(probe) - 1):
+        return None  # no interior minimum: the loss only falls towards an edge
+    below, above = probe[lowest - 1], probe[lowest + 1]
+    slope_below = loss_and_slope(params, inputs, target, WIGGLE_PARAM, index, below)[1]
+    slope_above = loss_and_slope(params, inputs, target, WIGGLE_PARAM, index, above)[1]
+    if not slope_below < 0.0 < slope_above:
+        return None
+    valley = find_valley(params, inputs, target, WIGGLE_PARAM, index, below, above)
+    valley_loss = loss_and_slope(params, inputs, target, WIGGLE_PARAM, index, valley)[0]
+    start_loss = loss_and_slope(params, inputs, target, WIGGLE_PARAM, index, start)[0]
+    far_side = probe > valley if valley > start else probe < valley
+    far_ws, far_losses = probe[far_side], losses[far_side]
+    if len(far_ws) == 0:
+        return None
+    rise = float(far_losses.max() - valley_loss)
+    climbed = far_losses >= valley_loss + FAR_SIDE_SHARE * rise
+    order = np.argsort(np.abs(far_ws - valley))  # walk outwards from the valley
+    far_end = float(far_ws[order][np.argmax(climbed[order])])
+    return Candidate(index, start, valley, valley_loss, start_loss - valley_loss, rise, far_end)
+
+
 def find_wiggle(
     params: Params, inputs: np.ndarray, target: int, settings: Settings
 ) -> Wiggle | None:
     """The rule: among the first-layer weights, those whose loss curve has a true valley within
     `settings.wiggle_window` of the start, at least `settings.wiggle_min_distance` away from it
-    (so the slope shows) and at least `settings.wiggle_min_drop` below it (so the valley shows);
-    of these, the one whose valley is deepest below the start. None if there is none.
+    (so the slope shows), at least `settings.wiggle_min_drop` below it and rising again beyond
+    it by at least half that (so it reads as a valley, not a ledge); of these, the one whose
+    valley is plainest: the largest smaller-of-drop-and-rise. None if there is none.
 
-    The swept range then reaches past the start and the valley by half their distance (at
-    least 0.5) on both sides, so the curve visibly rises around the valley.
+    The swept range reaches past the start by half the start-to-valley distance (at least
+    0.5), and past the valley to where the loss has climbed back by most of its rise.
     """
-    best = None
-    flat = flatten(params)
-    for index in np.ndindex(params[WIGGLE_PARAM].shape):
-        start = float(params[WIGGLE_PARAM][index])
-        probe = np.linspace(
-            start - settings.wiggle_window, start + settings.wiggle_window, PROBE_SAMPLES
-        )
-        moved = np.tile(flat, (len(probe), 1))
-        moved[:, flat_index(params, WIGGLE_PARAM, index)] = probe
-        lowest = int(np.argmin(batched_losses(moved, params, inputs, target)))
-        if lowest in (0, len(probe) - 1):
-            continue  # no interior minimum: the loss only falls towards an edge
-        below, above = lowest - 1, lowest + 1
-        _, slope_below = loss_and_slope(params, inputs, target, WIGGLE_PARAM, index, probe[below])
-        _, slope_above = loss_and_slope(params, inputs, target, WIGGLE_PARAM, index, probe[above])
-        if not (slope_below < 0.0 < slope_above):
-            continue
-        valley = find_valley(
-            params, inputs, target, WIGGLE_PARAM, index, probe[below], probe[above]
-        )
-        if abs(valley - start) < settings.wiggle_min_distance:
-            continue
-        valley_loss, _ = loss_and_slope(params, inputs, target, WIGGLE_PARAM, index, valley)
-        start_loss, _ = loss_and_slope(params, inputs, target, WIGGLE_PARAM, index, start)
-        drop = start_loss - valley_loss
-        if drop < settings.wiggle_min_drop:
-            continue
-        if best is None or drop > best[0]:
-            best = (drop, index, start, valley, valley_loss)
-    if best is None:
+    candidates = [
+        candidate
+        for index in np.ndindex(params[WIGGLE_PARAM].shape)
+        if (candidate := valley_along(params, inputs, target, index, settings)) is not None
+        and abs(candidate.valley - candidate.start) >= settings.wiggle_min_distance
+        and candidate.drop >= settings.wiggle_min_drop
+        and candidate.rise >= settings.wiggle_min_drop / 2
+    ]
+    if not candidates:
         return None
-    _, index, start, valley, valley_loss = best
+    best = max(candidates, key=lambda candidate: candidate.score)
+    start, valley = best.start, best.valley
     pad = max(0.5, 0.5 * abs(valley - start))
-    ws = np.linspace(min(start, valley) - pad, max(start, valley) + pad, settings.wiggle_samples)
+    direction = 1.0 if valley > start else -1.0
+    far_end = valley + direction * max(abs(best.far_end - valley), 0.5)
+    near_end = start - direction * pad
+    low, high = sorted((near_end, far_end))
+    ws = np.linspace(low, high, settings.wiggle_samples)
     ws = np.union1d(ws, [start, valley])  # the dot starts and settles on exact samples
-    losses, slopes = curve(params, inputs, target, WIGGLE_PARAM, index, ws)
+    losses, slopes = curve(params, inputs, target, WIGGLE_PARAM, best.index, ws)
     return Wiggle(
         name=WIGGLE_PARAM,
-        index=tuple(int(i) for i in index),
+        index=tuple(int(i) for i in best.index),
         base_params=params,
         inputs=inputs,
         target=target,
@@ -145,5 +182,5 @@ def find_wiggle(
         losses=losses,
         slopes=slopes,
         valley=valley,
-        valley_loss=valley_loss,
+        valley_loss=best.valley_loss,
     )

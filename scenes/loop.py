@@ -142,6 +142,7 @@ class Loop(LessonScene):
         """The signal runs through step n's network; nodes, bars and percentages follow."""
         diagram, forward = self.diagram, self.lesson.trace[n].forward
         self.play(
+            diagram.fill_nodes(0, self.lesson.inputs),
             diagram.flash_layer("W1", run_time=run_time),
             diagram.fill_nodes(1, forward.hidden),
             run_time=run_time,

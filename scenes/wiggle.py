@@ -72,7 +72,7 @@ class Wiggle(LessonScene):
         self.inset.scale(0.42).to_edge(LEFT, buff=0.9).shift(1.6 * UP)
         row, col = wiggle.index
         token = self.lesson.tokens[col]
-        words = f"the weight from \u201c{token}\u201d to mixer {row + 1}"
+        words = f"w: from \u201c{token}\u201d to mixer {row + 1}"
         caption = self.layout_text(words, size=style.VALUE_SIZE, colour=style.MUTED)
         caption.next_to(self.inset, DOWN, buff=0.25).align_to(self.inset, LEFT)
         self.narrate("To fix a high loss, we have to blame specific connections.")
@@ -127,6 +127,9 @@ class Wiggle(LessonScene):
             return axes.c2p(w, loss_now() + slope_now() * (w - w_now()))
 
         def downhill() -> float:
+            """Which side of the dot the ghost sits: downhill, or on the dot where flat."""
+            if is_flat(slope_now()):
+                return 0.0
             return -1.0 if slope_now() > 0 else 1.0
 
         self.tangent = tangent = always_redraw(
@@ -156,7 +159,9 @@ class Wiggle(LessonScene):
         # The inset's line follows w: thicker as |w| grows, like a volume slider.
         line = self.inset.weight_line(wiggle.name, wiggle.index)
         largest = self.inset.largest
-        line.add_updater(lambda m: m.set_stroke(width=style.stroke_width_for(w_now(), largest)))
+        line.add_updater(
+            lambda m: m.set_stroke(width=max(style.stroke_width_for(w_now(), largest), 2.5))
+        )
         self.narrate("The dot is the network as it is now. The ghost dot shows the slope here.")
         self.play(FadeIn(VGroup(drop, dot)), FadeIn(self.readouts), run_time=0.8)
         self.play(Create(tangent), FadeIn(ghost), FadeIn(self.hint), run_time=0.8)
@@ -208,10 +213,15 @@ class Wiggle(LessonScene):
         self.play(FadeOut(self.weight_caption), run_time=0.5)
 
 
+def is_flat(slope: float) -> bool:
+    """A slope that the read-out writes as zero."""
+    return slope_text(slope) == slope_text(0.0)
+
+
 def direction_hint(slope: float):
     """Which way is downhill, in words: the sign of the slope as written decides, so the
     hint never contradicts the read-out (a slope that rounds to zero is flat)."""
-    if slope_text(slope) == slope_text(0.0):
+    if is_flat(slope):
         words, colour = "slope flat: the bottom of the valley", style.TARGET
     elif slope < 0:
         words, colour = "slope negative: increase w to go downhill", style.INCREASE

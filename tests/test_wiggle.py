@@ -26,6 +26,15 @@ def test_valley_is_an_interior_minimum_away_from_the_start(story_lessons):
         assert wiggle.at(wiggle.start)[0] - wiggle.valley_loss >= 0.1, lesson_.seed
 
 
+def test_the_curve_climbs_again_beyond_the_valley(story_lessons):
+    """A valley, not a ledge: past the valley the loss rises by a visible amount."""
+    for lesson_ in story_lessons:
+        wiggle = lesson_.wiggle
+        far_end = wiggle.losses[-1] if wiggle.valley > wiggle.start else wiggle.losses[0]
+        rise = far_end - wiggle.valley_loss
+        assert rise >= 0.7 * lesson_.settings.wiggle_min_drop / 2 - 1e-12, lesson_.seed
+
+
 def test_slope_matches_finite_differences_of_the_sampled_curve(story_lessons):
     for lesson_ in story_lessons:
         wiggle = lesson_.wiggle
