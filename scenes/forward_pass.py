@@ -117,10 +117,6 @@ class ForwardPass(LessonScene):
 
     # Beats --------------------------------------------------------------------------------
     @beat
-    def show_title(self) -> None:
-        self.header_group = self.title_card()
-
-    @beat
     def show_inputs_and_target(self) -> None:
         self.diagram = NetworkDiagram(self.lesson, self.params, number=self.number)
         self.diagram.shift(0.4 * LEFT + 0.5 * UP)

@@ -250,6 +250,11 @@ class LessonScene(Scene):
         self._caption_words = None
 
     # Title card and header ----------------------------------------------------------------
+    @beat
+    def show_title(self) -> None:
+        """Every section's first beat: its title card, which then becomes the header."""
+        self.title_card()
+
     def title_card(self) -> VGroup:
         """The section's number and title, large and centred, then kept small as a header."""
         number = self.layout_text(f"{self.section_number}", size=96, colour=style.HIGHLIGHT)

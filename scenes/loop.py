@@ -65,10 +65,6 @@ class Loop(LessonScene):
 
     # Beats --------------------------------------------------------------------------------
     @beat
-    def show_title(self) -> None:
-        self.title_card()
-
-    @beat
     def set_up_the_network(self) -> None:
         lesson = self.lesson
         self.diagram = NetworkDiagram(lesson, lesson.trace[0].params, number=self.number)

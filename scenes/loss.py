@@ -63,10 +63,6 @@ class Loss(LessonScene):
 
     # Beats --------------------------------------------------------------------------------
     @beat
-    def show_title(self) -> None:
-        self.title_card()
-
-    @beat
     def show_formula(self) -> None:
         self.narrate("The network guessed wrong. But how wrong? The loss puts a number on it.")
         self.formula_big = MathTex(

@@ -62,10 +62,6 @@ class Wiggle(LessonScene):
 
     # Beats --------------------------------------------------------------------------------
     @beat
-    def show_title(self) -> None:
-        self.title_card()
-
-    @beat
     def single_out_one_weight(self) -> None:
         wiggle = self.lesson.wiggle
         self.inset = NetworkDiagram(self.lesson, self.lesson.trace[0].params, labels=False)

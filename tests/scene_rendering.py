@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import atexit
 import functools
 import re
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -12,6 +14,7 @@ from manim import tempconfig
 from scenes.lesson_scene import LAYOUT, LessonScene, resolve
 
 MEDIA = Path(tempfile.mkdtemp(prefix="mechanics-test-media-"))
+atexit.register(shutil.rmtree, MEDIA, ignore_errors=True)
 TINY = {
     "pixel_width": 192,
     "pixel_height": 108,
@@ -24,7 +27,9 @@ TINY = {
 
 def render_tiny(scene_class: type[LessonScene], seed: int, media: Path = MEDIA) -> LessonScene:
     """Render the scene for a seed at 192x108, 5 fps, and return it with its record."""
-    with tempconfig({**TINY, "media_dir": str(media / f"{scene_class.__name__}-{seed}")}):
+    folder = media / f"{scene_class.__name__}-{seed}"
+    # One LaTeX cache for every test render: formulas compile once, not once per scene.
+    with tempconfig({**TINY, "media_dir": str(folder), "tex_dir": str(MEDIA / "Tex")}):
         scene = scene_class(seed=seed)
         scene.render()
     return scene
