@@ -196,7 +196,7 @@ class NetworkDiagram(VGroup):
                     continue  # a weight that does not move gets no arrow
                 share = np.sqrt(abs(change) / largest_change) if largest_change > 0 else 0.0
                 length = 0.14 + 0.36 * min(share, 1.0)
-                centre = arrow_position(line, name, index, sources)
+                centre = arrow_position(line, index, sources)
                 arrows[(name, index)] = UpdateArrow(centre, change, length)
         return arrows
 
@@ -252,7 +252,7 @@ class UpdateArrow(VGroup):
         return float(np.linalg.norm(self.tip - self.base))
 
 
-def arrow_position(line: Line, name: str, index: tuple[int, int], sources: int) -> np.ndarray:
+def arrow_position(line: Line, index: tuple[int, int], sources: int) -> np.ndarray:
     """Where along its line a weight's arrow sits: staggered by the line's source node, so
     arrows on lines that cross near their middles do not land on top of each other."""
     _, col = index

@@ -57,6 +57,7 @@ class Loop(LessonScene):
         return {name: -self.lesson.learning_rate * grads[name] for name in LAYERS}
 
     def largest_change(self) -> float:
+        """The largest single-weight move of the whole training: arrow lengths' scale."""
         return max(
             float(np.abs(self.changes(n)[name]).max())
             for n in range(len(self.lesson.trace) - 1)
@@ -70,6 +71,7 @@ class Loop(LessonScene):
         self.diagram = NetworkDiagram(lesson, lesson.trace[0].params, number=self.number)
         self.diagram.scale(0.78).to_edge(LEFT, buff=0.4).shift(0.05 * DOWN)
         self.bars = ProbabilityBars(self.diagram, length=1.0)
+        self.arrow_scale = self.largest_change()
         self.chart = Chart(
             (0, len(lesson.trace) - 1),
             (0.0, 1.0),
@@ -185,7 +187,7 @@ class Loop(LessonScene):
         return f"trace[{n}].probabilities[{self.lesson.target_index}]"
 
     def show_arrows(self, n: int, run_time: float) -> dict:
-        arrows = self.diagram.update_arrows(self.changes(n), self.largest_change())
+        arrows = self.diagram.update_arrows(self.changes(n), self.arrow_scale)
         for (name, (row, col)), arrow in arrows.items():
             source = f"trace[{n}].grads['{name}'][{row}, {col}]"
             self.drawn.append(Drawn("update arrow", arrow.direction, source))
