@@ -158,7 +158,7 @@ class LessonScene(Scene):
         returns a function giving lesson.<source>[i], i being the tracker's value rounded.
         Whenever a play ends, the value then showing is recorded (as prefix + number) with
         its exact index."""
-        values = self.lesson_array(source)
+        values = resolve(self.lesson, source)
 
         def current() -> float:
             return float(values[int(round(tracker.get_value()))])
@@ -178,9 +178,6 @@ class LessonScene(Scene):
         value = self.follow(source, tracker, formatter, prefix)
         return LiveText(prefix, value, formatter, **text_kwargs)
 
-    def lesson_array(self, source: str):
-        return resolve(self.lesson, source)
-
     def layout_text(self, content: str, **kwargs) -> Text:
         """Text whose digits are layout, not engine output (a section number, an axis tick)."""
         self.shown_layout(content)
@@ -198,7 +195,7 @@ class LessonScene(Scene):
     def _note_screen(self) -> None:
         for source, tracker, formatter, prefix in self.followed:
             index = int(round(tracker.get_value()))
-            value = float(self.lesson_array(source)[index])
+            value = float(resolve(self.lesson, source)[index])
             written = formatter(value)
             shown = Shown(prefix + written, written, value, f"{source}[{index}]")
             if shown not in self.shown:
