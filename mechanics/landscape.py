@@ -32,6 +32,7 @@ class Landscape:
     path: np.ndarray  # (steps, 2) every trace step projected onto the slice
     path_losses: np.ndarray  # (steps,) the real loss at each projected point (on the surface)
     off_slice: np.ndarray  # (steps,) distance from each real step to its projection
+    surface_gap: float  # the largest |loss on the slice - real loss| along the path
 
 
 def principal_directions(offsets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -83,4 +84,5 @@ def landscape_of(trace: tuple[Step, ...], inputs: np.ndarray, settings: Settings
         path=path,
         path_losses=path_losses,
         off_slice=off_slice,
+        surface_gap=float(np.max(np.abs(path_losses - [step.loss for step in trace]))),
     )

@@ -37,7 +37,7 @@ class Settings:
     wiggle_window: float = 3.0  # a valley must lie within this distance of the start,
     wiggle_min_distance: float = 0.5  # at least this far from it,
     wiggle_min_drop: float = 0.1  # and at least this much lower in loss
-    landscape_size: int = 33
+    landscape_size: int = 25  # 24 x 24 faces: smooth, and cheap enough to turn the camera on
     landscape_margin: float = 0.2  # grid reaches this fraction of the path's extent beyond it
     scorecard_stops: tuple[float, ...] = (0.5, 0.25, 0.1, 0.02)  # round confidences to visit
     max_draws: int = 1000
@@ -101,6 +101,11 @@ class Lesson:
     def losses(self) -> np.ndarray:
         """The loss at every step of the trace."""
         return np.array([step.loss for step in self.trace])
+
+    @property
+    def step_indices(self) -> np.ndarray:
+        """0, 1, ..., steps: the trace's step numbers, for read-outs that follow a step."""
+        return np.array([step.index for step in self.trace])
 
     @property
     def target_probabilities(self) -> np.ndarray:

@@ -176,7 +176,11 @@ class LessonScene(Scene):
     ) -> LiveText:
         """A live "prefix + number" Text following lesson.<source> along a tracker."""
         value = self.follow(source, tracker, formatter, prefix)
-        return LiveText(prefix, value, formatter, **text_kwargs)
+        # A plain function, not the bound method: Manim deep-copies mobjects, and a bound
+        # method would drag the whole scene into the copy.
+        return self.pin(
+            LiveText(prefix, value, formatter, pin=lambda m: self.pin(m), **text_kwargs)
+        )
 
     def layout_text(self, content: str, **kwargs) -> Text:
         """Text whose digits are layout, not engine output (a section number, an axis tick)."""
@@ -220,7 +224,7 @@ class LessonScene(Scene):
             self.shown.append(Shown(content, values[name], self.read(source), source))
         self.hold_caption()
         self.end_caption()
-        caption = caption_block(content)
+        caption = self.pin(caption_block(content))
         if self.caption is None:
             self.play(FadeIn(caption, shift=0.1 * UP), run_time=run_time)
         else:
@@ -256,11 +260,11 @@ class LessonScene(Scene):
         """The section's number and title, large and centred, then kept small as a header."""
         number = self.layout_text(f"{self.section_number}", size=96, colour=style.HIGHLIGHT)
         title = text(self.section_title, size=style.TITLE_SIZE, weight="BOLD")
-        card = VGroup(number, title).arrange(DOWN, buff=0.35)
+        card = self.pin(VGroup(number, title).arrange(DOWN, buff=0.35))
         self.play(FadeIn(number, scale=0.8), Write(title), run_time=1.2)
         self.key_frame("title_card")
         self.wait(0.8)
-        header = self.header()
+        header = self.pin(self.header())
         self.play(FadeOut(card, shift=0.3 * UP), FadeIn(header), run_time=0.7)
         return header
 
@@ -271,6 +275,11 @@ class LessonScene(Scene):
         title = text(self.section_title, size=style.HEADER_SIZE, colour=style.MUTED)
         header = VGroup(number, title).arrange(RIGHT, buff=0.25)
         return header.to_corner(UL, buff=0.4)
+
+    def pin(self, mobject):
+        """Keep a 2-D overlay (caption, title, read-out) flat on the screen. Nothing to do in
+        a 2-D scene; the 3-D section overrides it."""
+        return mobject
 
     # Beats and stills ---------------------------------------------------------------------
     def finish_beat(self, name: str) -> None:
@@ -311,10 +320,11 @@ class LiveText(VGroup):
         *,
         size: float = style.READOUT_SIZE,
         colour: str = style.INK,
+        pin: Callable = lambda mobject: mobject,
     ) -> None:
         super().__init__()
         self.prefix, self.value, self.formatter = prefix, value, formatter
-        self.size, self.colour = size, colour
+        self.size, self.colour, self.pin = size, colour, pin
         self.add(self._make())
         self.add_updater(lambda mobject: mobject.refresh())
 
@@ -325,7 +335,7 @@ class LiveText(VGroup):
     def refresh(self) -> None:
         fresh = self._make().move_to(self.submobjects[0], aligned_edge=LEFT)
         fresh.set_opacity(self.submobjects[0].get_fill_opacity())
-        self.submobjects = [fresh]
+        self.submobjects = [self.pin(fresh)]
 
 
 def texts_on_screen(mobjects) -> list[str]:

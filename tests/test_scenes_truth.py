@@ -14,6 +14,8 @@ from manim import FadeIn
 from scenes import style
 from scenes.diagram import text
 from scenes.forward_pass import ForwardPass
+from scenes.generalization import Generalization
+from scenes.generalization import loss_text as gen_loss_text
 from scenes.lesson_scene import LAYOUT, beat, resolve
 from scenes.loop import Loop
 from scenes.loop import loss_text as step_loss_text
@@ -29,7 +31,7 @@ from .scene_rendering import (
 )
 
 SEEDS = (0, 7)
-SCENES = (ForwardPass, Loss, Wiggle, Loop)
+SCENES = (ForwardPass, Loss, Wiggle, Loop, Generalization)
 
 
 def unrecorded(scene) -> set[str]:
@@ -258,3 +260,38 @@ def test_a_number_typed_into_a_scene_is_caught(tmp_path):
 def test_resolve_reads_the_lesson_by_path():
     lesson = rendered(Loss, 0).lesson
     assert resolve(lesson, "trace[0].params['W1'][0, 0]") == lesson.trace[0].params["W1"][0, 0]
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_landscape_surface_stands_on_the_engines_grid(seed):
+    scene = rendered(Generalization, seed)
+    land = scene.lesson.landscape
+    expected = {
+        tuple(np.round(scene.axes.c2p(a, b, land.losses[i, j]), 9))
+        for i, a in enumerate(land.alphas)
+        for j, b in enumerate(land.betas)
+    }
+    corners = {tuple(np.round(point, 9)) for face in scene.surface for point in face.get_anchors()}
+    assert corners == expected  # every vertex is a grid point, and every grid point is drawn
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_ball_rolls_along_the_projected_path_one_step_at_a_time(seed):
+    scene = rendered(Generalization, seed)
+    land = scene.lesson.landscape
+    for kind, column in (("ball alpha", 0), ("ball beta", 1)):
+        measured = [drawn for drawn in scene.drawn if drawn.kind == kind]
+        assert len(measured) == len(scene.lesson.trace)
+        for step, drawn in enumerate(measured):
+            assert drawn.value == pytest.approx(land.path[step, column], abs=1e-9)
+    heights = [drawn for drawn in scene.drawn if drawn.kind == "ball height"]
+    for step, drawn in enumerate(heights):
+        assert drawn.value == pytest.approx(land.path_losses[step], abs=1e-9)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_landscape_readout_tracks_the_real_loss_at_every_step(seed):
+    scene = rendered(Generalization, seed)
+    for step in scene.lesson.trace:
+        assert f"Step {step.index}" in scene.seen_on_screen
+        assert f"Loss {gen_loss_text(step.loss)}" in scene.seen_on_screen
