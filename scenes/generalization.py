@@ -80,6 +80,8 @@ class Generalization(LessonScene, ThreeDScene):
 
     # The surface and the path, from the engine's grid -------------------------------------
     def build_axes(self) -> ThreeDAxes:
+        """The slice's coordinate frame, used to place points but not drawn: its origin is
+        the final weights, so its z-axis would stand as a pole in the middle of the valley."""
         land = self.lesson.landscape
         top = float(land.losses.max())
         return ThreeDAxes(
