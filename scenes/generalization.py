@@ -23,7 +23,6 @@ from manim import (
     FadeIn,
     FadeOut,
     Line,
-    ReplacementTransform,
     Surface,
     ThreeDAxes,
     ThreeDScene,
@@ -174,14 +173,17 @@ class Generalization(LessonScene, ThreeDScene):
             segment = Line(self.path_point(step - 1), self.path_point(step))
             segment.set_stroke(style.HIGHLIGHT, 4)
             trail.add(segment)
-            readout = self.readout_at(step)
             self.play(
                 self.ball.animate.move_to(self.path_point(step)),
                 Create(segment),
-                ReplacementTransform(self.step_readout, readout),
                 run_time=0.9 if step < 4 else 0.35,
                 rate_func=linear,
             )
+            # The read-out turns over the moment the ball arrives: a morph between digits
+            # would be unreadable at this pace.
+            readout = self.readout_at(step)
+            self.remove(self.step_readout)
+            self.add(readout)
             self.step_readout = readout
             self.measure_ball(step)
         self.trail = trail
@@ -252,9 +254,10 @@ class Generalization(LessonScene, ThreeDScene):
                 ).arrange(DOWN, buff=0.25)
             )
         columns.arrange(RIGHT, buff=0.55, aligned_edge=UP).move_to([0, 0.3, 0])
-        lowest = min(column[1].get_center()[1] for column in columns)
+        lowest = min(column[1].get_top()[1] for column in columns)
         for column in columns:
-            column[1].set_y(lowest)  # the section lines on one baseline, whatever the word
+            # Each line starts with its section's digit: line the digits' tops up.
+            column[1].shift((lowest - column[1].get_top()[1]) * UP)
         self.pin(columns)
         self.narrate("You have mastered the loop: Guess, Measure, Wiggle, Step.")
         for column in columns:
