@@ -103,11 +103,6 @@ class Lesson:
         return np.array([step.loss for step in self.trace])
 
     @property
-    def step_indices(self) -> np.ndarray:
-        """0, 1, ..., steps: the trace's step numbers, for read-outs that follow a step."""
-        return np.array([step.index for step in self.trace])
-
-    @property
     def target_probabilities(self) -> np.ndarray:
         """p(target) at every step of the trace."""
         return np.array([step.probabilities[self.target_index] for step in self.trace])

@@ -43,17 +43,9 @@ WORDS = (
 )
 
 
-def loss_text(loss: float) -> str:
-    return f"{loss:.3f}"
-
-
 def share_text(share: float) -> str:
     """Two decimals, so that 98.62% + 1.33% does not read as 100.0%."""
     return style.percent(share, decimals=2)
-
-
-def step_text(index: float) -> str:
-    return f"{int(index)}"
 
 
 def grid_index(value: float, grid: np.ndarray) -> int:
@@ -192,17 +184,19 @@ class Generalization(LessonScene, ThreeDScene):
             "The slice holds {share} of the path's movement; on it, the ball's height stays "
             "within {gap} of the real loss.",
             share=("landscape.explained.sum()", share_text),
-            gap=("landscape.surface_gap", loss_text),
+            gap=("landscape.surface_gap", style.loss_value),
         )
         self.hold_caption()
 
     def readout_at(self, step: int) -> VGroup:
         """The step counter and the trace's real loss at that step, flat on the screen."""
         readout = VGroup(
-            self.number(f"trace[{step}].index", step_text, size=style.READOUT_SIZE, prefix="Step "),
+            self.number(
+                f"trace[{step}].index", style.step_number, size=style.READOUT_SIZE, prefix="Step "
+            ),
             self.number(
                 f"trace[{step}].loss",
-                loss_text,
+                style.loss_value,
                 size=style.READOUT_SIZE,
                 colour=style.LOSS,
                 prefix="Loss ",

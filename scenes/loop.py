@@ -30,14 +30,6 @@ from scenes.lesson_scene import Drawn, LessonScene, beat
 FULL_STEPS = 3  # the first steps play each beat on its own, slowly; the rest run faster
 
 
-def loss_text(loss: float) -> str:
-    return f"{loss:.3f}"
-
-
-def step_text(index: float) -> str:
-    return f"{int(index)}"
-
-
 class Loop(LessonScene):
     section_number = 4
     section_title = "The Loop (Optimization)"
@@ -111,10 +103,12 @@ class Loop(LessonScene):
     def show_readout(self, n: int, run_time: float) -> None:
         """Step n's counter, loss and p(Paris) at the top right, the loss flashing red."""
         target = self.lesson.target_index
-        step = self.number(f"trace[{n}].index", step_text, size=style.READOUT_SIZE, prefix="Step ")
+        step = self.number(
+            f"trace[{n}].index", style.step_number, size=style.READOUT_SIZE, prefix="Step "
+        )
         loss = self.number(
             f"trace[{n}].loss",
-            loss_text,
+            style.loss_value,
             size=style.READOUT_SIZE,
             colour=style.LOSS,
             prefix="Loss ",
@@ -249,7 +243,7 @@ class Loop(LessonScene):
         self.show_readout(last, run_time=0.6)
         self.narrate(
             f"After {{steps}} steps, the network gives {self.lesson.target} {{p}}.",
-            steps=(f"trace[{last}].index", step_text),
+            steps=(f"trace[{last}].index", style.step_number),
             p=(f"trace[{last}].probabilities[{target}]", style.percent),
         )
         self.play(

@@ -68,6 +68,16 @@ def percent(probability: float, decimals: int = 1) -> str:
     return f"{100.0 * probability:.{decimals}f}%"
 
 
+def loss_value(loss: float) -> str:
+    """A loss as the read-outs of sections 3-5 write it: three places, 0.039."""
+    return f"{loss:.3f}"
+
+
+def step_number(index: float) -> str:
+    """A training step's number: 7."""
+    return f"{int(index)}"
+
+
 def tex_number(value: float, decimals: int = 2) -> str:
     """A number for MathTex: negatives in parentheses so products read unambiguously."""
     text = f"{value:.{decimals}f}"

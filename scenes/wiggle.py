@@ -39,10 +39,6 @@ def w_text(w: float) -> str:
     return style.signed(w)
 
 
-def loss_text(loss: float) -> str:
-    return f"{loss:.3f}"
-
-
 def slope_text(slope: float) -> str:
     return style.signed(slope, 3)
 
@@ -111,7 +107,7 @@ class Wiggle(LessonScene):
         wiggle, axes = self.lesson.wiggle, self.axes
         self.tracker = ValueTracker(wiggle.start_index)
         w_now = self.follow(f"{CURVE}.ws", self.tracker, w_text)
-        loss_now = self.follow(f"{CURVE}.losses", self.tracker, loss_text)
+        loss_now = self.follow(f"{CURVE}.losses", self.tracker, style.loss_value)
         slope_now = self.follow(f"{CURVE}.slopes", self.tracker, slope_text)
 
         def point():
@@ -143,7 +139,9 @@ class Wiggle(LessonScene):
         tracker = self.tracker
         self.readouts = VGroup(
             self.readout("w = ", f"{CURVE}.ws", tracker, w_text, colour=style.HIGHLIGHT),
-            self.readout("loss = ", f"{CURVE}.losses", tracker, loss_text, colour=style.LOSS),
+            self.readout(
+                "loss = ", f"{CURVE}.losses", tracker, style.loss_value, colour=style.LOSS
+            ),
             self.readout("slope = ", f"{CURVE}.slopes", tracker, slope_text, colour=style.INK),
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.2)
         self.readouts.next_to(self.weight_caption, DOWN, buff=0.5, aligned_edge=LEFT)

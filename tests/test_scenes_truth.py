@@ -15,10 +15,8 @@ from scenes import style
 from scenes.diagram import text
 from scenes.forward_pass import ForwardPass
 from scenes.generalization import Generalization
-from scenes.generalization import loss_text as gen_loss_text
 from scenes.lesson_scene import LAYOUT, beat, resolve
 from scenes.loop import Loop
-from scenes.loop import loss_text as step_loss_text
 from scenes.loss import Loss, loss_text, p_text
 from scenes.wiggle import Wiggle, slope_text, w_text
 
@@ -206,7 +204,7 @@ def test_loop_shows_every_steps_loss_and_paris_probability(seed):
     assert len(lesson.trace) - 1 >= 15
     for n, step in enumerate(lesson.trace):
         assert f"Step {n}" in scene.seen_on_screen
-        assert f"Loss {step_loss_text(step.loss)}" in scene.seen_on_screen
+        assert f"Loss {style.loss_value(step.loss)}" in scene.seen_on_screen
         paris = style.percent(step.probabilities[lesson.target_index])
         assert f"Paris {paris}" in scene.seen_on_screen
     assert lesson.target_probabilities[-1] > 0.9
@@ -294,4 +292,4 @@ def test_landscape_readout_tracks_the_real_loss_at_every_step(seed):
     scene = rendered(Generalization, seed)
     for step in scene.lesson.trace:
         assert f"Step {step.index}" in scene.seen_on_screen
-        assert f"Loss {gen_loss_text(step.loss)}" in scene.seen_on_screen
+        assert f"Loss {style.loss_value(step.loss)}" in scene.seen_on_screen
