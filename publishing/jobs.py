@@ -83,21 +83,27 @@ class Job:
         return self.folder / "stills" / self.section.stem
 
     def manim_arguments(self) -> list[str]:
-        """The part of Manim's command line that decides the video's pixels."""
-        return [*self.quality.manim_flags, "--progress_bar", "none"]
+        """Manim's command line after `render`, but for the folders and the scene.
+
+        Manim's own cache is off: it hashes every mobject on every play, and a cached play
+        advances the scene's clock by its nominal run time rather than by the frames it
+        holds, which would shift captions and key frames. Reuse happens a level up, a whole
+        section at a time, keyed by `render_key`."""
+        return [
+            *self.quality.manim_flags,
+            *self.quality.encoder_arguments,
+            "--disable_caching",
+            "--progress_bar",
+            "none",
+        ]
 
     def command(self) -> list[str]:
-        caching = []
-        if self.stills:
-            # Cached animations are not drawn, so a still taken after one would be stale.
-            caching = ["--disable_caching"]
         return [
             sys.executable,
             "-m",
             "manim",
             "render",
             *self.manim_arguments(),
-            *caching,
             "--media_dir",
             str(self.media),
             str(self.section.file),

@@ -37,8 +37,8 @@ def make_thumbnail(frame: np.ndarray, title: str, subtitle: str, destination: Pa
     picture = Image.fromarray(frame).convert("RGB").resize(SIZE, Image.Resampling.LANCZOS)
     draw = ImageDraw.Draw(picture)
     width, height = SIZE
-    draw.rectangle((0, 0, width, TOP_BAND), fill=style.BACKGROUND)
-    draw.rectangle((0, height - BOTTOM_BAND, width, height), fill=style.BACKGROUND)
+    draw.rectangle((0, 0, width - 1, TOP_BAND - 1), fill=style.BACKGROUND)  # corners inclusive
+    draw.rectangle((0, height - BOTTOM_BAND, width - 1, height - 1), fill=style.BACKGROUND)
     draw.text((width / 2, TOP_BAND / 2), title, font=font("bold", 76), fill=style.INK, anchor="mm")
     draw.text(
         (width / 2, height - BOTTOM_BAND / 2),

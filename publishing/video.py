@@ -133,8 +133,7 @@ def frame_at(path: Path, seconds: float) -> np.ndarray:
     long section costs a fraction of a second, not a full decode."""
     with av.open(str(path)) as container:
         stream = container.streams.video[0]
-        last = float(container.duration or 0) / av.time_base - float(1 / stream.average_rate)
-        wanted = min(max(seconds, 0.0), max(last, 0.0))
+        wanted = max(seconds, 0.0)  # past the end, the loop below stops at the last frame
         container.seek(int(wanted / stream.time_base), stream=stream, backward=True)
         shown = None
         for frame in container.decode(stream):
