@@ -18,13 +18,17 @@ import os
 import shutil
 import sys
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
+
+import av
 
 from mechanics import check_seed
 from publishing import jobs as section_jobs
 from publishing import lecture as lectures
 from publishing.film import QUALITIES, SECTIONS, Quality, Section
 from publishing.jobs import Job, Outcome
+from publishing.manifest import versions
 
 __all__ = ["QUALITIES", "SECTIONS", "Quality", "Section", "main"]
 
@@ -178,6 +182,36 @@ def summary(outcomes: Sequence[Outcome]) -> str:
     return "\n".join(rows)
 
 
+@dataclass(frozen=True)
+class Request:
+    """What the person at the keyboard asked for, checked."""
+
+    seeds: list[int]
+    quality: Quality
+    sections: list[Section]
+    workers: int
+    out: Path
+    stills: bool
+
+    def folder(self, seed: int) -> Path:
+        return self.out / f"seed-{seed}" / self.quality.name
+
+
+def read_request(
+    argv: list[str] | None, sections: Sequence[Section], qualities: Mapping[str, Quality]
+) -> Request:
+    """The command line, checked; a UsageError names the first thing wrong with it."""
+    args = parse_args(argv, qualities)
+    return Request(
+        seeds=parse_seeds(args.seed),
+        quality=qualities[args.quality],
+        sections=pick_sections(args.sections, sections),
+        workers=parse_jobs(args.jobs),
+        out=Path(args.out),
+        stills=args.stills,
+    )
+
+
 def main(
     argv: list[str] | None = None,
     sections: Sequence[Section] = SECTIONS,
@@ -185,52 +219,54 @@ def main(
     status_every: float = 30.0,
 ) -> int:
     try:
-        args = parse_args(argv, qualities)
-        seeds = parse_seeds(args.seed)
-        quality = qualities[args.quality]
-        chosen = pick_sections(args.sections, sections)
-        workers = parse_jobs(args.jobs)
-        folders = {seed: Path(args.out) / f"seed-{seed}" / quality.name for seed in seeds}
-        for folder in folders.values():
-            prepare_folder(folder)
-        if not chosen:
+        request = read_request(argv, sections, qualities)
+        for seed in request.seeds:
+            prepare_folder(request.folder(seed))
+        if not request.sections:
             say("render.py: no section scenes exist yet; nothing to render")
             return 0
         check_tools()
     except UsageError as error:
         print(f"render.py: error: {error}", file=sys.stderr)
         return 2
-
-    from publishing.manifest import versions
-
-    film = [section for section in sections if section.exists]
-    wanted = [
-        Job(section, seed, quality, folders[seed], args.stills)
-        for seed in seeds
-        for section in chosen
-    ]
-    known = versions()
-    reused, to_render = section_jobs.plan(wanted, sections, known)
-    for folder in {job.folder for job, _ in to_render}:
-        lectures.clear(folder)
-    say(
-        f"Rendering {len(to_render)} of {len(wanted)} sections ({len(reused)} reused) for seed "
-        f"{', '.join(map(str, seeds))} at {quality.name}, {workers} at a time, into {args.out}/"
-    )
     try:
-        outcomes, failures = section_jobs.render_all(to_render, reused, workers, say, status_every)
+        return render(request, sections, status_every)
     except KeyboardInterrupt:
         print(
             "render.py: interrupted; finished sections are kept and the next run resumes",
             file=sys.stderr,
         )
         return 130
+
+
+def render(request: Request, sections: Sequence[Section], status_every: float) -> int:
+    """Render what is asked (reusing what is finished), then assemble each seed's lecture."""
+    wanted = [
+        Job(section, seed, request.quality, request.folder(seed), request.stills)
+        for seed in request.seeds
+        for section in request.sections
+    ]
+    known = versions()
+    reused, to_render = section_jobs.plan(wanted, sections, known)
+    for folder in {job.folder for job, _ in to_render}:
+        lectures.clear(folder)
+    seeds = ", ".join(map(str, request.seeds))
+    say(
+        f"Rendering {len(to_render)} of {len(wanted)} sections ({len(reused)} reused) for seed "
+        f"{seeds} at {request.quality.name}, {request.workers} at a time, into {request.out}/"
+    )
+    outcomes, failures = section_jobs.render_all(
+        to_render, reused, request.workers, say, status_every
+    )
     say(summary(outcomes))
-    for seed in seeds:
-        finish_lecture(seed, quality, folders[seed], film, sections, known)
+    film = [section for section in sections if section.exists]
+    for seed in request.seeds:
+        try:
+            finish_lecture(seed, request.quality, request.folder(seed), film, sections, known)
+        except (OSError, ValueError, av.error.FFmpegError) as error:
+            failures.append(f"seed {seed}: the lecture could not be assembled: {error}")
     if failures:
-        lines = "; ".join(failures)
-        print(f"render.py: error: {lines}", file=sys.stderr)
+        print(f"render.py: error: {'; '.join(failures)}", file=sys.stderr)
         return 1
     return 0
 
@@ -257,7 +293,11 @@ def finish_lecture(
             "render them (or run without --sections) to assemble it"
         )
         return
-    lecture = lectures.assemble(folder, seed, quality, jobs)
+    try:
+        lecture = lectures.assemble(folder, seed, quality, jobs)
+    except BaseException:
+        lectures.clear(folder)  # no lecture that looks finished but is not
+        raise
     how = "joined without re-encoding" if lecture.copied else "re-encoded to join"
     say(f"seed {seed}: {lecture.video} ({clock(lecture.seconds)}, {how})")
     if lecture.chapters_note:

@@ -193,7 +193,7 @@ def render(job: Job, key: str, running: Running) -> Outcome:
     produced = sorted(job.media.glob(f"videos/**/{job.quality.height}p*/{job.section.scene}.mp4"))
     if not produced:
         raise RenderError(f"{describe(job)} made no video; Manim's log: {job.log}")
-    video.write_constant_rate(produced[:1], job.video, job.quality.fps)
+    video.write_constant_rate(produced[:1], job.video, job.quality)
     seconds = video.frame_count(job.video) / job.quality.fps
     srt = produced[0].with_suffix(".srt")
     if srt.exists():
@@ -215,6 +215,9 @@ def render(job: Job, key: str, running: Running) -> Outcome:
     }
     with whole_or_absent(job.record) as partial:
         partial.write_text(json.dumps(record, indent=1))
+    # Manim's partial movies and its joined copy serve nothing once the section is in
+    # place (its cache is off); its LaTeX and text caches stay to speed the next render.
+    shutil.rmtree(job.media / "videos", ignore_errors=True)
     return Outcome(job, seconds, elapsed, reused=False)
 
 
@@ -271,19 +274,15 @@ class Running:
                 process.kill()
 
 
-@dataclass
 class Progress:
     """Prints what a person waiting wants to know: what started, what finished, and now
     and then how far the running sections have got."""
 
-    total: int
-    say: Callable[[str], None]
-    started_at: float = 0.0
-    done: int = 0
-
-    def __post_init__(self) -> None:
+    def __init__(self, total: int, say: Callable[[str], None]) -> None:
+        self.total, self.say = total, say
+        self.done = 0
         self.started_at = time.perf_counter()
-        self.running: dict[Job, int | None] = {}
+        self.running: dict[Job, int | None] = {}  # job -> its animations in an earlier run
         self.lock = threading.Lock()
 
     def elapsed(self) -> str:

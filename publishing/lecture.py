@@ -59,7 +59,7 @@ def assemble(folder: Path, seed: int, quality: Quality, jobs: Sequence[Job]) -> 
     """Join the rendered sections (every section of the film, in order) into the lecture
     and write its captions, chapters, thumbnail and manifest."""
     full, full_captions = lecture_files(folder)[:2]
-    copied = video.write_constant_rate([job.video for job in jobs], full, quality.fps)
+    copied = video.write_constant_rate([job.video for job in jobs], full, quality)
 
     parts, start = [], 0.0
     for job in jobs:

@@ -23,9 +23,7 @@ import av
 import numpy as np
 
 from publishing.files import whole_or_absent
-
-# x264 with Manim's settings, used only when sections cannot be joined by copying.
-REENCODE_OPTIONS = {"crf": "23", "preset": "medium"}
+from publishing.film import Quality
 
 
 @dataclass(frozen=True)
@@ -173,11 +171,12 @@ def can_copy(sources: Sequence[Path]) -> bool:
     return True
 
 
-def write_constant_rate(sources: Sequence[Path], destination: Path, fps: int) -> bool:
-    """Join the videos, in order, into one fast-start MP4 at exactly `fps` frames a second.
+def write_constant_rate(sources: Sequence[Path], destination: Path, quality: Quality) -> bool:
+    """Join the videos, in order, into one fast-start MP4 at exactly the quality's frame rate.
 
     The encoded frames are copied, not re-encoded, when the streams allow (see `can_copy`);
-    otherwise they are decoded and encoded again with x264. Returns whether they were copied.
+    otherwise they are decoded and encoded again by x264 with the settings the sections were
+    rendered with. Returns whether they were copied.
     The destination appears whole or not at all.
     """
     copied = can_copy(sources)
@@ -186,9 +185,9 @@ def write_constant_rate(sources: Sequence[Path], destination: Path, fps: int) ->
         av.open(str(partial), "w", format="mp4", options={"movflags": "+faststart"}) as out,
     ):
         if copied:
-            _copy_frames(sources, out, fps)
+            _copy_frames(sources, out, quality.fps)
         else:
-            _encode_frames(sources, out, fps)
+            _encode_frames(sources, out, quality.fps, quality.encoder_options)
     return copied
 
 
@@ -230,11 +229,16 @@ def _reorder_delay(packets: list[av.Packet]) -> int:
     return max((k - ranks[p.pts] for k, p in enumerate(packets)), default=0)
 
 
-def _encode_frames(sources: Sequence[Path], out: av.container.OutputContainer, fps: int) -> None:
+def _encode_frames(
+    sources: Sequence[Path],
+    out: av.container.OutputContainer,
+    fps: int,
+    encoder_options: dict[str, str],
+) -> None:
     with av.open(str(sources[0])) as first:
         template = first.streams.video[0].codec_context
         width, height = template.width, template.height
-    stream = out.add_stream("libx264", rate=fps, options=REENCODE_OPTIONS)
+    stream = out.add_stream("libx264", rate=fps, options=encoder_options)
     stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
     index = 0
     for source in sources:

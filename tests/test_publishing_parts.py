@@ -16,6 +16,8 @@ from publishing.captions import Part
 from publishing.film import QUALITIES, Section
 from publishing.jobs import Job, render_key
 
+AT_60 = QUALITIES["1080p"]  # 60 fps
+
 # ---- captions and chapters -------------------------------------------------------------
 
 FIRST = "1\n00:00:01,000 --> 00:00:03,000\nHello.\n\n2\n00:00:04,000 --> 00:00:09,500\nLate.\n"
@@ -101,7 +103,7 @@ def test_a_remuxed_section_has_a_constant_rate_fast_start_and_the_same_pictures(
     first = clips[0]
     assert not video.facts(first).fast_start and len(video.facts(first).frame_durations) == 2
     out = tmp_path / "out.mp4"
-    assert video.write_constant_rate([first], out, fps=60)
+    assert video.write_constant_rate([first], out, AT_60)
     facts = video.facts(out)
     assert facts.fast_start
     assert facts.frame_rate == 60 and facts.frames == 40
@@ -112,7 +114,7 @@ def test_a_remuxed_section_has_a_constant_rate_fast_start_and_the_same_pictures(
 def test_joined_sections_hold_every_picture_in_order_without_re_encoding(clips, tmp_path):
     first, second, _ = clips
     out = tmp_path / "joined.mp4"
-    assert video.write_constant_rate([first, second], out, fps=60) is True
+    assert video.write_constant_rate([first, second], out, AT_60) is True
     assert video.frame_digests(out) == video.frame_digests(first) + video.frame_digests(second)
     facts = video.facts(out)
     assert facts.frames == 70 and facts.fast_start and facts.frame_rate == 60
@@ -123,7 +125,7 @@ def test_sections_that_cannot_be_copied_together_are_re_encoded(clips, tmp_path)
     first, _, baseline = clips
     assert not video.can_copy([first, baseline])
     out = tmp_path / "reencoded.mp4"
-    assert video.write_constant_rate([first, baseline], out, fps=60) is False
+    assert video.write_constant_rate([first, baseline], out, AT_60) is False
     facts = video.facts(out)
     assert facts.frames == 60 and facts.fast_start and facts.codec == "h264"
     # Re-encoded, so close rather than equal: the last frame is the baseline clip's last.
@@ -145,7 +147,7 @@ def test_a_frame_is_found_by_its_time(clips):
 def test_a_failed_write_leaves_no_file(tmp_path):
     out = tmp_path / "never.mp4"
     with pytest.raises(av.error.FFmpegError):
-        video.write_constant_rate([tmp_path / "missing.mp4"], out, fps=60)
+        video.write_constant_rate([tmp_path / "missing.mp4"], out, AT_60)
     assert not list(tmp_path.iterdir())
 
 

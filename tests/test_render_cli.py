@@ -96,6 +96,14 @@ def test_missing_latex_is_reported_before_rendering(tmp_path, capsys, monkeypatc
     assert not list(tmp_path.rglob("*.mp4"))
 
 
+def test_a_missing_system_library_is_reported_before_rendering(tmp_path, capsys, monkeypatch):
+    monkeypatch.setitem(sys.modules, "manimpango", None)  # as when Pango is not installed
+    code = render.main(["--out", str(tmp_path), "--sections", "1"], sections=TEST_SECTIONS)
+    err = capsys.readouterr().err
+    assert code == 2 and "a library Manim needs is missing" in err and "make setup" in err
+    assert err.count("\n") == 1 and not list(tmp_path.rglob("*.mp4"))
+
+
 @pytest.fixture(scope="module")
 def rendered_seeds(tmp_path_factory):
     """The fixture scene rendered at preview quality for seeds 0 and 7."""
