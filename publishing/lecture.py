@@ -47,35 +47,25 @@ def clear(folder: Path) -> None:
 
 @dataclass(frozen=True)
 class Lecture:
-    folder: Path
     video: Path
     seconds: float
     copied: bool  # joined without re-encoding
-    parts: tuple[Part, ...]
     chapters_note: str | None  # why there is no chapters.txt, when there is none
 
 
 def assemble(folder: Path, seed: int, quality: Quality, jobs: Sequence[Job]) -> Lecture:
     """Join the rendered sections (every section of the film, in order) into the lecture
-    and write its captions, chapters, thumbnail and manifest."""
+    and write its captions, chapters, thumbnail and manifest, the manifest last."""
     full, full_captions = lecture_files(folder)[:2]
     copied = video.write_constant_rate([job.video for job in jobs], full, quality)
-
-    parts, start = [], 0.0
-    for job in jobs:
-        seconds = video.frame_count(job.video) / quality.fps
-        text = job.captions.read_text() if job.captions.is_file() else ""
-        parts.append(Part(job.section.title, start, seconds, text))
-        start += seconds
+    parts = lecture_parts(jobs, quality)
     with whole_or_absent(full_captions) as partial:
         partial.write_text(captions.merged_captions(parts))
-
     chapters = folder / CHAPTERS
     note = captions.chapters_problem(parts)
     if note is None:
         with whole_or_absent(chapters) as partial:
             partial.write_text(captions.chapter_lines(parts))
-
     thumbnail = folder / THUMBNAIL
     source, seconds = thumbnail_moment(jobs, parts, quality)
     make_thumbnail(video.frame_at(source, seconds), TITLE, SUBTITLE, thumbnail)
@@ -90,7 +80,18 @@ def assemble(folder: Path, seed: int, quality: Quality, jobs: Sequence[Job]) -> 
         entries.append(Entry(chapters, "chapters"))
     entries.append(Entry(thumbnail, "thumbnail"))
     write_manifest(folder, lesson(seed), quality, entries)
-    return Lecture(folder, full, start, copied, tuple(parts), note)
+    return Lecture(full, sum(part.seconds for part in parts), copied, note)
+
+
+def lecture_parts(jobs: Sequence[Job], quality: Quality) -> list[Part]:
+    """Each section's place in the lecture, from the frames its video holds."""
+    parts, start = [], 0.0
+    for job in jobs:
+        seconds = video.frame_count(job.video) / quality.fps
+        text = job.captions.read_text() if job.captions.is_file() else ""
+        parts.append(Part(job.section.title, start, seconds, text))
+        start += seconds
+    return parts
 
 
 def thumbnail_moment(
