@@ -1,11 +1,14 @@
-"""Render The Mechanics of Learning: the film's sections for a seed and a quality.
+"""Render The Mechanics of Learning: a finished lecture folder for each seed, at a quality.
 
     python render.py --seed 0 --quality 1080p
-    python render.py --seed 7 --quality preview --sections 1 loss
+    python render.py --seed 3 7 --quality preview --jobs 2
+    python render.py --sections 1 loss --stills
 
-Each section is rendered by Manim in its own process and lands, whole or not at all, as
-<out>/seed-<N>/<quality>/<NN>-<name>.mp4 (with its .srt captions when the scene has any).
-Manim's working files and cache stay under .manim/ in that folder, its logs under logs/.
+Each section is rendered by Manim in its own process (several at once, `--jobs`) and lands
+as <out>/seed-<N>/<quality>/<NN>-<name>.mp4 with its .srt. When every section of the film
+is there, the folder also gets the full lecture (joined without re-encoding), its captions,
+YouTube chapters, a thumbnail and a manifest. A re-run reuses every section whose inputs
+did not change, so an interrupted run resumes where it stopped.
 """
 
 from __future__ import annotations
@@ -13,67 +16,21 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import subprocess
 import sys
-import tempfile
-import time
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import av
+
 from mechanics import check_seed
-from scenes.seeding import SEED_VARIABLE, STILLS_VARIABLE
+from publishing import jobs as section_jobs
+from publishing import lecture as lectures
+from publishing.film import QUALITIES, SECTIONS, Quality, Section
+from publishing.jobs import Job, Outcome
+from publishing.manifest import versions
 
-ROOT = Path(__file__).resolve().parent
-
-
-@dataclass(frozen=True)
-class Section:
-    """One section of the film: the Manim scene that draws it and the name its files carry."""
-
-    number: int
-    slug: str
-    title: str
-    file: Path
-    scene: str
-
-    @property
-    def stem(self) -> str:
-        return f"{self.number:02d}-{self.slug}"
-
-    @property
-    def exists(self) -> bool:
-        return self.file.is_file()
-
-
-SECTIONS = (
-    Section(1, "forward-pass", "The Forward Pass", ROOT / "scenes/forward_pass.py", "ForwardPass"),
-    Section(2, "loss", "The Scorecard (Loss)", ROOT / "scenes/loss.py", "Loss"),
-    Section(3, "wiggle", 'The "Wiggle" (Gradient)', ROOT / "scenes/wiggle.py", "Wiggle"),
-    Section(4, "loop", "The Loop (Optimization)", ROOT / "scenes/loop.py", "Loop"),
-    Section(
-        5, "generalization", "Generalization", ROOT / "scenes/generalization.py", "Generalization"
-    ),
-)
-
-
-@dataclass(frozen=True)
-class Quality:
-    name: str
-    manim_flag: str
-    width: int
-    height: int
-    fps: int
-
-
-QUALITIES = {
-    quality.name: quality
-    for quality in (
-        Quality("preview", "l", 854, 480, 15),
-        Quality("720p", "m", 1280, 720, 30),
-        Quality("1080p", "h", 1920, 1080, 60),
-        Quality("4k", "k", 3840, 2160, 60),
-    )
-}
+__all__ = ["QUALITIES", "SECTIONS", "Quality", "Section", "main"]
 
 
 class UsageError(Exception):
@@ -85,26 +42,42 @@ class OneLineParser(argparse.ArgumentParser):
         raise UsageError(f"{message} (see --help)")
 
 
-def parse_args(argv: list[str] | None) -> argparse.Namespace:
+def cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+
+
+def parse_args(argv: list[str] | None, qualities: Mapping[str, Quality]) -> argparse.Namespace:
     parser = OneLineParser(
         prog="render.py",
-        description="Render The Mechanics of Learning for a seed and a quality.",
+        description="Render The Mechanics of Learning for one or more seeds at a quality.",
         epilog="Sections: "
         + ", ".join(f"{s.number} ({s.slug})" for s in SECTIONS)
-        + ". Files land in OUT/seed-N/QUALITY/.",
+        + ". Files land in OUT/seed-N/QUALITY/; see the README for what each is for.",
     )
-    parser.add_argument("--seed", default="0", help="an integer in [0, 2**32); default 0")
+    parser.add_argument(
+        "--seed",
+        nargs="+",
+        default=["0"],
+        metavar="N",
+        help="one or more integers in [0, 2**32), one lecture each; default 0",
+    )
     parser.add_argument(
         "--quality",
         default="1080p",
-        choices=list(QUALITIES),
-        help="preview (480p15), 720p (30 fps), 1080p (60 fps, default), 4k (2160p60)",
+        choices=list(qualities),
+        help=", ".join(f"{q.name} ({q.description})" for q in qualities.values()),
     )
     parser.add_argument(
         "--sections",
         nargs="+",
         metavar="SECTION",
-        help="numbers (1-5) or names; default: every section that exists, in order",
+        help="numbers (1-5) or names; default: every section, in order",
+    )
+    parser.add_argument(
+        "--jobs",
+        default=str(cores()),
+        metavar="J",
+        help=f"sections rendered at once, each in its own process; default {cores()} (cores)",
     )
     parser.add_argument("--out", default="renders", help="output folder; default renders/")
     parser.add_argument(
@@ -115,14 +88,29 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def parse_seed(text: str) -> int:
+def parse_seeds(texts: list[str]) -> list[int]:
+    seeds = []
+    for text in texts:
+        try:
+            seed = check_seed(int(text))
+        except ValueError:
+            raise UsageError(f"--seed must be an integer in [0, 2**32), got {text!r}") from None
+        if seed not in seeds:
+            seeds.append(seed)
+    return seeds
+
+
+def parse_jobs(text: str) -> int:
     try:
-        return check_seed(int(text))
+        count = int(text)
     except ValueError:
-        raise UsageError(f"--seed must be an integer in [0, 2**32), got {text!r}") from None
+        count = 0
+    if count < 1:
+        raise UsageError(f"--jobs must be a whole number of processes, 1 or more, got {text!r}")
+    return count
 
 
-def pick_sections(names: list[str] | None, sections: tuple[Section, ...]) -> list[Section]:
+def pick_sections(names: list[str] | None, sections: Sequence[Section]) -> list[Section]:
     """The sections asked for, by number or name, in film order; all that exist by default."""
     if not names:
         return [section for section in sections if section.exists]
@@ -144,8 +132,9 @@ def prepare_folder(folder: Path) -> None:
     """Create the output folder and prove it can be written, before any slow work starts."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=folder):
-            pass
+        probe = folder / ".write-test"
+        probe.write_bytes(b"")
+        probe.unlink()
     except OSError as error:
         raise UsageError(
             f"cannot write to {folder} ({error.strerror}); choose another --out folder"
@@ -168,152 +157,152 @@ def check_tools() -> None:
             )
 
 
-@dataclass(frozen=True)
-class Rendered:
-    section: Section
-    video: Path
-    seconds_of_video: float
-    seconds_to_render: float
+def say(line: str) -> None:
+    print(line, flush=True)
 
 
-def video_seconds(path: Path) -> float:
-    import av
-
-    with av.open(str(path)) as container:
-        return float(container.duration or 0) / 1_000_000
+def clock(seconds: float) -> str:
+    minutes, rest = divmod(seconds, 60)
+    return f"{int(minutes)}:{rest:04.1f}"
 
 
-def render_section(
-    section: Section, seed: int, quality: Quality, folder: Path, stills: bool = False
-) -> Rendered:
-    """Render one section with Manim in its own process and move its video into place.
-
-    The final file appears only once Manim has finished: a failed or interrupted render
-    leaves the previous file (or none), never a half-written one under the final name.
-    """
-    media = folder / ".manim" / section.stem
-    logs = folder / "logs"
-    logs.mkdir(exist_ok=True)
-    log = logs / f"{section.stem}.log"
-    command = [
-        sys.executable,
-        "-m",
-        "manim",
-        "render",
-        f"-q{quality.manim_flag}",
-        "--media_dir",
-        str(media),
-        "--progress_bar",
-        "none",
-        str(section.file),
-        section.scene,
-    ]
-    env = {**os.environ, SEED_VARIABLE: str(seed)}
-    if stills:
-        # Cached animations are not drawn, so a still taken after one would be stale.
-        command.insert(-2, "--disable_caching")
-        still_folder = folder / "stills" / section.stem
-        shutil.rmtree(still_folder, ignore_errors=True)
-        env[STILLS_VARIABLE] = str(still_folder)
-    started = time.perf_counter()
-    with log.open("w") as log_file:
-        result = subprocess.run(
-            command, cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT
-        )
-    elapsed = time.perf_counter() - started
-    if result.returncode != 0:
-        raise RenderError(f"section {section.number} ({section.title}) failed; Manim's log: {log}")
-    produced = sorted(media.glob(f"videos/**/{quality.height}p*/{section.scene}.mp4"))
-    if not produced:
-        raise RenderError(f"section {section.number} made no video; Manim's log: {log}")
-    video = folder / f"{section.stem}.mp4"
-    install(produced[0], video)
-    captions = produced[0].with_suffix(".srt")
-    if captions.exists():
-        install(captions, video.with_suffix(".srt"))
-    if stills:
-        contact_sheet(sorted(still_folder.glob("*.png")), still_folder.with_suffix(".png"))
-    return Rendered(section, video, video_seconds(video), elapsed)
-
-
-def contact_sheet(frames: list[Path], destination: Path, columns: int = 3) -> None:
-    """The key frames of a section side by side, captioned with their beat, in one PNG."""
-    from PIL import Image, ImageDraw
-
-    if not frames:
-        return
-    images = [Image.open(frame).convert("RGB") for frame in frames]
-    width = 640
-    height = round(width * images[0].height / images[0].width)
-    label = 24
-    rows = -(-len(images) // columns)
-    sheet = Image.new("RGB", (columns * width, rows * (height + label)), "#202020")
-    draw = ImageDraw.Draw(sheet)
-    for k, (frame, image) in enumerate(zip(frames, images, strict=True)):
-        x, y = (k % columns) * width, (k // columns) * (height + label)
-        sheet.paste(image.resize((width, height)), (x, y + label))
-        draw.text((x + 8, y + 5), frame.stem, fill="#e0e0e0")
-    partial = destination.with_name(f".{destination.name}.partial")
-    sheet.save(partial, format="PNG")
-    os.replace(partial, destination)
-
-
-def install(source: Path, destination: Path) -> None:
-    """Copy under a temporary name, then rename: the destination is whole or absent."""
-    partial = destination.with_name(f".{destination.name}.partial")
-    shutil.copyfile(source, partial)
-    os.replace(partial, destination)
-
-
-class RenderError(Exception):
-    """A section that did not render: one line, exit code 1."""
-
-
-def summary(rendered: list[Rendered]) -> str:
+def summary(outcomes: Sequence[Outcome]) -> str:
     """The closing table: each section's length and how long it took to render."""
 
-    def row(name: str, video: float, took: float) -> str:
-        return f"{name:<28} {video:>7.1f}s {took:>7.1f}s"
+    def row(name: str, video: str, took: str) -> str:
+        return f"{name:<32} {video:>8} {took:>9}"
 
-    rows = [f"{'section':<28} {'video':>8} {'render':>8}"]
-    rows += [row(r.section.stem, r.seconds_of_video, r.seconds_to_render) for r in rendered]
-    total_video = sum(r.seconds_of_video for r in rendered)
-    total_render = sum(r.seconds_to_render for r in rendered)
-    rows.append(row("total", total_video, total_render))
+    rows = [row("section", "video", "render")]
+    for outcome in sorted(outcomes, key=lambda o: (o.job.seed, o.job.section.number)):
+        took = "reused" if outcome.reused else f"{outcome.seconds_to_render:.1f}s"
+        rows.append(row(outcome.job.name, f"{outcome.seconds_of_video:.1f}s", took))
+    total_video = sum(o.seconds_of_video for o in outcomes)
+    total_render = sum(o.seconds_to_render for o in outcomes)
+    rows.append(row("total", f"{total_video:.1f}s", f"{total_render:.1f}s"))
     return "\n".join(rows)
 
 
-def main(argv: list[str] | None = None, sections: tuple[Section, ...] = SECTIONS) -> int:
+@dataclass(frozen=True)
+class Request:
+    """What the person at the keyboard asked for, checked."""
+
+    seeds: list[int]
+    quality: Quality
+    sections: list[Section]
+    workers: int
+    out: Path
+    stills: bool
+
+    def folder(self, seed: int) -> Path:
+        return self.out / f"seed-{seed}" / self.quality.name
+
+
+def read_request(
+    argv: list[str] | None, sections: Sequence[Section], qualities: Mapping[str, Quality]
+) -> Request:
+    """The command line, checked; a UsageError names the first thing wrong with it."""
+    args = parse_args(argv, qualities)
+    return Request(
+        seeds=parse_seeds(args.seed),
+        quality=qualities[args.quality],
+        sections=pick_sections(args.sections, sections),
+        workers=parse_jobs(args.jobs),
+        out=Path(args.out),
+        stills=args.stills,
+    )
+
+
+def main(
+    argv: list[str] | None = None,
+    sections: Sequence[Section] = SECTIONS,
+    qualities: Mapping[str, Quality] = QUALITIES,
+    status_every: float = 30.0,
+) -> int:
     try:
-        args = parse_args(argv)
-        seed = parse_seed(args.seed)
-        quality = QUALITIES[args.quality]
-        chosen = pick_sections(args.sections, sections)
-        folder = Path(args.out) / f"seed-{seed}" / quality.name
-        prepare_folder(folder)
-        if not chosen:
-            print("render.py: no section scenes exist yet; nothing to render")
+        request = read_request(argv, sections, qualities)
+        for seed in request.seeds:
+            prepare_folder(request.folder(seed))
+        if not request.sections:
+            say("render.py: no section scenes exist yet; nothing to render")
             return 0
         check_tools()
     except UsageError as error:
         print(f"render.py: error: {error}", file=sys.stderr)
         return 2
-
-    print(f"Rendering seed {seed} at {quality.name} into {folder}/")
-    rendered = []
     try:
-        for position, section in enumerate(chosen, start=1):
-            print(f"[{position}/{len(chosen)}] {section.stem}: {section.title} ...", flush=True)
-            rendered.append(render_section(section, seed, quality, folder, args.stills))
-            print(f"      done in {rendered[-1].seconds_to_render:.1f} s", flush=True)
-    except RenderError as error:
-        print(f"render.py: error: {error}", file=sys.stderr)
-        return 1
+        return render(request, sections, status_every)
     except KeyboardInterrupt:
-        print("render.py: interrupted; finished sections are kept", file=sys.stderr)
+        print(
+            "render.py: interrupted; finished sections are kept and the next run resumes",
+            file=sys.stderr,
+        )
         return 130
-    print(summary(rendered))
+
+
+def render(request: Request, sections: Sequence[Section], status_every: float) -> int:
+    """Render what is asked (reusing what is finished), then assemble each seed's lecture."""
+    wanted = [
+        Job(section, seed, request.quality, request.folder(seed), request.stills)
+        for seed in request.seeds
+        for section in request.sections
+    ]
+    known = versions()
+    reused, to_render = section_jobs.plan(wanted, sections, known)
+    for folder in {job.folder for job, _ in to_render}:
+        lectures.clear(folder)
+    seeds = ", ".join(map(str, request.seeds))
+    say(
+        f"Rendering {len(to_render)} of {len(wanted)} sections ({len(reused)} reused) for seed "
+        f"{seeds} at {request.quality.name}, {request.workers} at a time, into {request.out}/"
+    )
+    outcomes, failures = section_jobs.render_all(
+        to_render, reused, request.workers, say, status_every
+    )
+    say(summary(outcomes))
+    film = [section for section in sections if section.exists]
+    for seed in request.seeds:
+        try:
+            finish_lecture(seed, request.quality, request.folder(seed), film, sections, known)
+        except (OSError, ValueError, av.error.FFmpegError) as error:
+            failures.append(f"seed {seed}: the lecture could not be assembled: {error}")
+    if failures:
+        print(f"render.py: error: {'; '.join(failures)}", file=sys.stderr)
+        return 1
     return 0
+
+
+def finish_lecture(
+    seed: int,
+    quality: Quality,
+    folder: Path,
+    film: Sequence[Section],
+    sections: Sequence[Section],
+    known: dict[str, str],
+) -> None:
+    """Assemble the seed's lecture when every section of the film is rendered, or say
+    which sections it still needs."""
+    jobs = [Job(section, seed, quality, folder) for section in film]
+    missing = [
+        job.section.stem
+        for job in jobs
+        if section_jobs.finished(job, section_jobs.render_key(job, sections, known)) is None
+    ]
+    if missing:
+        say(
+            f"seed {seed}: the full lecture needs {', '.join(missing)} too; "
+            "render them (or run without --sections) to assemble it"
+        )
+        return
+    try:
+        lecture = lectures.assemble(folder, seed, quality, jobs)
+    except BaseException:
+        lectures.clear(folder)  # no lecture that looks finished but is not
+        raise
+    how = "joined without re-encoding" if lecture.copied else "re-encoded to join"
+    say(f"seed {seed}: {lecture.video} ({clock(lecture.seconds)}, {how})")
+    if lecture.chapters_note:
+        say(f"seed {seed}: no chapters.txt: {lecture.chapters_note}")
+    say(f"seed {seed}: captions, chapters, thumbnail and manifest in {folder}/")
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ into a scene by hand is caught.
 from __future__ import annotations
 
 import functools
+import json
 import os
 import re
 import textwrap
@@ -39,7 +40,7 @@ from manim import (
 from mechanics import Lesson, lesson
 from scenes import style
 from scenes.diagram import text
-from scenes.seeding import STILLS_VARIABLE, scene_seed
+from scenes.seeding import KEY_FRAMES_VARIABLE, STILLS_VARIABLE, scene_seed
 
 LAYOUT = "layout"  # the source of numbers that are not the engine's (section numbers, ticks)
 
@@ -96,6 +97,7 @@ class LessonScene(Scene):
         self.followed: list[tuple[str, ValueTracker, Callable[[float], str], str]] = []
         self.drawn: list[Drawn] = []
         self.stills_saved = 0
+        self.key_frame_times: list[tuple[str, float]] = []
         self.caption: VGroup | None = None
         self._caption_words: str | None = None
         self._caption_start = 0.0
@@ -289,7 +291,9 @@ class LessonScene(Scene):
     def key_frame(self, name: str) -> None:
         """Save the frame on screen now as a still, when stills were asked for.
 
-        Beats call this at their most telling moment too, not only at their end."""
+        Beats call this at their most telling moment too, not only at their end. The time
+        is noted whether or not stills are saved, so a frame can be found in the video."""
+        self.key_frame_times.append((name, self.renderer.time))
         folder = os.environ.get(STILLS_VARIABLE)
         if folder and not self.renderer.skip_animations:
             self.stills_saved += 1
@@ -303,6 +307,10 @@ class LessonScene(Scene):
     def tear_down(self) -> None:
         self.end_caption()
         super().tear_down()
+        timeline = os.environ.get(KEY_FRAMES_VARIABLE)
+        if timeline:
+            times = [{"name": name, "seconds": seconds} for name, seconds in self.key_frame_times]
+            Path(timeline).write_text(json.dumps(times, indent=1))
 
 
 class LiveText(VGroup):

@@ -3,8 +3,9 @@
     MECHANICS_SEED=7 manim render -ql scenes/forward_pass.py ForwardPass
 
 MECHANICS_SEED picks the seed (default 0, the film's); MECHANICS_STILLS names a folder where
-the scene saves the key frame of every beat as PNG. This module imports no Manim, so
-render.py can read it before checking the machine.
+the scene saves the key frame of every beat as PNG; MECHANICS_KEY_FRAMES names a JSON file
+where it writes when each key frame is on screen (render.py takes the thumbnail from it).
+This module imports no Manim, so render.py can read it before checking the machine.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from mechanics import check_seed
 
 SEED_VARIABLE = "MECHANICS_SEED"
 STILLS_VARIABLE = "MECHANICS_STILLS"
+KEY_FRAMES_VARIABLE = "MECHANICS_KEY_FRAMES"
 DEFAULT_SEED = 0
 
 

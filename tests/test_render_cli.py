@@ -51,6 +51,9 @@ def decoded_frames(path: Path) -> list[np.ndarray]:
         (["--seed", str(2**32)], ["--seed"]),
         (["--quality", "8k"], ["--quality", "'8k'"]),
         (["--frobnicate"], ["--frobnicate"]),
+        (["--jobs", "0"], ["--jobs", "'0'"]),
+        (["--jobs", "two"], ["--jobs", "'two'"]),
+        (["--seed", "1", "x"], ["--seed", "'x'"]),
     ],
 )
 def test_bad_input_gets_one_line_and_exit_code_2(args, words):
@@ -93,6 +96,14 @@ def test_missing_latex_is_reported_before_rendering(tmp_path, capsys, monkeypatc
     assert not list(tmp_path.rglob("*.mp4"))
 
 
+def test_a_missing_system_library_is_reported_before_rendering(tmp_path, capsys, monkeypatch):
+    monkeypatch.setitem(sys.modules, "manimpango", None)  # as when Pango is not installed
+    code = render.main(["--out", str(tmp_path), "--sections", "1"], sections=TEST_SECTIONS)
+    err = capsys.readouterr().err
+    assert code == 2 and "a library Manim needs is missing" in err and "make setup" in err
+    assert err.count("\n") == 1 and not list(tmp_path.rglob("*.mp4"))
+
+
 @pytest.fixture(scope="module")
 def rendered_seeds(tmp_path_factory):
     """The fixture scene rendered at preview quality for seeds 0 and 7."""
@@ -126,7 +137,7 @@ def test_a_failing_section_exits_1_and_leaves_no_video(tmp_path, capsys):
     args = ["--quality", "preview", "--out", str(tmp_path), "--sections", "2"]
     assert render.main(args, sections=TEST_SECTIONS) == 1
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "section 2 (Broken) failed" in err
+    assert err.count("\n") == 1 and "section 2 (Broken) of seed 0 failed" in err
     assert not list(tmp_path.rglob("02-broken.mp4"))
     log = tmp_path / "seed-0" / "preview" / "logs" / "02-broken.log"
     assert "this scene fails on purpose" in log.read_text()

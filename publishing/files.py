@@ -1,0 +1,30 @@
+"""Files that appear whole or not at all, and their digests."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+
+@contextmanager
+def whole_or_absent(destination: Path) -> Iterator[Path]:
+    """A temporary path beside `destination` to write to; renamed into place when the block
+    ends normally, removed when it fails or is interrupted. A file under its final name is
+    therefore always complete."""
+    partial = destination.with_name(f".{destination.name}.partial")
+    try:
+        yield partial
+        os.replace(partial, destination)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+def sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as file:
+        for block in iter(lambda: file.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()

@@ -1,0 +1,104 @@
+"""The film's sections and the qualities it renders at: the names its files carry."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+TITLE = "The Mechanics of Learning"
+SUBTITLE = "How a neural network learns"
+LECTURE_STEM = "the-mechanics-of-learning"
+
+
+@dataclass(frozen=True)
+class Section:
+    """One section of the film: the Manim scene that draws it and the name its files carry.
+
+    `relative_cost` only orders parallel work (the longest renders start first); it is each
+    scene's render time at 1080p60 relative to the forward pass, measured on 2026-11-25.
+    """
+
+    number: int
+    slug: str
+    title: str
+    file: Path
+    scene: str
+    relative_cost: float = 1.0
+
+    @property
+    def stem(self) -> str:
+        return f"{self.number:02d}-{self.slug}"
+
+    @property
+    def exists(self) -> bool:
+        return self.file.is_file()
+
+
+SECTIONS = (
+    Section(1, "forward-pass", "The Forward Pass", ROOT / "scenes/forward_pass.py", "ForwardPass"),
+    Section(2, "loss", "The Scorecard (Loss)", ROOT / "scenes/loss.py", "Loss", 0.9),
+    Section(3, "wiggle", 'The "Wiggle" (Gradient)', ROOT / "scenes/wiggle.py", "Wiggle", 1.6),
+    Section(4, "loop", "The Loop (Optimization)", ROOT / "scenes/loop.py", "Loop", 1.7),
+    Section(
+        5,
+        "generalization",
+        "Generalization",
+        ROOT / "scenes/generalization.py",
+        "Generalization",
+        1.6,
+    ),
+)
+
+# The thumbnail is this beat's frame: the network mid-training, an arrow on every weight.
+THUMBNAIL_SECTION = 4
+THUMBNAIL_BEAT = "arrows_first_step"
+
+
+@dataclass(frozen=True)
+class Quality:
+    """A render quality: the frame size and rate, and how Manim is told about them."""
+
+    name: str
+    width: int
+    height: int
+    fps: int
+    manim_flags: tuple[str, ...]
+    description: str = ""
+
+    @property
+    def encoder_options(self) -> dict[str, str]:
+        """x264's settings: Manim's own (CRF 23, preset medium; H.264 High, yuv420p) and more.
+
+        A keyframe at least every half second and two consecutive B-frames, as YouTube
+        recommends; the keyframes also let a lecturer jump to any moment without a wait.
+        One encoder thread: with more, x264 encoded the same frames differently from run to
+        run (six different files in 100 encodes of one three-frame animation of section 2),
+        and a film must be regenerable to the byte. It costs little: a 10 s 1080p60 clip
+        took 12.8 s to encode with one thread and 12.3 s with the default."""
+        keyframe_interval = max(1, self.fps // 2)
+        return {
+            "crf": "23",
+            "preset": "medium",
+            "g": str(keyframe_interval),
+            "bf": "2",
+            "threads": "1",
+        }
+
+    @property
+    def encoder_arguments(self) -> tuple[str, ...]:
+        """The encoder options as Manim's command line takes them."""
+        pairs = (f"{key}={value}" for key, value in self.encoder_options.items())
+        return tuple(part for pair in pairs for part in ("--encoder-option", pair))
+
+
+QUALITIES = {
+    quality.name: quality
+    for quality in (
+        Quality("preview", 854, 480, 15, ("-ql",), "854x480, 15 fps, for drafts"),
+        Quality("720p", 1280, 720, 30, ("-qm",), "1280x720, 30 fps"),
+        Quality("1080p", 1920, 1080, 60, ("-qh",), "1920x1080, 60 fps, the default"),
+        Quality("4k", 3840, 2160, 60, ("-qk",), "3840x2160, 60 fps"),
+    )
+}

@@ -1,0 +1,409 @@
+"""Rendering sections: each in its own Manim process and media folder, several at once.
+
+A finished section leaves, beside its video, a record of the key it was rendered under: a
+digest of everything that decides its pixels (its scene file, the shared scene modules,
+the engine, the seed, the quality, Manim's command line and the library versions). A later
+run with the same key reuses the video instead of rendering it again; a change to any of
+those inputs, or a different seed, never does. Because the record is written last, a run
+that crashed or was interrupted resumes from the sections it finished.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+from dataclasses import dataclass
+from pathlib import Path
+
+from publishing import captions, video
+from publishing.files import sha256, whole_or_absent
+from publishing.film import ROOT, Quality, Section
+from publishing.stills import contact_sheet
+from scenes.seeding import KEY_FRAMES_VARIABLE, SEED_VARIABLE, STILLS_VARIABLE
+
+RECORD_VERSION = 1
+ANIMATION_LINE = re.compile(r"Animation (\d+) :")
+PLAYED_LINE = re.compile(r"Played (\d+) animations")
+
+
+class RenderError(Exception):
+    """A section that did not render: one line naming it and its log."""
+
+
+@dataclass(frozen=True)
+class Job:
+    """One section of one seed's lecture at one quality."""
+
+    section: Section
+    seed: int
+    quality: Quality
+    folder: Path  # <out>/seed-<N>/<quality>
+    stills: bool = False
+
+    @property
+    def name(self) -> str:
+        return f"seed {self.seed} {self.section.stem}"
+
+    @property
+    def media(self) -> Path:
+        return self.folder / ".manim" / self.section.stem
+
+    @property
+    def log(self) -> Path:
+        return self.folder / "logs" / f"{self.section.stem}.log"
+
+    @property
+    def video(self) -> Path:
+        return self.folder / f"{self.section.stem}.mp4"
+
+    @property
+    def captions(self) -> Path:
+        return self.video.with_suffix(".srt")
+
+    @property
+    def key_frames(self) -> Path:
+        """When each key frame of the section is on screen, written by the scene."""
+        return self.media / "key-frames.json"
+
+    @property
+    def record(self) -> Path:
+        return self.media / "render.json"
+
+    @property
+    def still_folder(self) -> Path:
+        return self.folder / "stills" / self.section.stem
+
+    def manim_arguments(self) -> list[str]:
+        """Manim's command line after `render`, but for the folders and the scene.
+
+        Manim's own cache is off: it hashes every mobject on every play, and a cached play
+        advances the scene's clock by its nominal run time rather than by the frames it
+        holds, which would shift captions and key frames. Reuse happens a level up, a whole
+        section at a time, keyed by `render_key`."""
+        return [
+            *self.quality.manim_flags,
+            *self.quality.encoder_arguments,
+            "--disable_caching",
+            "--progress_bar",
+            "none",
+        ]
+
+    def command(self) -> list[str]:
+        return [
+            sys.executable,
+            "-m",
+            "manim",
+            "render",
+            *self.manim_arguments(),
+            "--media_dir",
+            str(self.media),
+            str(self.section.file),
+            self.section.scene,
+        ]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    job: Job
+    seconds_of_video: float
+    seconds_to_render: float
+    reused: bool
+
+
+def source_files(section: Section, sections: Sequence[Section]) -> list[Path]:
+    """The files whose content decides a section's pixels: its own scene, the shared scene
+    modules (every scene module that is not another section's), and the engine."""
+    others = {other.file.resolve() for other in sections if other != section}
+    shared = [
+        path
+        for path in sorted((ROOT / "scenes").glob("*.py"))
+        if path.resolve() not in others and path.resolve() != section.file.resolve()
+    ]
+    return [section.file, *shared, *sorted((ROOT / "mechanics").glob("*.py"))]
+
+
+def render_key(job: Job, sections: Sequence[Section], versions: dict[str, str]) -> str:
+    """A digest of every input that decides the section's video (see the module's doc)."""
+    digest = hashlib.sha256()
+    described = {
+        "record": RECORD_VERSION,
+        "seed": job.seed,
+        "quality": [job.quality.name, job.quality.width, job.quality.height, job.quality.fps],
+        "scene": job.section.scene,
+        "manim": job.manim_arguments(),
+        "versions": versions,
+    }
+    digest.update(json.dumps(described, sort_keys=True).encode())
+    for path in source_files(job.section, sections):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def read_record(job: Job) -> dict:
+    try:
+        return json.loads(job.record.read_text())
+    except (OSError, ValueError):
+        return {}
+
+
+def finished(job: Job, key: str) -> dict | None:
+    """The record of an earlier render this run can reuse, or None."""
+    record = read_record(job)
+    if record.get("key") != key or (job.stills and not record.get("stills")):
+        return None
+    if not job.video.is_file() or sha256(job.video) != record.get("video_sha256"):
+        return None
+    if record.get("captions") and not job.captions.is_file():
+        return None
+    return record
+
+
+def render(job: Job, key: str, running: Running) -> Outcome:
+    """Render the section with Manim in its own process, then install its files.
+
+    Every file lands under its final name only when complete; the record comes last."""
+    job.log.parent.mkdir(parents=True, exist_ok=True)
+    job.record.unlink(missing_ok=True)
+    job.key_frames.unlink(missing_ok=True)
+    env = {
+        **os.environ,
+        SEED_VARIABLE: str(job.seed),
+        KEY_FRAMES_VARIABLE: str(job.key_frames),
+        "COLUMNS": "200",  # one log line per Manim message, so progress can be read from it
+    }
+    env.pop(STILLS_VARIABLE, None)
+    if job.stills:
+        shutil.rmtree(job.still_folder, ignore_errors=True)
+        env[STILLS_VARIABLE] = str(job.still_folder)
+    started = time.perf_counter()
+    with job.log.open("w") as log_file:
+        returncode = running.run(job.command(), env=env, stdout=log_file)
+    elapsed = time.perf_counter() - started
+    if returncode != 0:
+        raise RenderError(f"{describe(job)} failed; Manim's log: {job.log}")
+    produced = sorted(job.media.glob(f"videos/**/{job.quality.height}p*/{job.section.scene}.mp4"))
+    if not produced:
+        raise RenderError(f"{describe(job)} made no video; Manim's log: {job.log}")
+    video.write_constant_rate(produced[:1], job.video, job.quality)
+    seconds = video.frame_count(job.video) / job.quality.fps
+    srt = produced[0].with_suffix(".srt")
+    if srt.exists():
+        with whole_or_absent(job.captions) as partial:
+            partial.write_text(captions.clipped_captions(srt.read_text(), seconds))
+    else:
+        job.captions.unlink(missing_ok=True)
+    if job.stills:
+        frames = sorted(job.still_folder.glob("*.png"))
+        contact_sheet(frames, job.still_folder.with_suffix(".png"))
+    record = {
+        "key": key,
+        "video_sha256": sha256(job.video),
+        "captions": srt.exists(),
+        "stills": job.stills,
+        "seconds_of_video": seconds,
+        "seconds_to_render": elapsed,
+        "animations": played_animations(job.log),
+    }
+    with whole_or_absent(job.record) as partial:
+        partial.write_text(json.dumps(record, indent=1))
+    # Manim's partial movies and its joined copy serve nothing once the section is in
+    # place (its cache is off); its LaTeX and text caches stay to speed the next render.
+    shutil.rmtree(job.media / "videos", ignore_errors=True)
+    return Outcome(job, seconds, elapsed, reused=False)
+
+
+def describe(job: Job) -> str:
+    return f"section {job.section.number} ({job.section.title}) of seed {job.seed}"
+
+
+def played_animations(log: Path) -> int | None:
+    found = PLAYED_LINE.findall(log.read_text(errors="replace")) if log.exists() else []
+    return int(found[-1]) if found else None
+
+
+def animations_done(log: Path) -> int:
+    """How many of the section's animations Manim has finished, read from its log."""
+    try:
+        found = ANIMATION_LINE.findall(log.read_text(errors="replace"))
+    except OSError:
+        return 0
+    return int(found[-1]) + 1 if found else 0
+
+
+class Running:
+    """The Manim processes running now, so an interruption can stop every one of them."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._processes: set[subprocess.Popen] = set()
+        self.stopping = False
+
+    def run(self, command: list[str], env: dict[str, str], stdout) -> int:
+        with self._lock:
+            if self.stopping:
+                return -1
+            process = subprocess.Popen(
+                command, cwd=ROOT, env=env, stdout=stdout, stderr=subprocess.STDOUT
+            )
+            self._processes.add(process)
+        try:
+            return process.wait()
+        finally:
+            with self._lock:
+                self._processes.discard(process)
+
+    def stop_all(self) -> None:
+        with self._lock:
+            self.stopping = True
+            processes = list(self._processes)
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+class Progress:
+    """Prints what a person waiting wants to know: what started, what finished, and now
+    and then how far the running sections have got."""
+
+    def __init__(self, total: int, say: Callable[[str], None]) -> None:
+        self.total, self.say = total, say
+        self.done = 0
+        self.started_at = time.perf_counter()
+        self.running: dict[Job, int | None] = {}  # job -> its animations in an earlier run
+        self.lock = threading.Lock()
+
+    def elapsed(self) -> str:
+        minutes, seconds = divmod(int(time.perf_counter() - self.started_at), 60)
+        return f"{minutes}:{seconds:02d}"
+
+    def start(self, job: Job) -> None:
+        with self.lock:
+            self.running[job] = read_record(job).get("animations")
+            self.say(f"[{self.elapsed()}] {job.name}: rendering {job.section.title}")
+
+    def finish(self, outcome: Outcome) -> None:
+        with self.lock:
+            self.running.pop(outcome.job, None)
+            self.done += 1
+            how = (
+                "reused from an earlier run"
+                if outcome.reused
+                else f"rendered in {outcome.seconds_to_render:.1f} s"
+            )
+            self.say(
+                f"[{self.elapsed()}] {outcome.job.name}: {outcome.seconds_of_video:.1f} s of "
+                f"video {how} ({self.done}/{self.total} sections done)"
+            )
+
+    def fail(self, job: Job) -> None:
+        with self.lock:
+            self.running.pop(job, None)
+
+    def status(self) -> None:
+        with self.lock:
+            if not self.running:
+                return
+            parts = []
+            for job, expected in self.running.items():
+                done = animations_done(job.log)
+                of = f"/{expected}" if expected else ""
+                parts.append(f"{job.section.stem} at animation {done}{of}")
+            self.say(
+                f"[{self.elapsed()}] {self.done}/{self.total} sections done; " + ", ".join(parts)
+            )
+
+
+def plan(
+    jobs: Sequence[Job], sections: Sequence[Section], versions: dict[str, str]
+) -> tuple[list[Outcome], list[tuple[Job, str]]]:
+    """Split the jobs into those an earlier run finished (reused as they are) and those to
+    render, each with its key."""
+    reused, to_render = [], []
+    for job in jobs:
+        key = render_key(job, sections, versions)
+        record = finished(job, key)
+        if record:
+            reused.append(Outcome(job, record["seconds_of_video"], 0.0, reused=True))
+        else:
+            to_render.append((job, key))
+    return reused, to_render
+
+
+def render_all(
+    to_render: Sequence[tuple[Job, str]],
+    reused: Sequence[Outcome],
+    workers: int,
+    say: Callable[[str], None],
+    status_every: float = 30.0,
+) -> tuple[list[Outcome], list[str]]:
+    """Render the jobs, `workers` at a time, the most expensive first.
+
+    Returns every outcome (the reused ones first) and one line per section that failed.
+    Ctrl-C stops every Manim process and is raised again once they have stopped."""
+    progress = Progress(len(to_render) + len(reused), say)
+    outcomes: list[Outcome] = []
+    for outcome in reused:
+        outcomes.append(outcome)
+        progress.finish(outcome)
+    failures: list[str] = []
+    running = Running()
+    stop_reporting = threading.Event()
+
+    def report() -> None:
+        while not stop_reporting.wait(status_every):
+            progress.status()
+
+    def attempt(job: Job, key: str) -> Outcome:
+        progress.start(job)
+        try:
+            outcome = render(job, key, running)
+        except RenderError:
+            progress.fail(job)
+            raise
+        except Exception as error:  # a file that could not be written or read, say
+            progress.fail(job)
+            raise RenderError(f"{describe(job)} could not be installed: {error}") from error
+        except BaseException:
+            progress.fail(job)
+            raise
+        progress.finish(outcome)
+        return outcome
+
+    reporter = threading.Thread(target=report, daemon=True)
+    reporter.start()
+    pool = ThreadPoolExecutor(max_workers=max(1, workers))
+    ordered = sorted(to_render, key=lambda pair: -pair[0].section.relative_cost)
+    pending = {pool.submit(attempt, job, key) for job, key in ordered}
+    try:
+        while pending:
+            done, pending = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)
+            for future in done:
+                error = future.exception()
+                if error is None:
+                    outcomes.append(future.result())
+                elif isinstance(error, RenderError):
+                    failures.append(str(error))
+                    say(f"[{progress.elapsed()}] {error}")
+                else:
+                    raise error
+    except BaseException:
+        running.stop_all()
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    finally:
+        stop_reporting.set()
+    pool.shutdown(wait=True)
+    return outcomes, failures

@@ -1,0 +1,110 @@
+"""The full lecture: the sections joined, with its captions, chapters, thumbnail, manifest.
+
+The manifest is written last, so a folder with a manifest.json is a finished lecture. The
+lecture's files are removed before any of its sections is rendered again, and every file
+appears whole or not at all, so an interrupted run never leaves a lecture looking finished
+that does not match its sections.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from mechanics import lesson
+from publishing import captions, video
+from publishing.captions import Part
+from publishing.files import whole_or_absent
+from publishing.film import (
+    LECTURE_STEM,
+    SUBTITLE,
+    THUMBNAIL_BEAT,
+    THUMBNAIL_SECTION,
+    TITLE,
+    Quality,
+)
+from publishing.jobs import Job
+from publishing.manifest import Entry, write_manifest
+from publishing.thumbnail import make_thumbnail
+
+CHAPTERS = "chapters.txt"
+THUMBNAIL = "thumbnail.png"
+MANIFEST = "manifest.json"
+
+
+def lecture_files(folder: Path) -> list[Path]:
+    names = [f"{LECTURE_STEM}.mp4", f"{LECTURE_STEM}.srt", CHAPTERS, THUMBNAIL, MANIFEST]
+    return [folder / name for name in names]
+
+
+def clear(folder: Path) -> None:
+    """Remove the lecture's files: its sections are about to change."""
+    for path in lecture_files(folder):
+        path.unlink(missing_ok=True)
+
+
+@dataclass(frozen=True)
+class Lecture:
+    video: Path
+    seconds: float
+    copied: bool  # joined without re-encoding
+    chapters_note: str | None  # why there is no chapters.txt, when there is none
+
+
+def assemble(folder: Path, seed: int, quality: Quality, jobs: Sequence[Job]) -> Lecture:
+    """Join the rendered sections (every section of the film, in order) into the lecture
+    and write its captions, chapters, thumbnail and manifest, the manifest last."""
+    full, full_captions = lecture_files(folder)[:2]
+    copied = video.write_constant_rate([job.video for job in jobs], full, quality)
+    parts = lecture_parts(jobs, quality)
+    with whole_or_absent(full_captions) as partial:
+        partial.write_text(captions.merged_captions(parts))
+    chapters = folder / CHAPTERS
+    note = captions.chapters_problem(parts)
+    if note is None:
+        with whole_or_absent(chapters) as partial:
+            partial.write_text(captions.chapter_lines(parts))
+    thumbnail = folder / THUMBNAIL
+    source, seconds = thumbnail_moment(jobs, parts, quality)
+    make_thumbnail(video.frame_at(source, seconds), TITLE, SUBTITLE, thumbnail)
+
+    entries = [Entry(full, "lecture", TITLE, 0.0)]
+    for job, part in zip(jobs, parts, strict=True):
+        entries.append(Entry(job.video, "section", part.title, part.start))
+        if job.captions.is_file():
+            entries.append(Entry(job.captions, "captions", part.title))
+    entries.append(Entry(full_captions, "captions", TITLE))
+    if note is None:
+        entries.append(Entry(chapters, "chapters"))
+    entries.append(Entry(thumbnail, "thumbnail"))
+    write_manifest(folder, lesson(seed), quality, entries)
+    return Lecture(full, sum(part.seconds for part in parts), copied, note)
+
+
+def lecture_parts(jobs: Sequence[Job], quality: Quality) -> list[Part]:
+    """Each section's place in the lecture, from the frames its video holds."""
+    parts, start = [], 0.0
+    for job in jobs:
+        seconds = video.frame_count(job.video) / quality.fps
+        text = job.captions.read_text() if job.captions.is_file() else ""
+        parts.append(Part(job.section.title, start, seconds, text))
+        start += seconds
+    return parts
+
+
+def thumbnail_moment(
+    jobs: Sequence[Job], parts: Sequence[Part], quality: Quality
+) -> tuple[Path, float]:
+    """Which video and when to take the thumbnail from: the thumbnail beat's frame when that
+    section was rendered and noted its key frames, otherwise the middle of the lecture."""
+    for job in jobs:
+        if job.section.number != THUMBNAIL_SECTION or not job.key_frames.is_file():
+            continue
+        for key_frame in json.loads(job.key_frames.read_text()):
+            if key_frame["name"] == THUMBNAIL_BEAT:
+                # The beat's time is the end of its animation: take the frame just before.
+                return job.video, key_frame["seconds"] - 0.5 / quality.fps
+    full = lecture_files(jobs[0].folder)[0]
+    return full, sum(part.seconds for part in parts) / 2

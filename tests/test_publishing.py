@@ -1,0 +1,333 @@
+"""render.py end to end: the real lecture, rendered tiny, lands as a folder ready to present
+and to upload; the same seed gives the same frames; interrupted runs resume."""
+
+from __future__ import annotations
+
+import importlib.metadata
+import json
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+import numpy as np
+import pytest
+import srt
+from PIL import Image
+
+import render
+from mechanics import lesson
+from publishing import video
+from publishing.files import sha256
+from publishing.film import (
+    LECTURE_STEM,
+    SECTIONS,
+    THUMBNAIL_BEAT,
+    THUMBNAIL_SECTION,
+    Quality,
+    Section,
+)
+from publishing.thumbnail import BOTTOM_BAND, SIZE, TOP_BAND
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURE = Path(__file__).resolve().parent / "fixtures" / "engine_number.py"
+
+TINY = Quality("tiny", 192, 108, 5, ("--resolution", "192,108", "--frame_rate", "5"))
+QUALITIES = {**render.QUALITIES, TINY.name: TINY}
+
+
+def render_tiny(*args: str, sections=SECTIONS) -> int:
+    return render.main(["--quality", "tiny", *args], sections=sections, qualities=QUALITIES)
+
+
+@pytest.fixture(scope="module")
+def lecture(tmp_path_factory) -> Path:
+    """Seed 0's whole lecture at 192x108, 5 fps, two sections at a time."""
+    out = tmp_path_factory.mktemp("renders")
+    assert render_tiny("--seed", "0", "--jobs", "2", "--out", str(out)) == 0
+    return out / "seed-0" / "tiny"
+
+
+@pytest.fixture(scope="module")
+def manifest(lecture) -> dict:
+    return json.loads((lecture / "manifest.json").read_text())
+
+
+def section_videos(folder: Path) -> list[Path]:
+    return [folder / f"{section.stem}.mp4" for section in SECTIONS]
+
+
+def starts(folder: Path) -> list[float]:
+    """Where each section begins in the full lecture, from the frames it holds."""
+    lengths = [video.frame_count(path) / TINY.fps for path in section_videos(folder)]
+    return list(np.cumsum([0.0, *lengths[:-1]]))
+
+
+def test_the_folder_holds_the_lecture_its_sections_and_publishing_files(lecture):
+    names = {path.name for path in lecture.iterdir()}
+    expected = {f"{s.stem}.{ext}" for s in SECTIONS for ext in ("mp4", "srt")} | {
+        f"{LECTURE_STEM}.mp4",
+        f"{LECTURE_STEM}.srt",
+        "chapters.txt",
+        "thumbnail.png",
+        "manifest.json",
+    }
+    assert expected <= names
+    assert not list(lecture.rglob("*.partial"))
+
+
+@pytest.mark.parametrize("name", [f"{s.stem}.mp4" for s in SECTIONS] + [f"{LECTURE_STEM}.mp4"])
+def test_every_video_fits_youtubes_recommendations(lecture, name):
+    facts = video.facts(lecture / name)
+    assert (facts.codec, facts.profile, facts.pixel_format) == ("h264", "High", "yuv420p")
+    assert facts.fast_start, facts.top_level_boxes
+    assert (facts.width, facts.height) == (TINY.width, TINY.height)
+    assert facts.frame_rate == TINY.fps
+    assert len(facts.frame_durations) == 1  # a constant frame rate
+    assert facts.audio_streams == 0  # no track at all rather than a silent one
+    gaps = np.diff([*facts.keyframe_indices, facts.frames])
+    assert facts.keyframe_indices[0] == 0 and gaps.max() <= max(1, TINY.fps // 2)
+
+
+def test_the_full_lecture_is_the_sections_frame_for_frame(lecture):
+    joined = video.frame_digests(lecture / f"{LECTURE_STEM}.mp4")
+    pieces = [digest for path in section_videos(lecture) for digest in video.frame_digests(path)]
+    assert joined == pieces
+
+
+def test_each_sections_captions_parse_and_fall_inside_its_video(lecture):
+    for path in section_videos(lecture):
+        cues = list(srt.parse(path.with_suffix(".srt").read_text()))
+        length = timedelta(seconds=video.frame_count(path) / TINY.fps)
+        assert cues, path
+        assert all(timedelta(0) <= cue.start < cue.end <= length for cue in cues), path
+
+
+def test_the_lectures_captions_are_the_sections_moved_by_their_starts(lecture):
+    expected = []
+    for path, start in zip(section_videos(lecture), starts(lecture), strict=True):
+        for cue in srt.parse(path.with_suffix(".srt").read_text()):
+            offset = timedelta(seconds=start)
+            expected.append((cue.start + offset, cue.end + offset, cue.content))
+    merged = list(srt.parse((lecture / f"{LECTURE_STEM}.srt").read_text()))
+    assert [(cue.start, cue.end, cue.content) for cue in merged] == expected
+    assert [cue.index for cue in merged] == list(range(1, len(merged) + 1))
+    length = timedelta(seconds=video.frame_count(lecture / f"{LECTURE_STEM}.mp4") / TINY.fps)
+    assert merged[-1].end <= length
+    assert any(f"{lesson(0).target}" in cue.content for cue in merged)
+
+
+def test_chapters_are_youtube_lines_at_the_real_section_boundaries(lecture):
+    lines = (lecture / "chapters.txt").read_text().splitlines()
+    assert len(lines) == len(SECTIONS) >= 3
+    assert lines[0].startswith("0:00 ")
+    section_starts = starts(lecture)
+    for line, section, start in zip(lines, SECTIONS, section_starts, strict=True):
+        minutes, seconds, title = re.fullmatch(r"(\d+):(\d\d) (.+)", line).groups()
+        assert int(minutes) * 60 + int(seconds) == int(start)
+        assert title == section.title
+    ends = [*section_starts[1:], video.frame_count(lecture / f"{LECTURE_STEM}.mp4") / TINY.fps]
+    assert all(end - start >= 10 for start, end in zip(section_starts, ends, strict=True))
+
+
+def test_the_thumbnail_is_a_real_frame_of_the_loop_with_the_title(lecture):
+    thumbnail = Image.open(lecture / "thumbnail.png")
+    assert thumbnail.format == "PNG" and thumbnail.size == SIZE == (1280, 720)
+    (loop,) = [s for s in SECTIONS if s.number == THUMBNAIL_SECTION]
+    key_frames = json.loads((lecture / ".manim" / loop.stem / "key-frames.json").read_text())
+    (moment,) = [k["seconds"] for k in key_frames if k["name"] == THUMBNAIL_BEAT]
+    frame = video.frame_at(lecture / f"{loop.stem}.mp4", moment - 0.5 / TINY.fps)
+    source = np.asarray(Image.fromarray(frame).resize(SIZE, Image.Resampling.LANCZOS), int)
+    pixels = np.asarray(thumbnail.convert("RGB"), int)
+    middle = slice(TOP_BAND, SIZE[1] - BOTTOM_BAND)
+    assert np.abs(pixels[middle] - source[middle]).max() == 0
+    title_band = pixels[:TOP_BAND]
+    assert (title_band.max(axis=2) > 200).mean() > 0.02  # the title's light type is there
+
+
+def test_the_manifest_describes_every_file_truly(lecture, manifest):
+    assert manifest["seed"] == 0 and manifest["quality"]["name"] == "tiny"
+    assert manifest["quality"]["fps"] == TINY.fps
+    assert manifest["versions"]["manim"] == importlib.metadata.version("manim")
+    assert manifest["versions"]["numpy"] == np.__version__
+    assert manifest["versions"]["mechanics-of-learning"]
+    listed = {entry["file"]: entry for entry in manifest["files"]}
+    assert set(listed) == {
+        path.name for path in lecture.iterdir() if path.is_file() and path.name != "manifest.json"
+    }
+    for name, entry in listed.items():
+        assert entry["sha256"] == sha256(lecture / name), name
+        assert entry["bytes"] == (lecture / name).stat().st_size
+        if name.endswith(".mp4"):
+            assert entry["frames"] == video.frame_count(lecture / name)
+            assert entry["seconds"] == pytest.approx(entry["frames"] / TINY.fps)
+    sections = [entry for entry in manifest["files"] if entry["kind"] == "section"]
+    assert [entry["title"] for entry in sections] == [s.title for s in SECTIONS]
+    assert [entry["start_seconds"] for entry in sections] == pytest.approx(starts(lecture))
+
+
+def test_the_manifests_key_numbers_are_the_engines(manifest):
+    numbers, engine = manifest["key_numbers"], lesson(0)
+    assert numbers["target"] == engine.target
+    assert numbers["initial_target_probability"] == engine.target_probabilities[0]
+    assert numbers["final_target_probability"] == engine.target_probabilities[-1]
+    assert numbers["losses_per_step"] == list(engine.losses)
+    assert numbers["target_probability_per_step"] == list(engine.target_probabilities)
+    final = f"{100 * engine.target_probabilities[-1]:.1f}%"
+    assert numbers["final_target_probability_shown"] == final
+    assert numbers["steps"] == len(engine.trace) - 1
+
+
+def test_a_second_run_reuses_every_section_and_writes_the_same_files(lecture, manifest, capsys):
+    before = {path.name: path.stat().st_mtime_ns for path in section_videos(lecture)}
+    out = lecture.parent.parent
+    assert render_tiny("--seed", "0", "--out", str(out)) == 0
+    printed = capsys.readouterr().out
+    assert printed.count("reused from an earlier run") == len(SECTIONS)
+    assert {path.name: path.stat().st_mtime_ns for path in section_videos(lecture)} == before
+    again = json.loads((lecture / "manifest.json").read_text())
+    assert again == manifest
+
+
+# ---- determinism ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def loss_renders(tmp_path_factory) -> dict[str, Path]:
+    """Section 2 rendered again, on its own (one job), for seed 0 and for seed 7."""
+    out = tmp_path_factory.mktemp("again")
+    args = ["--seed", "0", "7", "--sections", "loss", "--jobs", "1", "--out", str(out)]
+    assert render_tiny(*args) == 0
+    return {seed: out / f"seed-{seed}" / "tiny" / "02-loss.mp4" for seed in (0, 7)}
+
+
+def test_the_same_seed_gives_the_same_frames_whatever_the_jobs(lecture, loss_renders):
+    first = lecture / "02-loss.mp4"  # rendered beside another section, two jobs at a time
+    assert video.frame_digests(loss_renders[0]) == video.frame_digests(first)
+    assert sha256(loss_renders[0]) == sha256(first)  # and, on one machine, the same bytes
+
+
+def test_another_seed_gives_other_frames(lecture, loss_renders):
+    seed0 = video.frame_digests(lecture / "02-loss.mp4")
+    assert video.frame_digests(loss_renders[7]) != seed0
+
+
+def test_only_some_sections_make_no_full_lecture(loss_renders):
+    folder = loss_renders[0].parent
+    assert not (folder / f"{LECTURE_STEM}.mp4").exists()
+    assert not (folder / "manifest.json").exists()
+
+
+# ---- resuming and interruptions, with one-second fixture scenes ---------------------------
+
+
+def fixture_sections(folder: Path, second_scene: str = "EngineLoss") -> tuple[Section, ...]:
+    """Two sections from copies of the fixture file, so a test can change their code."""
+    folder.mkdir(parents=True, exist_ok=True)
+    first, second = folder / "first.py", folder / "second.py"
+    for copy in (first, second):
+        if not copy.exists():
+            shutil.copyfile(FIXTURE, copy)
+    return (
+        Section(1, "number", "Number", first, "EngineNumber"),
+        Section(2, "second", "Second", second, second_scene),
+    )
+
+
+def test_a_crashed_section_leaves_no_lecture_and_the_next_run_resumes(tmp_path, capsys):
+    out = tmp_path / "out"
+    broken = fixture_sections(tmp_path / "scenes", second_scene="Broken")
+    assert render_tiny("--out", str(out), "--seed", "3", sections=broken) == 1
+    folder = out / "seed-3" / "tiny"
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "section 2 (Second) of seed 3 failed" in err
+    assert (folder / "01-number.mp4").exists() and not (folder / "02-second.mp4").exists()
+    assert not (folder / f"{LECTURE_STEM}.mp4").exists() and not (folder / "manifest.json").exists()
+    assert not list(folder.rglob("*.partial"))
+    first_render = (folder / "01-number.mp4").stat().st_mtime_ns
+
+    fixed = fixture_sections(tmp_path / "scenes")
+    assert render_tiny("--out", str(out), "--seed", "3", sections=fixed) == 0
+    printed = capsys.readouterr().out
+    assert "01-number: 1.0 s of video reused" in printed
+    assert (folder / "01-number.mp4").stat().st_mtime_ns == first_render
+    assert (folder / f"{LECTURE_STEM}.mp4").exists() and (folder / "manifest.json").exists()
+    assert "no chapters.txt" in printed  # two one-second sections are not YouTube chapters
+
+
+def test_changing_one_sections_code_renders_that_section_only(tmp_path, capsys):
+    out = tmp_path / "out"
+    sections = fixture_sections(tmp_path / "scenes")
+    assert render_tiny("--out", str(out), sections=sections) == 0
+    folder = out / "seed-0" / "tiny"
+    before = video.frame_digests(folder / "02-second.mp4")
+    capsys.readouterr()
+    code = sections[1].file.read_text()
+    sections[1].file.write_text(code.replace('f"Loss {first_loss', 'f"L = {first_loss'))
+    assert render_tiny("--out", str(out), sections=sections) == 0
+    printed = capsys.readouterr().out
+    assert "01-number: 1.0 s of video reused" in printed
+    assert "02-second: rendering" in printed
+    assert video.frame_digests(folder / "02-second.mp4") != before
+
+
+def test_several_seeds_make_one_lecture_each(tmp_path, capsys):
+    out = tmp_path / "out"
+    sections = fixture_sections(tmp_path / "scenes")
+    assert render_tiny("--out", str(out), "--seed", "0", "7", sections=sections) == 0
+    for seed in (0, 7):
+        manifest = json.loads((out / f"seed-{seed}" / "tiny" / "manifest.json").read_text())
+        assert manifest["seed"] == seed
+        shown = f"{100 * lesson(seed).target_probabilities[0]:.1f}%"
+        assert manifest["key_numbers"]["initial_target_probability_shown"] == shown
+
+
+def test_ctrl_c_stops_every_render_and_leaves_no_lecture(tmp_path):
+    out = tmp_path / "out"
+    slow = fixture_sections(tmp_path / "scenes", second_scene="Slow")
+    driver = (
+        "import sys; sys.path[:0] = [{root!r}, {tests!r}]; import test_publishing as t; "
+        "from pathlib import Path; "
+        "sys.exit(t.render_tiny('--out', {out!r}, sections=t.fixture_sections(Path({scenes!r}), "
+        "second_scene='Slow')))"
+    ).format(
+        root=str(ROOT), tests=str(ROOT / "tests"), out=str(out), scenes=str(slow[0].file.parent)
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-c", driver],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    log = out / "seed-0" / "tiny" / "logs" / "02-second.log"
+    deadline = time.monotonic() + 120
+    while not (log.exists() and "Manim Community" in log.read_text()):
+        assert time.monotonic() < deadline and process.poll() is None
+        time.sleep(0.2)
+    process.send_signal(signal.SIGINT)
+    stdout, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130, stderr
+    assert "Traceback" not in stderr and "interrupted" in stderr
+    folder = out / "seed-0" / "tiny"
+    assert not (folder / "02-second.mp4").exists()
+    assert not (folder / f"{LECTURE_STEM}.mp4").exists() and not (folder / "manifest.json").exists()
+    assert not list(folder.rglob("*.partial"))
+    assert not processes_running(str(slow[1].file))
+
+
+def processes_running(argument: str) -> list[str]:
+    """Command lines of this machine's processes that mention `argument` (from /proc)."""
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            words = cmdline.read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if argument.encode() in words:
+            found.append(b" ".join(words).decode(errors="replace"))
+    return found

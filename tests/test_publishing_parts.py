@@ -1,0 +1,184 @@
+"""The publishing pieces on small inputs: captions, chapters, MP4 remux and join, render keys."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from fractions import Fraction
+from pathlib import Path
+
+import av
+import numpy as np
+import pytest
+import srt
+
+from publishing import captions, video
+from publishing.captions import Part
+from publishing.film import QUALITIES, Section
+from publishing.jobs import Job, render_key
+
+AT_60 = QUALITIES["1080p"]  # 60 fps
+
+# ---- captions and chapters -------------------------------------------------------------
+
+FIRST = "1\n00:00:01,000 --> 00:00:03,000\nHello.\n\n2\n00:00:04,000 --> 00:00:09,500\nLate.\n"
+SECOND = "1\n00:00:00,500 --> 00:00:02,000\nAgain.\n"
+
+
+def test_merged_captions_move_each_section_by_its_start_and_stay_inside_it():
+    parts = [Part("One", 0.0, 9.0, FIRST), Part("Two", 9.0, 5.0, SECOND)]
+    cues = list(srt.parse(captions.merged_captions(parts)))
+    assert [cue.index for cue in cues] == [1, 2, 3]
+    assert [cue.content for cue in cues] == ["Hello.", "Late.", "Again."]
+    assert cues[1].end == timedelta(seconds=9.0)  # clipped to the end of its section
+    assert (cues[2].start, cues[2].end) == (timedelta(seconds=9.5), timedelta(seconds=11.0))
+
+
+def test_a_section_without_captions_adds_no_cues():
+    parts = [Part("One", 0.0, 9.0, ""), Part("Two", 9.0, 5.0, SECOND)]
+    (cue,) = srt.parse(captions.merged_captions(parts))
+    assert cue.start == timedelta(seconds=9.5)
+
+
+@pytest.mark.parametrize(
+    "seconds, written", [(0.0, "0:00"), (59.99, "0:59"), (61.0, "1:01"), (3725.0, "1:02:05")]
+)
+def test_chapter_times_are_written_as_youtube_reads_them(seconds, written):
+    assert captions.chapter_time(seconds) == written
+
+
+def test_chapter_lines_start_at_zero_and_follow_the_sections():
+    parts = [Part("A", 0.0, 59.2, ""), Part("B", 59.2, 44.0, ""), Part("C", 103.2, 35.0, "")]
+    assert captions.chapter_lines(parts) == "0:00 A\n0:59 B\n1:43 C\n"
+    assert captions.chapters_problem(parts) is None
+
+
+def test_chapters_youtube_would_refuse_are_named():
+    two = [Part("A", 0.0, 30.0, ""), Part("B", 30.0, 30.0, "")]
+    assert "at least 3" in captions.chapters_problem(two)
+    short = [Part("A", 0.0, 30.0, ""), Part("B", 30.0, 4.0, ""), Part("C", 34.0, 30.0, "")]
+    assert "B" in captions.chapters_problem(short)
+
+
+# ---- MP4: constant rate, fast start, joins ---------------------------------------------
+
+
+def write_clip(path: Path, colours: list[int], ticks: list[int], profile: str = "high") -> Path:
+    """An H.264 clip with Manim's muxer layout (index at the end) and the given frame
+    timestamps in 1/15360 s, which need not be evenly spaced."""
+    with av.open(str(path), "w", format="mp4") as out:
+        stream = out.add_stream("libx264", rate=60, options={"profile": profile})
+        stream.width, stream.height, stream.pix_fmt = 64, 32, "yuv420p"
+        stream.codec_context.time_base = Fraction(1, 15360)
+        for colour, tick in zip(colours, ticks, strict=True):
+            picture = np.zeros((32, 64, 3), np.uint8)
+            picture[:, : 4 + colour % 60] = (colour * 3 % 256, colour * 7 % 256, 90)
+            frame = av.VideoFrame.from_ndarray(picture, format="rgb24")
+            frame.pts, frame.time_base = tick, Fraction(1, 15360)
+            out.mux(stream.encode(frame))
+        out.mux(stream.encode(None))
+    return path
+
+
+def uneven_ticks(count: int) -> list[int]:
+    """Frame times like those Manim wrote for 04-loop: mostly 256 apart, now and then 251."""
+    ticks, now = [], 0
+    for k in range(count):
+        ticks.append(now)
+        now += 251 if k % 7 == 6 else 256
+    return ticks
+
+
+@pytest.fixture(scope="module")
+def clips(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("clips")
+    first = write_clip(folder / "first.mp4", list(range(40)), uneven_ticks(40))
+    second = write_clip(folder / "second.mp4", list(range(100, 130)), uneven_ticks(30))
+    other = write_clip(
+        folder / "baseline.mp4", list(range(200, 220)), uneven_ticks(20), profile="baseline"
+    )
+    return first, second, other
+
+
+def test_a_remuxed_section_has_a_constant_rate_fast_start_and_the_same_pictures(clips, tmp_path):
+    first = clips[0]
+    assert not video.facts(first).fast_start and len(video.facts(first).frame_durations) == 2
+    out = tmp_path / "out.mp4"
+    assert video.write_constant_rate([first], out, AT_60)
+    facts = video.facts(out)
+    assert facts.fast_start
+    assert facts.frame_rate == 60 and facts.frames == 40
+    assert len(facts.frame_durations) == 1
+    assert video.frame_digests(out) == video.frame_digests(first)
+
+
+def test_joined_sections_hold_every_picture_in_order_without_re_encoding(clips, tmp_path):
+    first, second, _ = clips
+    out = tmp_path / "joined.mp4"
+    assert video.write_constant_rate([first, second], out, AT_60) is True
+    assert video.frame_digests(out) == video.frame_digests(first) + video.frame_digests(second)
+    facts = video.facts(out)
+    assert facts.frames == 70 and facts.fast_start and facts.frame_rate == 60
+    assert facts.seconds == pytest.approx(70 / 60)
+
+
+def test_sections_that_cannot_be_copied_together_are_re_encoded(clips, tmp_path):
+    first, _, baseline = clips
+    assert not video.can_copy([first, baseline])
+    out = tmp_path / "reencoded.mp4"
+    assert video.write_constant_rate([first, baseline], out, AT_60) is False
+    facts = video.facts(out)
+    assert facts.frames == 60 and facts.fast_start and facts.codec == "h264"
+    # Re-encoded, so close rather than equal: the last frame is the baseline clip's last.
+    last = list(video.frames(out))[-1].astype(int)
+    original = list(video.frames(baseline))[-1].astype(int)
+    assert np.abs(last - original).mean() < 3
+
+
+def test_a_frame_is_found_by_its_time(clips):
+    first = clips[0]
+    pictures = list(video.frames(first))
+    with av.open(str(first)) as container:
+        times = [frame.time for frame in container.decode(video=0)]
+    for index in (0, 13, 39):
+        assert np.array_equal(video.frame_at(first, times[index] + 0.001), pictures[index])
+    assert np.array_equal(video.frame_at(first, 99.0), pictures[-1])
+
+
+def test_a_failed_write_leaves_no_file(tmp_path):
+    out = tmp_path / "never.mp4"
+    with pytest.raises(av.error.FFmpegError):
+        video.write_constant_rate([tmp_path / "missing.mp4"], out, AT_60)
+    assert not list(tmp_path.iterdir())
+
+
+# ---- render keys --------------------------------------------------------------------------
+
+
+def test_the_render_key_changes_with_the_scene_the_seed_and_the_quality(tmp_path):
+    scene = tmp_path / "scene.py"
+    scene.write_text("# first version\n")
+    section = Section(1, "one", "One", scene, "One")
+    versions = {"manim": "0.22.0"}
+
+    def key(seed=0, quality="preview", sections=(section,)):
+        job = Job(section, seed, QUALITIES[quality], tmp_path / "out")
+        return render_key(job, sections, versions)
+
+    first = key()
+    assert key() == first
+    assert key(seed=1) != first
+    assert key(quality="720p") != first
+    assert render_key(Job(section, 0, QUALITIES["preview"], tmp_path), [section], {}) != first
+    scene.write_text("# second version\n")
+    assert key() != first
+
+
+def test_another_sections_scene_is_not_part_of_a_sections_key(tmp_path):
+    mine, theirs = tmp_path / "mine.py", tmp_path / "theirs.py"
+    mine.write_text("# mine\n")
+    theirs.write_text("# theirs\n")
+    sections = (Section(1, "a", "A", mine, "A"), Section(2, "b", "B", theirs, "B"))
+    job = Job(sections[0], 0, QUALITIES["preview"], tmp_path / "out")
+    before = render_key(job, sections, {})
+    theirs.write_text("# theirs, changed\n")
+    assert render_key(job, sections, {}) == before
