@@ -32,6 +32,7 @@ from pathlib import Path
 
 import av
 import numpy as np
+from av.video.reformatter import VideoReformatter
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -98,8 +99,11 @@ def run_render(
 
 
 def encode_only(path: str, quality_name: str) -> dict:
-    """Decode a section and convert + encode its frames again as Manim does (RGBA in)."""
+    """Decode a section, then convert + encode its frames again exactly as render.py's
+    Manim does (publishing/manim_cli.py): RGBA in, wrapped without a copy, one conversion
+    to YUV, x264 with the project's settings. Decoding is timed apart: it is not rendering."""
     quality = QUALITIES[quality_name]
+    reformatter = VideoReformatter()
     decode = encode = 0.0
     frames = 0
     with (
@@ -108,12 +112,19 @@ def encode_only(path: str, quality_name: str) -> dict:
     ):
         stream = out.add_stream("libx264", rate=quality.fps, options=quality.encoder_options)
         stream.width, stream.height, stream.pix_fmt = quality.width, quality.height, "yuv420p"
+        context = stream.codec_context
         tick = time.perf_counter()
         for frame in source.decode(video=0):
             pixels = frame.to_ndarray(format="rgba")
             tock = time.perf_counter()
             decode += tock - tick
-            picture = av.VideoFrame.from_ndarray(pixels, format="rgba")
+            picture = reformatter.reformat(
+                av.VideoFrame.from_numpy_buffer(pixels, format="rgba"),
+                context.width,
+                context.height,
+                context.format,
+                threads=context.thread_count,
+            )
             picture.pts, picture.time_base = frames, Fraction(1, quality.fps)
             out.mux(stream.encode(picture))
             frames += 1

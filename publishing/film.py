@@ -17,7 +17,8 @@ class Section:
     """One section of the film: the Manim scene that draws it and the name its files carry.
 
     `relative_cost` only orders parallel work (the longest renders start first); it is each
-    scene's render time at 1080p60 relative to the forward pass, measured on 2026-11-25.
+    scene's render time at 1080p60 relative to the forward pass, as benchmarks/render_speed.py
+    measured it on 2026-11-26 (68, 67, 74, 106 and 134 s).
     """
 
     number: int
@@ -38,16 +39,16 @@ class Section:
 
 SECTIONS = (
     Section(1, "forward-pass", "The Forward Pass", ROOT / "scenes/forward_pass.py", "ForwardPass"),
-    Section(2, "loss", "The Scorecard (Loss)", ROOT / "scenes/loss.py", "Loss", 0.9),
-    Section(3, "wiggle", 'The "Wiggle" (Gradient)', ROOT / "scenes/wiggle.py", "Wiggle", 1.6),
-    Section(4, "loop", "The Loop (Optimization)", ROOT / "scenes/loop.py", "Loop", 1.7),
+    Section(2, "loss", "The Scorecard (Loss)", ROOT / "scenes/loss.py", "Loss", 0.99),
+    Section(3, "wiggle", 'The "Wiggle" (Gradient)', ROOT / "scenes/wiggle.py", "Wiggle", 1.1),
+    Section(4, "loop", "The Loop (Optimization)", ROOT / "scenes/loop.py", "Loop", 1.55),
     Section(
         5,
         "generalization",
         "Generalization",
         ROOT / "scenes/generalization.py",
         "Generalization",
-        1.6,
+        1.98,
     ),
 )
 
