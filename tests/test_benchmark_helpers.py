@@ -27,8 +27,10 @@ def test_ssim_is_one_for_equal_pictures_and_falls_with_noise(bench):
     rng = np.random.default_rng(0)
     picture = rng.uniform(0, 255, (72, 128))
     assert bench.ssim(picture, picture) == pytest.approx(1.0)
-    noisy = np.clip(picture + rng.normal(0, 20, picture.shape), 0, 255)
-    assert bench.ssim(picture, noisy) < 0.9
+    slightly, badly = (
+        np.clip(picture + rng.normal(0, sigma, picture.shape), 0, 255) for sigma in (5, 60)
+    )
+    assert 1.0 > bench.ssim(picture, slightly) > bench.ssim(picture, badly)
 
 
 def test_a_video_compared_with_itself_is_perfect(bench, tmp_path):
