@@ -23,3 +23,4 @@ test: lint
 
 bench: setup
 	$(PYTHON) benchmarks/lesson_speed.py
+	$(PYTHON) benchmarks/render_speed.py --seed $(SEED)

@@ -167,18 +167,19 @@ def clock(seconds: float) -> str:
 
 
 def summary(outcomes: Sequence[Outcome]) -> str:
-    """The closing table: each section's length and how long it took to render."""
+    """The closing table: each section's length, render time and peak memory."""
 
-    def row(name: str, video: str, took: str) -> str:
-        return f"{name:<32} {video:>8} {took:>9}"
+    def row(name: str, video: str, took: str, memory: str) -> str:
+        return f"{name:<32} {video:>8} {took:>9} {memory:>9}"
 
-    rows = [row("section", "video", "render")]
+    rows = [row("section", "video", "render", "memory")]
     for outcome in sorted(outcomes, key=lambda o: (o.job.seed, o.job.section.number)):
         took = "reused" if outcome.reused else f"{outcome.seconds_to_render:.1f}s"
-        rows.append(row(outcome.job.name, f"{outcome.seconds_of_video:.1f}s", took))
+        memory = f"{outcome.peak_memory_mb:.0f}MB" if outcome.peak_memory_mb else ""
+        rows.append(row(outcome.job.name, f"{outcome.seconds_of_video:.1f}s", took, memory))
     total_video = sum(o.seconds_of_video for o in outcomes)
     total_render = sum(o.seconds_to_render for o in outcomes)
-    rows.append(row("total", f"{total_video:.1f}s", f"{total_render:.1f}s"))
+    rows.append(row("total", f"{total_video:.1f}s", f"{total_render:.1f}s", ""))
     return "\n".join(rows)
 
 

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from publishing import captions, video
 from publishing.files import sha256, whole_or_absent
-from publishing.film import ROOT, Quality, Section
+from publishing.film import ROOT, SECTIONS, Quality, Section
 from publishing.stills import contact_sheet
 from scenes.seeding import KEY_FRAMES_VARIABLE, SEED_VARIABLE, STILLS_VARIABLE
 
@@ -101,7 +101,7 @@ class Job:
         return [
             sys.executable,
             "-m",
-            "manim",
+            "publishing.manim_cli",  # Manim's command line, frames handed over more cheaply
             "render",
             *self.manim_arguments(),
             "--media_dir",
@@ -117,12 +117,15 @@ class Outcome:
     seconds_of_video: float
     seconds_to_render: float
     reused: bool
+    peak_memory_mb: float | None = None  # of the Manim process; None when reused
 
 
 def source_files(section: Section, sections: Sequence[Section]) -> list[Path]:
     """The files whose content decides a section's pixels: its own scene, the shared scene
     modules (every scene module that is not another section's), and the engine."""
-    others = {other.file.resolve() for other in sections if other != section}
+    # Every section's scene file is its own, including the film's when tests or benchmarks
+    # swap in other sections.
+    others = {other.file.resolve() for other in (*SECTIONS, *sections) if other != section}
     shared = [
         path
         for path in sorted((ROOT / "scenes").glob("*.py"))
@@ -186,7 +189,7 @@ def render(job: Job, key: str, running: Running) -> Outcome:
         env[STILLS_VARIABLE] = str(job.still_folder)
     started = time.perf_counter()
     with job.log.open("w") as log_file:
-        returncode = running.run(job.command(), env=env, stdout=log_file)
+        returncode, peak_memory = running.run(job.command(), env=env, stdout=log_file)
     elapsed = time.perf_counter() - started
     if returncode != 0:
         raise RenderError(f"{describe(job)} failed; Manim's log: {job.log}")
@@ -211,6 +214,7 @@ def render(job: Job, key: str, running: Running) -> Outcome:
         "stills": job.stills,
         "seconds_of_video": seconds,
         "seconds_to_render": elapsed,
+        "peak_memory_mb": peak_memory,
         "animations": played_animations(job.log),
     }
     with whole_or_absent(job.record) as partial:
@@ -218,7 +222,7 @@ def render(job: Job, key: str, running: Running) -> Outcome:
     # Manim's partial movies and its joined copy serve nothing once the section is in
     # place (its cache is off); its LaTeX and text caches stay to speed the next render.
     shutil.rmtree(job.media / "videos", ignore_errors=True)
-    return Outcome(job, seconds, elapsed, reused=False)
+    return Outcome(job, seconds, elapsed, reused=False, peak_memory_mb=peak_memory)
 
 
 def describe(job: Job) -> str:
@@ -247,30 +251,36 @@ class Running:
         self._processes: set[subprocess.Popen] = set()
         self.stopping = False
 
-    def run(self, command: list[str], env: dict[str, str], stdout) -> int:
+    def run(self, command: list[str], env: dict[str, str], stdout) -> tuple[int, float]:
+        """Run the command to its end: its exit code and its peak memory in MB."""
         with self._lock:
             if self.stopping:
-                return -1
+                return -1, 0.0
             process = subprocess.Popen(
                 command, cwd=ROOT, env=env, stdout=stdout, stderr=subprocess.STDOUT
             )
             self._processes.add(process)
         try:
-            return process.wait()
+            _, status, usage = os.wait4(process.pid, 0)  # wait() does not give the usage
+            process.returncode = os.waitstatus_to_exitcode(status)
+            return process.returncode, usage.ru_maxrss / 1024  # ru_maxrss is in KiB
         finally:
             with self._lock:
                 self._processes.discard(process)
 
-    def stop_all(self) -> None:
+    def stop_all(self, grace: float = 10.0) -> None:
+        """Ask every running process to stop; kill those still running after `grace` s.
+        The threads that started them collect them."""
         with self._lock:
             self.stopping = True
             processes = list(self._processes)
         for process in processes:
             process.terminate()
+        deadline = time.monotonic() + grace
+        while time.monotonic() < deadline and any(p.returncode is None for p in processes):
+            time.sleep(0.05)
         for process in processes:
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
+            if process.returncode is None:
                 process.kill()
 
 

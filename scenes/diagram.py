@@ -7,6 +7,7 @@ compare between steps; colour and brightness give the sign. Nodes fill with thei
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 
 import numpy as np
@@ -32,8 +33,17 @@ LAYERS = ("W1", "W2")  # W1 joins inputs to hidden mixers, W2 hidden mixers to o
 
 
 def text(content: str, size: float = style.LABEL_SIZE, colour: str = style.INK, **kwargs) -> Text:
-    """Text in the film's typeface."""
-    return Text(content, font=style.FONT, font_size=size, color=colour, **kwargs)
+    """Text in the film's typeface.
+
+    Made once per distinct (content, size, colour, options) and copied after that: building
+    a Text (Pango, then parsing its SVG into curves) costs tens of milliseconds, and live
+    read-outs show the same strings again and again as their values sweep back and forth."""
+    return _text(content, size, colour, tuple(sorted(kwargs.items()))).copy()
+
+
+@functools.lru_cache(maxsize=4096)
+def _text(content: str, size: float, colour: str, options: tuple) -> Text:
+    return Text(content, font=style.FONT, font_size=size, color=colour, **dict(options))
 
 
 def largest_weight(lesson: Lesson) -> float:

@@ -181,7 +181,9 @@ class LessonScene(Scene):
         # A plain function, not the bound method: Manim deep-copies mobjects, and a bound
         # method would drag the whole scene into the copy.
         return self.pin(
-            LiveText(prefix, value, formatter, pin=lambda m: self.pin(m), **text_kwargs)
+            LiveText(
+                lambda: f"{prefix}{formatter(value())}", pin=lambda m: self.pin(m), **text_kwargs
+            )
         )
 
     def layout_text(self, content: str, **kwargs) -> Text:
@@ -314,35 +316,48 @@ class LessonScene(Scene):
 
 
 class LiveText(VGroup):
-    """A read-out such as "w = +0.63" rebuilt from its value on every frame.
+    """A text that reads the scene's state, such as "w = +0.63", and follows it frame by frame.
 
-    It holds one Text and swaps it for a fresh one each frame (left edge kept in place), so
-    the Text on screen is always made from the value it shows, never edited to look right.
+    It holds one Text. Whenever `words()` reads differently from the Text on screen, it
+    swaps in a Text made from those words (left edge kept in place), so the Text on screen
+    is always made from what it shows, never edited to look right. Each distinct reading is
+    made once per read-out and kept: a sweep back and forth shows the same ones again.
+    `colour` is a colour, or a function giving the colour for the current reading.
     """
 
     def __init__(
         self,
-        prefix: str,
-        value: Callable[[], float],
-        formatter: Callable[[float], str],
+        words: Callable[[], str],
         *,
         size: float = style.READOUT_SIZE,
-        colour: str = style.INK,
+        colour: str | Callable[[], str] = style.INK,
         pin: Callable = lambda mobject: mobject,
     ) -> None:
         super().__init__()
-        self.prefix, self.value, self.formatter = prefix, value, formatter
-        self.size, self.colour, self.pin = size, colour, pin
+        self.words, self.size, self.colour, self.pin = words, size, colour, pin
+        self.made: dict[tuple[str, str], Text] = {}
         self.add(self._make())
         self.add_updater(lambda mobject: mobject.refresh())
 
+    def _reading(self) -> tuple[str, str]:
+        colour = self.colour() if callable(self.colour) else self.colour
+        return self.words(), colour
+
     def _make(self) -> Text:
-        content = f"{self.prefix}{self.formatter(self.value())}"
-        return text(content, size=self.size, colour=self.colour)
+        reading = self._reading()
+        if reading not in self.made:
+            content, colour = reading
+            self.made[reading] = text(content, size=self.size, colour=colour)
+        return self.made[reading]
 
     def refresh(self) -> None:
-        fresh = self._make().move_to(self.submobjects[0], aligned_edge=LEFT)
-        fresh.set_opacity(self.submobjects[0].get_fill_opacity())
+        """Swap in the Text of the current reading, unless it is the one on screen."""
+        shown = self.submobjects[0]
+        fresh = self._make()
+        if fresh is shown:
+            return
+        fresh.move_to(shown, aligned_edge=LEFT)
+        fresh.set_opacity(shown.get_fill_opacity())
         self.submobjects = [self.pin(fresh)]
 
 

@@ -28,7 +28,7 @@ from manim import (
 from scenes import style
 from scenes.chart import Chart
 from scenes.diagram import NetworkDiagram, text
-from scenes.lesson_scene import Drawn, LessonScene, beat
+from scenes.lesson_scene import Drawn, LessonScene, LiveText, beat
 
 CURVE = "wiggle"
 TANGENT_HALF_WIDTH = 0.55  # in units of w: how far the tangent reaches either side
@@ -145,11 +145,11 @@ class Wiggle(LessonScene):
             self.readout("slope = ", f"{CURVE}.slopes", tracker, slope_text, colour=style.INK),
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.2)
         self.readouts.next_to(self.weight_caption, DOWN, buff=0.5, aligned_edge=LEFT)
-        self.hint = always_redraw(
-            lambda: direction_hint(slope_now()).next_to(
-                self.readouts, DOWN, buff=0.3, aligned_edge=LEFT
-            )
-        )
+        self.hint = LiveText(
+            lambda: direction_hint(slope_now())[0],
+            colour=lambda: direction_hint(slope_now())[1],
+            size=style.VALUE_SIZE,
+        ).next_to(self.readouts, DOWN, buff=0.3, aligned_edge=LEFT)
         # The inset's line follows w: thicker as |w| grows, like a volume slider.
         line = self.inset.weight_line(wiggle.name, wiggle.index)
         largest = self.inset.largest
@@ -212,13 +212,11 @@ def is_flat(slope: float) -> bool:
     return slope_text(slope) == slope_text(0.0)
 
 
-def direction_hint(slope: float):
-    """Which way is downhill, in words: the sign of the slope as written decides, so the
-    hint never contradicts the read-out (a slope that rounds to zero is flat)."""
+def direction_hint(slope: float) -> tuple[str, str]:
+    """Which way is downhill, in words and colour: the sign of the slope as written decides,
+    so the hint never contradicts the read-out (a slope that rounds to zero is flat)."""
     if is_flat(slope):
-        words, colour = "slope flat: the bottom of the valley", style.TARGET
-    elif slope < 0:
-        words, colour = "slope negative: increase w to go downhill", style.INCREASE
-    else:
-        words, colour = "slope positive: decrease w to go downhill", style.DECREASE
-    return text(words, size=style.VALUE_SIZE, colour=colour)
+        return "slope flat: the bottom of the valley", style.TARGET
+    if slope < 0:
+        return "slope negative: increase w to go downhill", style.INCREASE
+    return "slope positive: decrease w to go downhill", style.DECREASE

@@ -182,3 +182,29 @@ def test_another_sections_scene_is_not_part_of_a_sections_key(tmp_path):
     before = render_key(job, sections, {})
     theirs.write_text("# theirs, changed\n")
     assert render_key(job, sections, {}) == before
+
+
+# ---- Manim's command line with the cheaper frame hand-over --------------------------------
+
+
+def test_manim_cli_writes_the_same_video_as_manims_own_command_line(tmp_path):
+    """The launcher render.py uses changes how frames reach the encoder, not the video: a
+    scene with an animation and a wait (a frame repeated) comes out byte for byte the same."""
+    import subprocess
+    import sys
+
+    from publishing.files import sha256
+
+    root = Path(__file__).resolve().parent.parent
+    scene = Path(__file__).resolve().parent / "fixtures" / "engine_number.py"
+    videos = []
+    for module in ("manim", "publishing.manim_cli"):
+        media = tmp_path / module
+        arguments = [*QUALITIES["preview"].manim_flags, *QUALITIES["preview"].encoder_arguments]
+        command = [sys.executable, "-m", module, "render", *arguments, "--disable_caching"]
+        command += ["--media_dir", str(media), str(scene), "EngineNumber"]
+        subprocess.run(command, cwd=root, check=True, capture_output=True)
+        (video_file,) = media.rglob("EngineNumber.mp4")
+        videos.append(video_file)
+    assert video.frame_count(videos[0]) == 15
+    assert sha256(videos[0]) == sha256(videos[1])

@@ -1,0 +1,325 @@
+"""How fast the lecture renders, measured in one run on this machine; prints a table and
+writes it as JSON so figures can be compared between commits.
+
+    .venv/bin/python benchmarks/render_speed.py [--seed 0] [--jobs 2] [--json FILE]
+
+In order, each from a cold cache (a fresh folder): the full lecture at 1080p60 and at
+preview (wall seconds, video seconds, their ratio R, each Manim process's peak memory);
+the floor, that is the same 1080p frames decoded and only converted and encoded again with
+the project's x264 settings, as the same ratio; a warm re-run with nothing changed; a run
+after changing one section; lesson(seed); and the quality of the 1080p encode against a
+lossless render of the same frames (PSNR and SSIM on the luma plane). About 25 minutes on
+two cores. Nothing is asserted: targets belong in review, not in a timed test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import json
+import os
+import platform
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import replace
+from fractions import Fraction
+from pathlib import Path
+
+import av
+import numpy as np
+from av.video.reformatter import VideoReformatter
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import render  # noqa: E402
+from mechanics import lesson  # noqa: E402
+from publishing import video  # noqa: E402
+from publishing.film import QUALITIES, SECTIONS, Quality  # noqa: E402
+from publishing.manifest import versions  # noqa: E402
+
+YOUTUBE_1080P60_MBPS = 12.0  # YouTube's recommended upload bitrate for 1080p60 SDR, H.264
+QUALITY_SAMPLE_EVERY = 6  # frames compared for PSNR/SSIM: every sixth (10 per second)
+
+
+def lossless(quality: Quality) -> Quality:
+    """The same frames, encoded without loss: the reference the real encode is judged by."""
+    return replace(
+        quality,
+        name=f"{quality.name}-lossless",
+        encoder_overrides=(("crf", "0"), ("preset", "ultrafast")),
+    )
+
+
+def run_render(
+    out: Path, seed: int, quality: str, jobs: int, qualities=QUALITIES, sections=SECTIONS
+) -> dict:
+    """render.py for the seed and quality into `out`, quietly: its wall time, and per
+    section the figures its render record keeps and whether it was rendered this time."""
+    folder = out / f"seed-{seed}" / quality
+    records = [folder / ".manim" / section.stem / "render.json" for section in sections]
+    before = [path.stat().st_mtime_ns if path.exists() else None for path in records]
+    started = time.perf_counter()
+    with contextlib.redirect_stdout(io.StringIO()) as printed:
+        code = render.main(
+            ["--seed", str(seed), "--quality", quality, "--jobs", str(jobs), "--out", str(out)],
+            sections=sections,
+            qualities=qualities,
+        )
+    wall = time.perf_counter() - started
+    if code != 0:
+        print(printed.getvalue())
+        raise SystemExit(f"render.py exited {code}")
+    rows = []
+    for section, path, mtime in zip(sections, records, before, strict=True):
+        record = json.loads(path.read_text())
+        rows.append(
+            {
+                "section": section.stem,
+                "video_seconds": record["seconds_of_video"],
+                "render_seconds": record["seconds_to_render"],
+                "ratio": record["seconds_to_render"] / record["seconds_of_video"],
+                "peak_memory_mb": record.get("peak_memory_mb"),
+                "rendered_now": path.stat().st_mtime_ns != mtime,
+            }
+        )
+    video_seconds = sum(row["video_seconds"] for row in rows)
+    return {
+        "wall_seconds": wall,
+        "video_seconds": video_seconds,
+        "ratio": wall / video_seconds,
+        "sections": rows,
+        "folder": str(folder),
+    }
+
+
+def encode_only(path: str, quality_name: str) -> dict:
+    """Decode a section, then convert + encode its frames again exactly as render.py's
+    Manim does (publishing/manim_cli.py): RGBA in, wrapped without a copy, one conversion
+    to YUV, x264 with the project's settings. Decoding is timed apart: it is not rendering."""
+    quality = QUALITIES[quality_name]
+    reformatter = VideoReformatter()
+    decode = encode = 0.0
+    frames = 0
+    with (
+        av.open(path) as source,
+        av.open(os.devnull, "w", format="mp4") as out,
+    ):
+        stream = out.add_stream("libx264", rate=quality.fps, options=quality.encoder_options)
+        stream.width, stream.height, stream.pix_fmt = quality.width, quality.height, "yuv420p"
+        context = stream.codec_context
+        tick = time.perf_counter()
+        for frame in source.decode(video=0):
+            pixels = frame.to_ndarray(format="rgba")
+            tock = time.perf_counter()
+            decode += tock - tick
+            picture = reformatter.reformat(
+                av.VideoFrame.from_numpy_buffer(pixels, format="rgba"),
+                context.width,
+                context.height,
+                context.format,
+                threads=context.thread_count,
+            )
+            picture.pts, picture.time_base = frames, Fraction(1, quality.fps)
+            out.mux(stream.encode(picture))
+            frames += 1
+            tick = time.perf_counter()
+            encode += tick - tock
+        started = time.perf_counter()
+        out.mux(stream.encode(None))
+        encode += time.perf_counter() - started
+    return {"decode_seconds": decode, "encode_seconds": encode, "frames": frames}
+
+
+def floor(folder: Path, jobs: int) -> dict:
+    """Convert + encode every section's frames again, `jobs` sections at a time."""
+    paths = sorted(
+        (str(folder / f"{s.stem}.mp4") for s in SECTIONS),
+        key=lambda p: -os.path.getsize(p),
+    )
+    started = time.perf_counter()
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        results = list(pool.map(encode_only, paths, ["1080p"] * len(paths)))
+    wall = time.perf_counter() - started
+    decode = sum(r["decode_seconds"] for r in results)
+    encode = sum(r["encode_seconds"] for r in results)
+    video_seconds = sum(r["frames"] for r in results) / QUALITIES["1080p"].fps
+    # The pool's wall time less its decoding share: decoding is not part of rendering.
+    encode_wall = wall * encode / (encode + decode)
+    return {
+        "wall_seconds_with_decoding": wall,
+        "decode_cpu_seconds": decode,
+        "encode_cpu_seconds": encode,
+        "wall_seconds": encode_wall,
+        "video_seconds": video_seconds,
+        "ratio": encode_wall / video_seconds,
+    }
+
+
+def luma_frames(path: Path, every: int):
+    with av.open(str(path)) as container:
+        for index, frame in enumerate(container.decode(video=0)):
+            if index % every == 0:
+                yield frame.to_ndarray(format="gray").astype(np.float64)
+
+
+def ssim(a: np.ndarray, b: np.ndarray) -> float:
+    """Mean SSIM (Wang et al. 2004) with 8x8 uniform windows, on 8-bit luma."""
+    from scipy.ndimage import uniform_filter
+
+    c1, c2 = (0.01 * 255) ** 2, (0.03 * 255) ** 2
+    mean_a, mean_b = uniform_filter(a, 8), uniform_filter(b, 8)
+    var_a = uniform_filter(a * a, 8) - mean_a**2
+    var_b = uniform_filter(b * b, 8) - mean_b**2
+    cov = uniform_filter(a * b, 8) - mean_a * mean_b
+    index = ((2 * mean_a * mean_b + c1) * (2 * cov + c2)) / (
+        (mean_a**2 + mean_b**2 + c1) * (var_a + var_b + c2)
+    )
+    return float(index.mean())
+
+
+def compare(pair: tuple[str, str]) -> dict:
+    encoded, reference = map(Path, pair)
+    psnrs, ssims = [], []
+    for a, b in zip(
+        luma_frames(encoded, QUALITY_SAMPLE_EVERY),
+        luma_frames(reference, QUALITY_SAMPLE_EVERY),
+        strict=True,
+    ):
+        mse = float(np.mean((a - b) ** 2))
+        psnrs.append(100.0 if mse == 0 else 10 * np.log10(255**2 / mse))
+        ssims.append(ssim(a, b))
+    seconds = video.seconds_of(encoded)
+    return {
+        "section": encoded.stem,
+        "frames_compared": len(psnrs),
+        "psnr_db_mean": statistics.fmean(psnrs),
+        "psnr_db_min": min(psnrs),
+        "ssim_mean": statistics.fmean(ssims),
+        "ssim_min": min(ssims),
+        "bitrate_mbps": encoded.stat().st_size * 8 / seconds / 1e6,
+    }
+
+
+def changed_section_run(out: Path, seed: int, jobs: int) -> dict:
+    """Edit one section (a copy of its scene with a comment added) and render again."""
+    edited = out / "edited-scene"
+    edited.mkdir(exist_ok=True)
+    (wiggle,) = [s for s in SECTIONS if s.slug == "wiggle"]
+    copy = edited / wiggle.file.name
+    copy.write_text(wiggle.file.read_text() + "\n# edited for the benchmark\n")
+    sections = tuple(replace(s, file=copy) if s == wiggle else s for s in SECTIONS)
+    result = run_render(out, seed, "1080p", jobs, sections=sections)
+    result["changed"] = wiggle.stem
+    result["rendered"] = [row["section"] for row in result["sections"] if row["rendered_now"]]
+    return result
+
+
+def table(report: dict) -> str:
+    lines = [f"machine: {report['machine']}", ""]
+    lines.append(f"{'run':<26} {'wall s':>8} {'video s':>8} {'R':>6}")
+    for name in ("cold_1080p60", "cold_preview", "floor_1080p60", "warm_1080p60", "changed_one"):
+        if name in report:
+            run = report[name]
+            lines.append(
+                f"{name:<26} {run['wall_seconds']:>8.1f} {run['video_seconds']:>8.1f} "
+                f"{run['ratio']:>6.2f}"
+            )
+    if "cold_1080p60" in report and "floor_1080p60" in report:
+        lines.append(
+            f"{'1080p60 R / floor R':<26} "
+            f"{report['cold_1080p60']['ratio'] / report['floor_1080p60']['ratio']:>24.2f}"
+        )
+    for name in ("cold_1080p60", "cold_preview"):
+        if name in report:
+            lines += ["", f"{name}: section, render s, video s, R, peak memory MB"]
+            for row in report[name]["sections"]:
+                lines.append(
+                    f"  {row['section']:<24} {row['render_seconds']:>7.1f} "
+                    f"{row['video_seconds']:>7.1f} {row['ratio']:>6.2f} "
+                    f"{row['peak_memory_mb'] or 0:>7.0f}"
+                )
+    if "changed_one" in report:
+        changed = report["changed_one"]
+        lines.append(
+            f"\nchanged {changed['changed']}: re-rendered {', '.join(changed['rendered'])}"
+        )
+    if "quality" in report:
+        lines += ["", "1080p60 vs lossless: section, PSNR dB mean/min, SSIM mean/min, Mbps"]
+        for row in report["quality"]:
+            lines.append(
+                f"  {row['section']:<24} {row['psnr_db_mean']:>6.1f} {row['psnr_db_min']:>6.1f}"
+                f" {row['ssim_mean']:>7.4f} {row['ssim_min']:>7.4f} {row['bitrate_mbps']:>6.2f}"
+            )
+        lines.append(f"  (YouTube recommends about {YOUTUBE_1080P60_MBPS:.0f} Mbps for 1080p60)")
+    lesson_ms = report["lesson_ms"]
+    lines.append(f"\nlesson(seed): median {lesson_ms['median']:.1f} ms of {lesson_ms['runs']}")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--jobs", type=int, default=render.cores())
+    parser.add_argument("--json", default="benchmarks/render_speed.json", help="where to write")
+    parser.add_argument("--keep", help="a folder to render into and keep (default: temporary)")
+    parser.add_argument("--skip-quality", action="store_true", help="no lossless reference")
+    args = parser.parse_args()
+    seed, jobs = args.seed, args.jobs
+    out = Path(args.keep or tempfile.mkdtemp(prefix="render-speed-"))
+    shutil.rmtree(out / f"seed-{seed}", ignore_errors=True)
+    report = {
+        "machine": f"{platform.node()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+        "seed": seed,
+        "jobs": jobs,
+        "versions": versions(),
+    }
+
+    def step(name: str, work) -> None:
+        print(f"{name} ...", flush=True)
+        started = time.perf_counter()
+        report[name] = work()
+        print(f"{name}: {time.perf_counter() - started:.1f} s", flush=True)
+
+    timings = []
+    for _ in range(5):
+        started = time.perf_counter()
+        lesson(seed)
+        timings.append(1000 * (time.perf_counter() - started))
+    report["lesson_ms"] = {"median": statistics.median(timings), "runs": len(timings)}
+
+    step("cold_1080p60", lambda: run_render(out, seed, "1080p", jobs))
+    folder = Path(report["cold_1080p60"]["folder"])
+    step("warm_1080p60", lambda: run_render(out, seed, "1080p", jobs))
+    step("changed_one", lambda: changed_section_run(out, seed, jobs))
+    step("cold_preview", lambda: run_render(out, seed, "preview", jobs))
+    step("floor_1080p60", lambda: floor(folder, jobs))
+    if not args.skip_quality:
+        reference_quality = lossless(QUALITIES["1080p"])
+        qualities = {**QUALITIES, reference_quality.name: reference_quality}
+        step(
+            "reference_lossless",
+            lambda: run_render(out, seed, reference_quality.name, jobs, qualities=qualities),
+        )
+        reference = Path(report["reference_lossless"]["folder"])
+        pairs = [
+            (str(folder / f"{s.stem}.mp4"), str(reference / f"{s.stem}.mp4")) for s in SECTIONS
+        ]
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            step("quality", lambda: list(pool.map(compare, pairs)))
+
+    Path(args.json).write_text(json.dumps(report, indent=1))
+    print()
+    print(table(report))
+    print(f"\nwritten: {args.json}; renders in {out}")
+    if not args.keep:
+        shutil.rmtree(out, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
