@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from scenes.sections import TITLES
+
 ROOT = Path(__file__).resolve().parent.parent
 
 TITLE = "The Mechanics of Learning"
@@ -38,17 +40,12 @@ class Section:
 
 
 SECTIONS = (
-    Section(1, "forward-pass", "The Forward Pass", ROOT / "scenes/forward_pass.py", "ForwardPass"),
-    Section(2, "loss", "The Scorecard (Loss)", ROOT / "scenes/loss.py", "Loss", 0.99),
-    Section(3, "wiggle", 'The "Wiggle" (Gradient)', ROOT / "scenes/wiggle.py", "Wiggle", 1.1),
-    Section(4, "loop", "The Loop (Optimization)", ROOT / "scenes/loop.py", "Loop", 1.55),
+    Section(1, "forward-pass", TITLES[1], ROOT / "scenes/forward_pass.py", "ForwardPass"),
+    Section(2, "loss", TITLES[2], ROOT / "scenes/loss.py", "Loss", 0.99),
+    Section(3, "wiggle", TITLES[3], ROOT / "scenes/wiggle.py", "Wiggle", 1.1),
+    Section(4, "loop", TITLES[4], ROOT / "scenes/loop.py", "Loop", 1.55),
     Section(
-        5,
-        "generalization",
-        "Generalization",
-        ROOT / "scenes/generalization.py",
-        "Generalization",
-        1.98,
+        5, "generalization", TITLES[5], ROOT / "scenes/generalization.py", "Generalization", 1.98
     ),
 )
 

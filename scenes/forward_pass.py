@@ -35,7 +35,6 @@ MATH_Y = -2.38  # the band between the diagram and the captions where node math 
 
 class ForwardPass(LessonScene):
     section_number = 1
-    section_title = "The Forward Pass"
 
     def construct(self) -> None:
         self.show_title()

@@ -55,7 +55,6 @@ def grid_index(value: float, grid: np.ndarray) -> int:
 
 class Generalization(LessonScene, ThreeDScene):
     section_number = 5
-    section_title = "Generalization"
 
     def construct(self) -> None:
         self.show_title()

@@ -40,6 +40,7 @@ from manim import (
 from mechanics import Lesson, lesson
 from scenes import style
 from scenes.diagram import text
+from scenes.sections import TITLES
 from scenes.seeding import KEY_FRAMES_VARIABLE, STILLS_VARIABLE, scene_seed
 
 LAYOUT = "layout"  # the source of numbers that are not the engine's (section numbers, ticks)
@@ -86,7 +87,10 @@ class LessonScene(Scene):
     """A section of the film, drawn from the lesson of one seed."""
 
     section_number: int = 0
-    section_title: str = ""
+
+    @property
+    def section_title(self) -> str:
+        return TITLES[self.section_number]
 
     def __init__(self, *args, seed: int | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -32,7 +32,6 @@ FULL_STEPS = 3  # the first steps play each beat on its own, slowly; the rest ru
 
 class Loop(LessonScene):
     section_number = 4
-    section_title = "The Loop (Optimization)"
 
     def construct(self) -> None:
         self.show_title()

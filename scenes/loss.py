@@ -50,7 +50,6 @@ def loss_text(loss: float) -> str:
 
 class Loss(LessonScene):
     section_number = 2
-    section_title = "The Scorecard (Loss)"
 
     def construct(self) -> None:
         self.show_title()

@@ -45,7 +45,6 @@ def slope_text(slope: float) -> str:
 
 class Wiggle(LessonScene):
     section_number = 3
-    section_title = "The \u201cWiggle\u201d (Gradient)"
 
     def construct(self) -> None:
         self.show_title()
