@@ -42,6 +42,7 @@ from mechanics import lesson  # noqa: E402
 from publishing import video  # noqa: E402
 from publishing.film import QUALITIES, SECTIONS, Quality  # noqa: E402
 from publishing.manifest import versions  # noqa: E402
+from publishing.manim_cli import encoder_frame  # noqa: E402
 
 YOUTUBE_1080P60_MBPS = 12.0  # YouTube's recommended upload bitrate for 1080p60 SDR, H.264
 QUALITY_SAMPLE_EVERY = 6  # frames compared for PSNR/SSIM: every sixth (10 per second)
@@ -118,13 +119,7 @@ def encode_only(path: str, quality_name: str) -> dict:
             pixels = frame.to_ndarray(format="rgba")
             tock = time.perf_counter()
             decode += tock - tick
-            picture = reformatter.reformat(
-                av.VideoFrame.from_numpy_buffer(pixels, format="rgba"),
-                context.width,
-                context.height,
-                context.format,
-                threads=context.thread_count,
-            )
+            picture = encoder_frame(reformatter, pixels, context)
             picture.pts, picture.time_base = frames, Fraction(1, quality.fps)
             out.mux(stream.encode(picture))
             frames += 1

@@ -26,21 +26,26 @@ from av.video.reformatter import VideoReformatter
 from manim.scene.video_segment_encoder import VideoSegmentEncoder
 
 
+def encoder_frame(reformatter: VideoReformatter, pixels, context) -> av.VideoFrame:
+    """An RGBA frame as the encoder's pixel format: wrapped without a copy, then converted
+    with the arguments PyAV's own encoder would use."""
+    return reformatter.reformat(
+        av.VideoFrame.from_numpy_buffer(pixels, format="rgba"),
+        context.width,
+        context.height,
+        context.format,
+        threads=context.thread_count,
+    )
+
+
 def write_frame(self: VideoSegmentEncoder, pixels, *, repeat: int = 1) -> None:
     """Encode `pixels` `repeat` times at consecutive segment-local timestamps."""
     self._validate_frame(pixels, repeat)
     time_base = Fraction(self.spec.frame_rate.denominator, self.spec.frame_rate.numerator)
-    context = self._stream.codec_context
     try:
         if not hasattr(self, "_reformatter"):
             self._reformatter = VideoReformatter()
-        picture = self._reformatter.reformat(
-            av.VideoFrame.from_numpy_buffer(pixels, format="rgba"),
-            context.width,
-            context.height,
-            context.format,
-            threads=context.thread_count,
-        )
+        picture = encoder_frame(self._reformatter, pixels, self._stream.codec_context)
         for _ in range(repeat):
             picture.pts = self._next_pts
             picture.time_base = time_base
