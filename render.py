@@ -261,9 +261,10 @@ def render(request: Request, sections: Sequence[Section], status_every: float) -
     )
     say(summary(outcomes))
     film = [section for section in sections if section.exists]
+    done = {(outcome.job.seed, outcome.job.section) for outcome in outcomes}
     for seed in request.seeds:
         try:
-            finish_lecture(seed, request.quality, request.folder(seed), film, sections, known)
+            finish_lecture(seed, request.quality, request.folder(seed), film, sections, known, done)
         except (OSError, ValueError, av.error.FFmpegError) as error:
             failures.append(f"seed {seed}: the lecture could not be assembled: {error}")
     if failures:
@@ -279,14 +280,17 @@ def finish_lecture(
     film: Sequence[Section],
     sections: Sequence[Section],
     known: dict[str, str],
+    done: set[tuple[int, Section]],
 ) -> None:
     """Assemble the seed's lecture when every section of the film is rendered, or say
-    which sections it still needs."""
+    which sections it still needs. `done` holds the (seed, section) pairs this run rendered
+    or reused; only the others are looked up among earlier runs' records."""
     jobs = [Job(section, seed, quality, folder) for section in film]
     missing = [
         job.section.stem
         for job in jobs
-        if section_jobs.finished(job, section_jobs.render_key(job, sections, known)) is None
+        if (seed, job.section) not in done
+        and section_jobs.finished(job, section_jobs.render_key(job, sections, known)) is None
     ]
     if missing:
         say(
