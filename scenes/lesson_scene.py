@@ -37,6 +37,9 @@ from manim import (
     Write,
 )
 
+from manim.utils.family import extract_mobject_family_members
+from manim.utils.iterables import list_update
+
 from mechanics import Lesson, lesson
 from scenes import style
 from scenes.diagram import text
@@ -203,6 +206,30 @@ class LessonScene(Scene):
     def play(self, *args, **kwargs) -> None:
         super().play(*args, **kwargs)
         self._note_screen()
+
+    # Frames -------------------------------------------------------------------------------
+    def begin_animations(self) -> None:
+        """Note what Manim painted into the play's background image (its static mobjects)."""
+        super().begin_animations()
+        self._static_ids = {id(mobject) for mobject in self.static_mobjects}
+
+    def update_to_time(self, t: float) -> None:
+        """Draw, on every frame, whatever is in the scene now and not in the background.
+
+        Manim lists a play's moving mobjects once, at its start, as a flat list of family
+        members. A read-out that swaps in a new Text mid-play then leaves its old Text in
+        that list, drawn under the new one on every frame, and a mobject added mid-play is
+        never drawn. Listing them afresh for each frame draws exactly what is on screen.
+        """
+        super().update_to_time(t)
+        static = getattr(self, "_static_ids", None)
+        if static is not None and self.moving_mobjects:
+            family = extract_mobject_family_members(
+                list_update(self.mobjects, self.foreground_mobjects),
+                use_z_index=self.renderer.camera.use_z_index,
+                only_those_with_points=True,
+            )
+            self.moving_mobjects = [m for m in family if id(m) not in static]
 
     def _note_screen(self) -> None:
         for source, tracker, formatter, prefix in self.followed:

@@ -13,6 +13,8 @@ from manim import tempconfig
 
 from scenes.lesson_scene import LAYOUT, LessonScene, resolve
 
+from .frame_audit import FrameAudit
+
 MEDIA = Path(tempfile.mkdtemp(prefix="mechanics-test-media-"))
 atexit.register(shutil.rmtree, MEDIA, ignore_errors=True)
 TINY = {
@@ -31,6 +33,8 @@ def render_tiny(scene_class: type[LessonScene], seed: int, media: Path = MEDIA) 
     # One LaTeX cache for every test render: formulas compile once, not once per scene.
     with tempconfig({**TINY, "media_dir": str(folder), "tex_dir": str(MEDIA / "Tex")}):
         scene = scene_class(seed=seed)
+        scene.frame_audit = FrameAudit()
+        scene.frame_audit.install(scene)
         scene.render()
     return scene
 

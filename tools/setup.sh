@@ -11,6 +11,7 @@ packages=(
     texlive-latex-base texlive-latex-recommended texlive-latex-extra
     texlive-fonts-recommended dvisvgm
     fonts-inter  # the film's typeface
+    tesseract-ocr  # the tests read the film's rendered read-outs with OCR
 )
 # A bare Debian has no compiler, Python headers or venv module for the system Python.
 command -v cc >/dev/null 2>&1 || packages+=(build-essential)
