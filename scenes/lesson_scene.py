@@ -36,7 +36,6 @@ from manim import (
     VGroup,
     Write,
 )
-
 from manim.utils.family import extract_mobject_family_members
 from manim.utils.iterables import list_update
 
