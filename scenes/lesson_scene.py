@@ -414,14 +414,18 @@ def decimal_text(number: DecimalNumber) -> str:
     return f"{number.number:.{number.num_decimal_places}f}"
 
 
-def caption_block(words: str) -> VGroup:
+class Caption(VGroup):
+    """A line or two of narration in the caption band: the one thing allowed there."""
+
+
+def caption_block(words: str) -> Caption:
     """The narration, wrapped to at most two balanced lines, centred in the caption band."""
     lines = textwrap.wrap(words, width=72)
     if len(lines) > 1:
         width = len(words) // 2 + 4
         while len(lines := textwrap.wrap(words, width=width)) > 2:
             width += 2
-    block = VGroup(*[text(line, size=style.CAPTION_SIZE, colour=style.MUTED) for line in lines])
+    block = Caption(*[text(line, size=style.CAPTION_SIZE, colour=style.MUTED) for line in lines])
     block.arrange(DOWN, buff=0.12)
     if block.width > style.CAPTION_WIDTH:
         block.scale_to_fit_width(style.CAPTION_WIDTH)

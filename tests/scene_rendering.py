@@ -14,12 +14,13 @@ from manim import tempconfig
 from scenes.lesson_scene import LAYOUT, LessonScene, resolve
 
 from .frame_audit import FrameAudit
+from .layout_audit import LayoutAudit
 
 MEDIA = Path(tempfile.mkdtemp(prefix="mechanics-test-media-"))
 atexit.register(shutil.rmtree, MEDIA, ignore_errors=True)
 TINY = {
-    "pixel_width": 192,
-    "pixel_height": 108,
+    "pixel_width": 320,
+    "pixel_height": 180,
     "frame_rate": 5,
     "disable_caching": True,
     "progress_bar": "none",
@@ -28,13 +29,16 @@ TINY = {
 
 
 def render_tiny(scene_class: type[LessonScene], seed: int, media: Path = MEDIA) -> LessonScene:
-    """Render the scene for a seed at 192x108, 5 fps, and return it with its record."""
+    """Render the scene for a seed at 320x180, 5 fps (narrower, and Pango wraps long texts:
+    at 192 pixels a 10-unit caption line breaks in two), and return it with its record."""
     folder = media / f"{scene_class.__name__}-{seed}"
     # One LaTeX cache for every test render: formulas compile once, not once per scene.
     with tempconfig({**TINY, "media_dir": str(folder), "tex_dir": str(MEDIA / "Tex")}):
         scene = scene_class(seed=seed)
         scene.frame_audit = FrameAudit()
         scene.frame_audit.install(scene)
+        scene.layout_audit = LayoutAudit()
+        scene.layout_audit.install(scene)
         scene.render()
     return scene
 

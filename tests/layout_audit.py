@@ -1,0 +1,201 @@
+"""Check a scene's layout from mobject geometry while it renders: at every frame written
+and at the end of every play.
+
+What a viewer in a hall or on a phone needs:
+- nothing is drawn outside the frame (in 3-D, as the camera projects it);
+- no two texts overlap, and nothing but the caption enters the caption band;
+- every text is large enough: capitals at least 24 px tall in a 1080p frame;
+- the beat's main picture (the scene's `featured` mobject) spans at least 60% of the
+  frame's width or 55% of its height when a play ends.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from manim import DecimalNumber, MathTex, Tex, Text, VMobject, config
+
+from scenes import style
+from scenes.lesson_scene import Caption
+
+MIN_CAP_PX_AT_1080P = 24
+MIN_WIDTH_SHARE = 0.60
+MIN_HEIGHT_SHARE = 0.55
+EDGE_SLACK = 0.02  # frame units: geometry is exact, antialiasing is not a layout fault
+OVERLAP_SLACK = 0.02
+VISIBLE = 0.5  # a text fading in or out below this opacity is not yet (or no longer) read
+
+
+def _cap_height_per_font_size(kind) -> float:
+    """Frame units of capital height per unit of font size, measured from an "H"."""
+    probe = Text("H", font=style.FONT, font_size=48) if kind is Text else MathTex("H", font_size=48)
+    return probe.height / 48
+
+
+@dataclass
+class Problem:
+    frame: int
+    play: int
+    what: str
+
+    def __str__(self) -> str:
+        return f"frame {self.frame} (play {self.play}): {self.what}"
+
+
+@dataclass
+class LayoutAudit:
+    problems: list[Problem] = field(default_factory=list)
+    moments: int = 0
+    play_ends: int = 0
+
+    def install(self, scene) -> None:
+        self.scene = scene
+        self.cap = {
+            Text: _cap_height_per_font_size(Text),
+            MathTex: _cap_height_per_font_size(MathTex),
+        }
+        self.frames = 0
+        renderer = scene.renderer
+        write = renderer.add_frame
+
+        def audited_add_frame(frame, num_frames: int = 1):
+            if not renderer.skip_animations:
+                self.check_moment()
+                self.frames += num_frames
+            write(frame, num_frames)
+
+        renderer.add_frame = audited_add_frame
+        play = scene.play
+
+        def audited_play(*args, **kwargs):
+            play(*args, **kwargs)
+            self.check_moment()
+            self.check_main_picture()
+            self.play_ends += 1
+
+        scene.play = audited_play
+
+    # Geometry -----------------------------------------------------------------------------
+    def screen_points(self, mobject) -> np.ndarray:
+        points = mobject.points
+        if len(points) == 0:
+            return points
+        return self.scene.renderer.camera.transform_points_pre_display(mobject, points)
+
+    def box(self, mobject) -> np.ndarray | None:
+        """[[x0, y0], [x1, y1]] of everything in the mobject with points, as on screen."""
+        boxes = [
+            self.screen_points(member)
+            for member in mobject.get_family()
+            if len(member.points) and visible(member)
+        ]
+        if not boxes:
+            return None
+        points = np.vstack(boxes)
+        return np.array([points[:, :2].min(axis=0), points[:, :2].max(axis=0)])
+
+    def report(self, what: str) -> None:
+        self.problems.append(Problem(self.frames, self.scene.renderer.num_plays, what))
+
+    # Checks -------------------------------------------------------------------------------
+    def check_moment(self) -> None:
+        self.moments += 1
+        scene = self.scene
+        half_w, half_h = config.frame_width / 2, config.frame_height / 2
+        caption = {
+            id(member)
+            for mobject in scene.mobjects
+            for part in mobject.get_family()
+            if isinstance(part, Caption)
+            for member in part.get_family()
+        }
+        for mobject in scene.mobjects:
+            for member in mobject.family_members_with_points():
+                if not visible(member):
+                    continue
+                box = self.box_of_member(member)
+                (x0, y0), (x1, y1) = box
+                if x0 < -half_w - EDGE_SLACK or x1 > half_w + EDGE_SLACK:
+                    self.report(f"{describe(member)} runs off the frame: x {x0:.2f}..{x1:.2f}")
+                if y0 < -half_h - EDGE_SLACK or y1 > half_h + EDGE_SLACK:
+                    self.report(f"{describe(member)} runs off the frame: y {y0:.2f}..{y1:.2f}")
+                if id(member) not in caption and y0 < style.CAPTION_TOP - EDGE_SLACK:
+                    self.report(f"{describe(member)} enters the caption band: y {y0:.2f}")
+        texts = [t for t in texts_in(scene.mobjects) if text_opacity(t) >= VISIBLE]
+        for t in texts:
+            cap_px = self.cap_height(t) / config.frame_height * 1080
+            if cap_px < MIN_CAP_PX_AT_1080P - 0.05:
+                self.report(f"{describe(t)} is too small: capitals {cap_px:.1f} px at 1080p")
+        boxes = [(t, self.box(t)) for t in texts]
+        boxes = [(t, b) for t, b in boxes if b is not None]
+        for k, (a, box_a) in enumerate(boxes):
+            for b, box_b in boxes[k + 1 :]:
+                if overlap(box_a, box_b):
+                    self.report(f"{describe(a)} overlaps {describe(b)}")
+
+    def box_of_member(self, member) -> np.ndarray:
+        points = self.screen_points(member)
+        return np.array([points[:, :2].min(axis=0), points[:, :2].max(axis=0)])
+
+    def cap_height(self, t) -> float:
+        kind = Text if isinstance(t, Text) else MathTex
+        return t.font_size * self.cap[kind]
+
+    def check_main_picture(self) -> None:
+        featured = getattr(self.scene, "featured", None)
+        if featured is None or not any(m in self.scene.mobjects for m in [featured]):
+            return
+        box = self.box(featured)
+        if box is None:
+            return
+        width, height = box[1] - box[0]
+        w_share, h_share = width / config.frame_width, height / config.frame_height
+        if w_share < MIN_WIDTH_SHARE and h_share < MIN_HEIGHT_SHARE:
+            self.report(
+                f"main picture {describe(featured)} spans only {w_share:.0%} of the width "
+                f"and {h_share:.0%} of the height"
+            )
+
+
+def visible(mobject) -> bool:
+    """Whether a member with points draws anything: a VMobject with some fill or stroke.
+    Other mobjects (a ValueTracker keeps its value as a point) draw nothing."""
+    if not isinstance(mobject, VMobject):
+        return False
+    fill = mobject.get_fill_opacity()
+    stroke = mobject.get_stroke_opacity() if mobject.get_stroke_width() > 0 else 0.0
+    return fill > 0.01 or stroke > 0.01
+
+
+def text_opacity(t) -> float:
+    return max((m.get_fill_opacity() for m in t.family_members_with_points()), default=0.0)
+
+
+def texts_in(mobjects) -> list:
+    """The text-like mobjects among these and inside them: each Text, formula and number
+    counts as one text."""
+    found = []
+    for mobject in mobjects:
+        if isinstance(mobject, Text | MathTex | Tex | DecimalNumber):
+            found.append(mobject)
+        else:
+            found.extend(texts_in(mobject.submobjects))
+    return found
+
+
+def overlap(a: np.ndarray, b: np.ndarray) -> bool:
+    return bool(
+        min(a[1][0], b[1][0]) - max(a[0][0], b[0][0]) > OVERLAP_SLACK
+        and min(a[1][1], b[1][1]) - max(a[0][1], b[0][1]) > OVERLAP_SLACK
+    )
+
+
+def describe(mobject) -> str:
+    if isinstance(mobject, Text):
+        return f"Text {mobject.original_text!r}"
+    if isinstance(mobject, MathTex | Tex):
+        return f"formula {mobject.tex_string[:40]!r}"
+    if isinstance(mobject, DecimalNumber):
+        return f"number {mobject.number}"
+    return type(mobject).__name__
