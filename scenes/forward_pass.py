@@ -19,7 +19,6 @@ from manim import (
     LaggedStart,
     Line,
     MathTex,
-    ReplacementTransform,
     SurroundingRectangle,
     VGroup,
     Write,
@@ -30,7 +29,13 @@ from scenes.diagram import NetworkDiagram, ProbabilityBars, text
 from scenes.lesson_scene import LessonScene, beat
 
 STEP = "trace[0]"  # the untrained network: everything in this section is step 0
-MATH_Y = -2.38  # the band between the diagram and the captions where node math is written
+# The diagram fills the frame's width; node math is written in the band between its bottom
+# and the captions.
+DIAGRAM = {"column_gap": 3.35, "node_radius": 0.3, "heights": (2.2, 3.0, 3.4)}
+DIAGRAM_CENTRE = (-0.1, 0.95)
+MATH_Y = (style.CAPTION_TOP - 1.15) / 2  # centre of the band below the diagram
+BAR_LENGTH = 1.7
+PERCENT_WIDTH = 1.35  # room right of a bar's track for its percentage, "100.0%"
 
 
 class ForwardPass(LessonScene):
@@ -94,13 +99,21 @@ class ForwardPass(LessonScene):
             ]
         return [*parts, "+", (f"{STEP}.params['{bias}'][{row}]", style.tex_number)]
 
-    def two_line_formula(self, first: list, second: list) -> VGroup:
-        """A long formula over two lines: the working, then its result, right below."""
-        lines = VGroup(self.formula(*first), self.formula(*second))
-        lines.arrange(DOWN, buff=0.12)
-        lines[1].align_to(lines[0], LEFT).shift(0.6 * RIGHT)
-        fit_width(lines)
-        return lines.move_to([0, MATH_Y, 0])
+    def split_sum(self, parts: list, terms_on_first_line: int) -> tuple[list, list]:
+        """A weighted sum's parts cut before its n-th "+", for a formula over two lines."""
+        pluses = [k for k, part in enumerate(parts) if part == "+"]
+        cut = pluses[terms_on_first_line - 1]
+        return parts[:cut], parts[cut:]
+
+    def formula_lines(self, *lines: list) -> VGroup:
+        """A long formula over several lines: the first flush left, the rest (the working
+        carried on, then the result) indented under it, the block in the math band."""
+        block = VGroup(*[self.formula(*parts) for parts in lines])
+        block.arrange(DOWN, buff=0.1)
+        for line in block[1:]:
+            line.align_to(block[0], LEFT).shift(0.6 * RIGHT)
+        fit_width(block)
+        return block.move_to([0, MATH_Y, 0])
 
     def incoming(self, name: str, row: int) -> list[tuple[int, int]]:
         return [(row, col) for col in range(self.params[name].shape[1])]
@@ -117,9 +130,9 @@ class ForwardPass(LessonScene):
     # Beats --------------------------------------------------------------------------------
     @beat
     def show_inputs_and_target(self) -> None:
-        self.diagram = NetworkDiagram(self.lesson, self.params, number=self.number)
-        self.diagram.shift(0.4 * LEFT + 0.5 * UP)
-        diagram = self.diagram
+        self.diagram = NetworkDiagram(self.lesson, self.params, number=self.number, **DIAGRAM)
+        self.diagram.move_to([*DIAGRAM_CENTRE, 0])
+        diagram = self.feature(self.diagram)
         self.narrate("We start with a simple goal: text in, a prediction out.")
         self.play(arrive(diagram.input_nodes, diagram.input_labels, RIGHT, 0.3), run_time=1.5)
         self.narrate('Out come candidates for the next word. We want "Paris".')
@@ -189,7 +202,7 @@ class ForwardPass(LessonScene):
         diagram, j = self.diagram, self.featured_mixer()
         node = diagram.hidden_nodes[j]
         self.narrate("Inside a mixer: weigh each input, add them up, squash the sum with tanh.")
-        self.mixer_math = self.two_line_formula(
+        self.mixer_math = self.formula_lines(
             [rf"h_{{{j + 1}}} = \tanh\big(", *self.weighted_sum("W1", j), r"\big)"],
             [
                 r"= \tanh(",
@@ -228,8 +241,10 @@ class ForwardPass(LessonScene):
         self.narrate(
             "Each word gets a score, its logit z. Softmax turns scores into probabilities."
         )
-        logit_math = self.two_line_formula(
-            [r"z_{\text{" + self.lesson.target + "}} =", *self.weighted_sum("W2", target)],
+        first, rest = self.split_sum(self.weighted_sum("W2", target), 2)
+        logit_math = self.formula_lines(
+            [r"z_{\text{" + self.lesson.target + "}} =", *first],
+            rest,
             ["=", (f"{STEP}.forward.logits[{target}]", style.tex_value)],
         )
         name = node_name(r"z_{\text{" + self.lesson.target + "}}")
@@ -249,14 +264,13 @@ class ForwardPass(LessonScene):
             if k:
                 softmax.append("+")
             softmax += ["e^{", (f"{STEP}.forward.logits[{k}]", style.tex_value), "}"]
-        softmax += [r"\big) =", (f"{STEP}.probabilities[{target}]", tex_percent)]
-        softmax_math = self.formula(*softmax).move_to([0, MATH_Y, 0])
-        fit_width(softmax_math)
-        self.play(
-            *self.restore_incoming("W2", target),
-            ReplacementTransform(logit_math, softmax_math),
-            run_time=1.0,
+        softmax.append(r"\big)")
+        softmax_math = self.formula_lines(
+            softmax, ["=", (f"{STEP}.probabilities[{target}]", tex_percent)]
         )
+        # One formula goes, then the next comes: a morph between them would show both.
+        self.play(*self.restore_incoming("W2", target), FadeOut(logit_math), run_time=0.4)
+        self.play(FadeIn(softmax_math), run_time=0.6)
         self.key_frame("softmax_math")
         self.wait(2.5)
         self.play(FadeOut(softmax_math), FadeOut(name), run_time=0.5)
@@ -266,8 +280,11 @@ class ForwardPass(LessonScene):
         diagram = self.diagram
         probabilities = self.forward.probabilities
         self.narrate("Every candidate gets a probability; together they add up to 100%.")
-        self.play(diagram.animate.shift(0.95 * LEFT), FadeOut(self.target_tag), run_time=0.8)
-        self.bars = ProbabilityBars(diagram)
+        # Room on the right for the bars and their percentages: the diagram moves left.
+        bars = ProbabilityBars(diagram, length=BAR_LENGTH)
+        room = style.FRAME_RIGHT - (bars.get_right()[0] + PERCENT_WIDTH)
+        self.play(diagram.animate.shift(room * RIGHT), FadeOut(self.target_tag), run_time=0.8)
+        self.bars = ProbabilityBars(diagram, length=BAR_LENGTH)
         labels = VGroup(
             *[
                 self.bars.place_label(
@@ -281,6 +298,7 @@ class ForwardPass(LessonScene):
                 for k in range(len(probabilities))
             ]
         )
+        self.feature(VGroup(diagram, self.bars, labels))
         self.play(FadeIn(self.bars.tracks), run_time=0.5)
         self.play(
             diagram.fill_nodes(2, probabilities, colour=style.INK),

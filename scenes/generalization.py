@@ -34,6 +34,8 @@ from scenes import style
 from scenes.diagram import text
 from scenes.lesson_scene import Drawn, LessonScene, beat
 
+PICTURE = (-6.8, 6.8, style.CAPTION_TOP + 0.1, 3.2)  # left, right, bottom, top of the surface
+FIT_MARGIN = 0.95
 HEIGHT_COLOURS = ["#2B5FD9", "#21A6A6", "#3DDC97", "#F5A524", "#FF5A4E"]  # low to high loss
 WORDS = (
     ("Guess", 1, "The Forward Pass"),
@@ -83,7 +85,7 @@ class Generalization(LessonScene, ThreeDScene):
             z_length=3.2,
             axis_config={"color": style.FAINT, "stroke_width": 1.5, "include_ticks": False},
             tips=False,
-        ).shift(0.9 * RIGHT + 0.5 * DOWN)
+        )
 
     def build_surface(self) -> Surface:
         """The engine's loss grid as a surface: Surface samples u and v on the same evenly
@@ -111,6 +113,36 @@ class Generalization(LessonScene, ThreeDScene):
         scale = [(colour, top * k / bands) for k, colour in enumerate(HEIGHT_COLOURS)]
         return surface.set_fill_by_value(axes=axes, colorscale=scale, axis=2)
 
+    def framing(self, phi: float, theta: float) -> tuple[float, np.ndarray]:
+        """The zoom and frame centre at which the whole surface, seen from (phi, theta),
+        fills the picture area above the captions, centred in it, a little short of its
+        edges (so a camera move between two framed views stays inside too)."""
+        camera = self.renderer.camera
+        saved = (camera.get_phi(), camera.get_theta(), camera.get_zoom(), camera.frame_center)
+        points = np.vstack([face.points for face in self.surface])
+        left, right, bottom, top = PICTURE
+        centre = self.surface.get_center()
+        camera.set_phi(phi)
+        camera.set_theta(theta)
+        camera.set_zoom(1.0)
+        camera.reset_rotation_matrix()  # the camera caches it until it next draws
+        for _ in range(4):  # perspective makes the shift a little uneven: settle it
+            camera.frame_center = centre
+            projected = camera.project_points(points)[:, :2]
+            (x0, y0), (x1, y1) = projected.min(axis=0), projected.max(axis=0)
+            zoom = FIT_MARGIN * min((right - left) / (x1 - x0), (top - bottom) / (y1 - y0))
+            dx = (x0 + x1) / 2 - (left + right) / 2 / zoom
+            dy = (y0 + y1) / 2 - (bottom + top) / 2 / zoom
+            across, up = camera.get_rotation_matrix()[:2]
+            centre = centre + dx * across + dy * up
+        phi0, theta0, zoom0, centre0 = saved
+        camera.set_phi(phi0)
+        camera.set_theta(theta0)
+        camera.set_zoom(zoom0)
+        camera.frame_center = centre0
+        camera.reset_rotation_matrix()
+        return zoom, centre
+
     def path_point(self, step: int) -> np.ndarray:
         """Where the ball is at a step: the step's projection onto the slice, on the surface."""
         land = self.lesson.landscape
@@ -120,9 +152,11 @@ class Generalization(LessonScene, ThreeDScene):
     # Beats --------------------------------------------------------------------------------
     @beat
     def show_the_landscape(self) -> None:
-        self.set_camera_orientation(phi=58 * DEGREES, theta=-125 * DEGREES, zoom=0.75)
         self.axes = self.build_axes()
-        self.surface = self.build_surface()
+        self.surface = self.feature(self.build_surface())
+        start, overview = (58 * DEGREES, -125 * DEGREES), (64 * DEGREES, -105 * DEGREES)
+        zoom, centre = self.framing(*start)
+        self.set_camera_orientation(*start, zoom=zoom, frame_center=centre)
         key = VGroup(
             text("the slice's two directions:", size=style.VALUE_SIZE, colour=style.MUTED),
             self.number(
@@ -140,7 +174,8 @@ class Generalization(LessonScene, ThreeDScene):
             "that holds the whole training path."
         )
         self.play(FadeIn(self.surface), FadeIn(key), run_time=1.5)
-        self.move_camera(phi=64 * DEGREES, theta=-105 * DEGREES, zoom=0.9, run_time=1.2)
+        zoom, centre = self.framing(*overview)
+        self.move_camera(*overview, zoom=zoom, frame_center=centre, run_time=1.2)
         self.hold_caption()
 
     @beat
@@ -213,13 +248,9 @@ class Generalization(LessonScene, ThreeDScene):
 
     @beat
     def look_into_the_valley(self) -> None:
-        self.move_camera(
-            phi=52 * DEGREES,
-            theta=-70 * DEGREES,
-            zoom=1.15,
-            frame_center=self.path_point(len(self.lesson.trace) - 1),
-            run_time=2.0,
-        )
+        view = (52 * DEGREES, -70 * DEGREES)
+        zoom, centre = self.framing(*view)
+        self.move_camera(*view, zoom=zoom, frame_center=centre, run_time=2.0)
         self.narrate(
             "We trained on one sentence, so this is all the film can claim: the loss fell. "
             "Trained on millions of examples, the same loop shapes valleys that many inputs share."

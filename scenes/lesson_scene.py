@@ -29,6 +29,7 @@ from manim import (
     FadeIn,
     FadeOut,
     MathTex,
+    Mobject,
     Scene,
     Tex,
     Text,
@@ -105,6 +106,7 @@ class LessonScene(Scene):
         self.stills_saved = 0
         self.key_frame_times: list[tuple[str, float]] = []
         self.caption: VGroup | None = None
+        self.featured: Mobject | None = None
         self._caption_words: str | None = None
         self._caption_start = 0.0
 
@@ -241,6 +243,12 @@ class LessonScene(Scene):
         for content in texts_on_screen(self.mobjects):
             if re.search(r"\d", content):
                 self.seen_on_screen.add(content)
+
+    def feature(self, picture: Mobject | None) -> Mobject | None:
+        """Name the beat's main picture, the diagram or chart the viewer is looking at, so
+        tests can hold it to the frame: it must fill most of it."""
+        self.featured = picture
+        return picture
 
     # Captions -----------------------------------------------------------------------------
     def narrate(self, words: str, run_time: float = 0.5, **numbers) -> None:

@@ -18,7 +18,6 @@ from manim import (
     FadeIn,
     FadeOut,
     Line,
-    ReplacementTransform,
     VGroup,
 )
 
@@ -59,19 +58,22 @@ class Loop(LessonScene):
     @beat
     def set_up_the_network(self) -> None:
         lesson = self.lesson
-        self.diagram = NetworkDiagram(lesson, lesson.trace[0].params, number=self.number)
-        self.diagram.scale(0.78).to_edge(LEFT, buff=0.4).shift(0.05 * DOWN)
-        self.bars = ProbabilityBars(self.diagram, length=1.0)
+        self.diagram = NetworkDiagram(
+            lesson, lesson.trace[0].params, number=self.number, heights=(2.7, 3.7, 4.3)
+        )
+        self.diagram.scale(0.86).to_edge(LEFT, buff=0.35).shift(0.1 * DOWN)
+        self.bars = ProbabilityBars(self.diagram, length=1.1)
+        self.feature(VGroup(self.diagram, self.bars))
         self.arrow_scale = self.largest_change()
         self.chart = Chart(
             (0, len(lesson.trace) - 1),
             (0.0, 1.0),
-            width=2.6,
-            height=2.6,
+            width=2.4,
+            height=2.5,
             x_ticks=[(0, "0"), (10, "10"), (20, "20")],
             y_ticks=[(0.0, "0"), (0.5, "0.5"), (1.0, "1")],
             tick_label=self.layout_text,
-        ).move_to([4.95, 0.25, 0])
+        ).move_to([5.3, 0.55, 0])
         chart_title = text(
             f"p({lesson.target}) per step", size=style.VALUE_SIZE, colour=style.TARGET
         )
@@ -99,8 +101,8 @@ class Loop(LessonScene):
         self.play(FadeIn(legend), run_time=0.8)
         self.hold_caption()
 
-    def show_readout(self, n: int, run_time: float) -> None:
-        """Step n's counter, loss and p(Paris) at the top right, the loss flashing red."""
+    def readout_for(self, n: int) -> VGroup:
+        """Step n's counter, loss and p(Paris), for the top right."""
         target = self.lesson.target_index
         step = self.number(
             f"trace[{n}].index", style.step_number, size=style.READOUT_SIZE, prefix="Step "
@@ -119,9 +121,11 @@ class Loop(LessonScene):
             colour=style.TARGET,
             prefix=f"{self.lesson.target} ",
         )
-        readout = VGroup(step, loss, paris).arrange(RIGHT, buff=0.5).to_corner(UR, buff=0.4)
-        self.play(replace(self.readout, readout), run_time=run_time)
-        self.readout = readout
+        return VGroup(step, loss, paris).arrange(RIGHT, buff=0.5).to_corner(UR, buff=0.4)
+
+    def flash_loss(self, run_time: float) -> None:
+        """The loss on the read-out flashes red: how wrong the network is now."""
+        loss = self.readout[1]
         self.play(
             Circumscribe(loss, color=style.LOSS, buff=0.08, time_width=0.6),
             loss.animate.scale(1.12),
@@ -130,7 +134,10 @@ class Loop(LessonScene):
         self.play(loss.animate.scale(1 / 1.12).set_color(style.INK), run_time=run_time / 2)
 
     def run_forward(self, n: int, run_time: float) -> None:
-        """The signal runs through step n's network; nodes, bars and percentages follow."""
+        """The signal runs through step n's network; nodes, bars and percentages follow.
+
+        As the signal reaches the outputs, the read-out and the percentages turn over to
+        step n at once (no morph between digits), so bars and numbers always agree."""
         diagram, forward = self.diagram, self.lesson.trace[n].forward
         self.play(
             diagram.fill_nodes(0, self.lesson.inputs),
@@ -152,15 +159,20 @@ class Loop(LessonScene):
                 for k in range(len(forward.probabilities))
             ]
         )
+        readout = self.readout_for(n)
+        first = not len(self.readout)
+        self.remove(self.percent_labels, self.readout)
+        if not first:
+            self.add(labels, readout)
+        self.percent_labels, self.readout = labels, readout
         self.play(
+            *([FadeIn(labels), FadeIn(readout)] if first else []),
             diagram.flash_layer("W2", run_time=run_time),
             diagram.fill_nodes(2, forward.probabilities, colour=style.INK),
             *self.bars.grow_to(forward.probabilities),
-            replace(self.percent_labels, labels),
             self.plot_point(n),
             run_time=run_time,
         )
-        self.percent_labels = labels
 
     def plot_point(self, n: int):
         """Add step n's p(target) to the plot, joined to the previous step's point."""
@@ -204,18 +216,18 @@ class Loop(LessonScene):
         elif full:
             if n == 1:
                 self.narrate("Again: forward, loss, arrows, shift.")
-            self.play_step(n, forward=1.0, readout=0.5, arrows=0.7, shift=1.0)
+            self.play_step(n, forward=1.0, flash=0.5, arrows=0.7, shift=1.0)
             self.wait(0.4)
         else:
             if n == FULL_STEPS:
                 self.narrate(f"Again and again. Watch the {self.lesson.target} probability climb.")
-            self.play_step(n, forward=0.3, readout=0.15, arrows=0.25, shift=0.35)
+            self.play_step(n, forward=0.3, flash=0.15, arrows=0.25, shift=0.35)
 
     def narrate_first_step(self) -> None:
         self.narrate("The signal goes forward through the current weights.")
         self.run_forward(0, run_time=1.2)
         self.narrate("The loss flashes red: this is how wrong the network is now.")
-        self.show_readout(0, run_time=0.6)
+        self.flash_loss(run_time=0.6)
         self.hold_caption()
         self.narrate("Arrows: up raises a weight, down lowers it; longer means a bigger step.")
         arrows = self.show_arrows(0, run_time=0.8)
@@ -226,11 +238,11 @@ class Loop(LessonScene):
         self.hold_caption()
 
     def play_step(
-        self, n: int, *, forward: float, readout: float, arrows: float, shift: float
+        self, n: int, *, forward: float, flash: float, arrows: float, shift: float
     ) -> None:
         """The four beats of step n, each given its run time."""
         self.run_forward(n, run_time=forward)
-        self.show_readout(n, run_time=readout)
+        self.flash_loss(run_time=flash)
         shown = self.show_arrows(n, run_time=arrows)
         self.step_weights(n, shown, run_time=shift)
 
@@ -239,7 +251,7 @@ class Loop(LessonScene):
         last = len(self.lesson.trace) - 1
         target = self.lesson.target_index
         self.run_forward(last, run_time=0.8)
-        self.show_readout(last, run_time=0.6)
+        self.flash_loss(run_time=0.6)
         self.narrate(
             f"After {{steps}} steps, the network gives {self.lesson.target} {{p}}.",
             steps=(f"trace[{last}].index", style.step_number),
@@ -250,11 +262,6 @@ class Loop(LessonScene):
             run_time=1.2,
         )
         self.hold_caption()
-
-
-def replace(old: VGroup, new: VGroup):
-    """Swap one set of read-outs for the next; the first time, simply fade them in."""
-    return ReplacementTransform(old, new) if len(old) else FadeIn(new)
 
 
 def arrow_legend() -> VGroup:

@@ -84,18 +84,19 @@ class Loss(LessonScene):
         self.axes = Chart(
             (0.0, 1.0),
             (0.0, ceiling),
-            width=6.4,
-            height=3.9,
+            width=7.2,
+            height=4.3,
             x_ticks=[(0.0, "0"), (0.5, "0.5"), (1.0, "1")],
             y_ticks=[(value, f"{value}") for value in range(int(ceiling) + 1)],
             tick_label=self.layout_text,
-        ).move_to([-2.4, 0.35, 0])
+        ).move_to([-2.75, 0.35, 0])
         axes = self.axes
         x_label = text("p, confidence in Paris", size=style.VALUE_SIZE, colour=style.TARGET)
         x_label.next_to(axes.x_axis, DOWN, buff=0.5)
         y_label = text("loss L", size=style.VALUE_SIZE, colour=style.LOSS).rotate(np.pi / 2)
         y_label.next_to(axes.y_axis, LEFT, buff=0.55)
         self.curve = axes.curve(card.curve_ps, card.curve_losses, style.LOSS)
+        self.feature(VGroup(axes, self.curve))
         self.narrate("Plot it: the loss for every confidence p between 0 and 1.")
         self.play(
             Create(axes.axes), FadeIn(axes.ticks), FadeIn(x_label), FadeIn(y_label), run_time=1.2

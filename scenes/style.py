@@ -38,6 +38,7 @@ CAPTION_SIZE = 28
 MATH_SIZE = 36
 
 # Layout (Manim units; the frame is 14.2 x 8) --------------------------------------------
+FRAME_RIGHT = 6.85  # the right edge of what is drawn, a margin inside the frame's 7.11
 HEADER_Y = 3.55
 CAPTION_Y = -3.45  # centre of the caption band
 CAPTION_TOP = -2.95  # nothing else may reach below this line

@@ -82,20 +82,21 @@ class Wiggle(LessonScene):
         self.axes = Chart(
             (low, high),
             (bottom - room, top + room),
-            width=7.0,
-            height=4.4,
+            width=7.6,
+            height=4.9,
             x_ticks=[
                 (value, style.plain(value, 0))
                 for value in range(math.ceil(low), math.floor(high) + 1)
             ],
             tick_label=self.layout_text,
-        ).move_to([2.85, 0.4, 0])
+        ).move_to([3.0, 0.45, 0])
         axes = self.axes
         x_label = text("w, the weight", size=style.VALUE_SIZE, colour=style.HIGHLIGHT)
         x_label.next_to(axes.x_axis, DOWN, buff=0.55)
         y_label = text("loss", size=style.VALUE_SIZE, colour=style.LOSS)
         y_label.next_to(axes.y_axis, UP, buff=0.15)
         self.curve = axes.curve(wiggle.ws, wiggle.losses, style.LOSS)
+        self.feature(VGroup(axes, self.curve))
         self.narrate("Wiggle w, hold every other weight still, and watch the loss.")
         self.play(axes.draw(), FadeIn(x_label), FadeIn(y_label), run_time=1.0)
         self.play(Create(self.curve), run_time=2.0, rate_func=linear)
@@ -215,7 +216,7 @@ def direction_hint(slope: float) -> tuple[str, str]:
     """Which way is downhill, in words and colour: the sign of the slope as written decides,
     so the hint never contradicts the read-out (a slope that rounds to zero is flat)."""
     if is_flat(slope):
-        return "slope flat: the bottom of the valley", style.TARGET
+        return "slope flat:\nthe bottom of the valley", style.TARGET
     if slope < 0:
-        return "slope negative: increase w to go downhill", style.INCREASE
-    return "slope positive: decrease w to go downhill", style.DECREASE
+        return "slope negative:\nincrease w to go downhill", style.INCREASE
+    return "slope positive:\ndecrease w to go downhill", style.DECREASE

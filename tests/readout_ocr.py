@@ -1,0 +1,332 @@
+"""Read a section's live read-outs back from its video with OCR, frame by frame.
+
+While a scene renders, `ReadoutWatch` notes for every frame written each read-out on
+screen ("loss = 0.412", "Step 7") that a viewer could read: what its Text says and where it
+is in pixels, measured from the mobject itself (the layout may move it at any time). After
+the render, those frames are decoded from the MP4 the film is made of, each read-out is
+cropped out and tesseract reads it. A read-out drawn over a stale copy of itself, or one
+showing a number the engine never produced, then reads wrong, whatever the scene believes.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import tempfile
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import av
+import numpy as np
+from manim import Animation, Text, Transform, Wait, tempconfig
+from manim.utils.family import extract_mobject_family_members
+from manim.utils.iterables import list_update
+from PIL import Image, ImageOps
+
+NUMBER = r"[\u2212+-]?\d+(?:\.\d+)?%?"  # how the film writes a read-out's number
+OPAQUE = 0.999  # below this fill opacity a read-out is fading in or out: not read
+SAME_SHAPE = 1e-3  # relative point error under which two glyph outlines are the same shape
+UPSCALE = 3  # tesseract reads glyphs best at 30 pixels and more
+MARGIN = 0.2  # of the text's height, kept around its box when cropping
+DASHES = dict.fromkeys(map(ord, "\u2212\u2010\u2011\u2012\u2013\u2014\ufe63\uff0d"), "-")
+
+
+@dataclass(frozen=True)
+class Sighting:
+    """One read-out, legible on one frame of the video."""
+
+    frame: int  # index of the frame in the video
+    prefix: str  # which read-out: "w = ", "Loss ", ...
+    text: str  # what its Text says (Text.original_text)
+    box: tuple[int, int, int, int]  # x0, y0, x1, y1 in pixels, y down
+    moving: bool  # written by a play that animates something, not by a still wait
+
+
+@dataclass(frozen=True)
+class Read:
+    """What tesseract read on a sighting."""
+
+    sighting: Sighting
+    ocr: str  # tesseract's line, as it came
+
+    @property
+    def reading(self) -> str:
+        return normalise(self.ocr)
+
+    @property
+    def on_screen(self) -> str:
+        return normalise(self.sighting.text)
+
+
+@dataclass
+class ReadoutWatch:
+    """Installed on a scene's renderer: notes every legible read-out of every frame written,
+    and lets the renderer skip the plays that start with no read-out on screen (they hold
+    nothing to read, and rendering them would only cost time)."""
+
+    prefixes: tuple[str, ...]
+    frames: int = 0
+    sightings: list[Sighting] = field(default_factory=list)
+
+    def install(self, scene) -> None:
+        renderer = scene.renderer
+        write, skipping = renderer.add_frame, renderer.update_skipping_status
+
+        def watched_add_frame(frame, num_frames: int = 1):
+            if not renderer.skip_animations:
+                self.note(scene, moving=not waiting(scene))
+                self.frames += num_frames
+            write(frame, num_frames)
+
+        def update_skipping_status() -> None:
+            skipping()
+            if not self.readouts(scene):
+                renderer.skip_animations = True
+
+        renderer.add_frame = watched_add_frame
+        renderer.update_skipping_status = update_skipping_status
+
+    def readouts(self, scene) -> list[tuple[str, Text]]:
+        """The read-out Texts in the scene now, each with its prefix."""
+        family = extract_mobject_family_members(
+            list_update(scene.mobjects, scene.foreground_mobjects)
+        )
+        found = []
+        for mobject in family:
+            if isinstance(mobject, Text):
+                prefix = readout_prefix(mobject.original_text, self.prefixes)
+                if prefix is not None:
+                    found.append((prefix, mobject))
+        return found
+
+    def note(self, scene, moving: bool) -> None:
+        for prefix, text in self.readouts(scene):
+            box = pixel_box(scene, text)
+            if box is not None and opaque(text) and not reshaped(scene, text):
+                self.sightings.append(
+                    Sighting(self.frames, prefix, text.original_text, box, moving)
+                )
+
+
+def readout_prefix(content: str, prefixes: Iterable[str]) -> str | None:
+    """The prefix of a read-out's text: prefix + one number and nothing else."""
+    for prefix in prefixes:
+        if content.startswith(prefix) and re.fullmatch(NUMBER, content[len(prefix) :]):
+            return prefix
+    return None
+
+
+def waiting(scene) -> bool:
+    """Whether the frame comes from a wait: a hold, not a moving part of the film."""
+    return all(isinstance(animation, Wait) for animation in scene.animations or [])
+
+
+def pixel_box(scene, mobject) -> tuple[int, int, int, int] | None:
+    """The mobject's box on screen in pixels, or None when it is not wholly on screen.
+
+    Points go through the camera's own projection (3-D scenes project, fixed-in-frame
+    overlays stay put) and then frame coordinates map to pixels. The frame centre is not
+    subtracted: Cairo keeps the drawing context it made first, centred on the origin, so
+    overlays pinned in frame stay put even after a 3-D camera re-centres."""
+    camera = scene.renderer.camera
+    parts = [
+        camera.transform_points_pre_display(member, member.points)
+        for member in mobject.family_members_with_points()
+    ]
+    if not parts:
+        return None
+    points = np.concatenate(parts)
+    xs = (points[:, 0] / camera.frame_width + 0.5) * camera.pixel_width
+    ys = (0.5 - points[:, 1] / camera.frame_height) * camera.pixel_height
+    box = (int(xs.min()), int(ys.min()), int(np.ceil(xs.max())), int(np.ceil(ys.max())))
+    inside = box[0] >= 0 and box[1] >= 0
+    inside = inside and box[2] < camera.pixel_width and box[3] < camera.pixel_height
+    return box if inside else None
+
+
+def opaque(text: Text) -> bool:
+    """Fully opaque: not fading in or out."""
+    return all(member.get_fill_opacity() >= OPAQUE for member in text.family_members_with_points())
+
+
+def running(animations: Iterable[Animation]) -> Iterable[Animation]:
+    """Every animation running, groups opened up."""
+    for animation in animations:
+        yield animation
+        yield from running(getattr(animation, "animations", []))
+
+
+def reshaped(scene, text: Text) -> bool:
+    """Whether a running transform is morphing the text's glyphs into other glyphs.
+
+    Moving, scaling or recolouring it leaves it readable; a morph between two readings
+    shows neither, so such frames are not read."""
+    for animation in running(scene.animations or []):
+        if not isinstance(animation, Transform):
+            continue
+        family = animation.mobject.get_family()
+        index = next((k for k, member in enumerate(family) if member is text), None)
+        if index is None:
+            continue
+        start = animation.starting_mobject.get_family()[index]
+        end = animation.target_copy.get_family()[index]
+        if not same_shape(start.get_all_points(), end.get_all_points()):
+            return True
+    return False
+
+
+def same_shape(a: np.ndarray, b: np.ndarray) -> bool:
+    """Whether two outlines are one shape, up to position and uniform scale."""
+    if a.shape != b.shape:
+        return False
+    if not len(a):
+        return True
+    a, b = a - a.mean(axis=0), b - b.mean(axis=0)
+    size_a, size_b = np.linalg.norm(a), np.linalg.norm(b)
+    if size_a == 0 or size_b == 0:
+        return size_a == size_b
+    return float(np.abs(a / size_a - b / size_b).max()) <= SAME_SHAPE
+
+
+# Rendering ------------------------------------------------------------------------------
+
+
+@dataclass
+class Film:
+    """A rendered scene, its video and the read-outs it showed."""
+
+    scene: object
+    video: Path
+    watch: ReadoutWatch
+
+    @property
+    def sightings(self) -> list[Sighting]:
+        return self.watch.sightings
+
+
+def render_watched(
+    scene_class: type,
+    seed: int,
+    prefixes: tuple[str, ...],
+    media: Path,
+    *,
+    frame_rate: int = 10,
+    size: tuple[int, int] = (1280, 720),
+) -> Film:
+    """Render the plays of a scene that show its read-outs, watching every frame written."""
+    folder = media / f"{scene_class.__name__}-{seed}"
+    settings = {
+        "pixel_width": size[0],
+        "pixel_height": size[1],
+        "frame_rate": frame_rate,
+        "disable_caching": True,
+        "progress_bar": "none",
+        "verbosity": "ERROR",
+        "media_dir": str(folder),
+        "tex_dir": str(media / "Tex"),
+    }
+    with tempconfig(settings):
+        scene = scene_class(seed=seed)
+        watch = ReadoutWatch(prefixes)
+        watch.install(scene)
+        scene.render()
+    (video,) = [path for path in folder.rglob("*.mp4") if "partial_movie_files" not in path.parts]
+    return Film(scene, video, watch)
+
+
+# Reading --------------------------------------------------------------------------------
+
+
+def normalise(reading: str) -> str:
+    """A reading as compared: any minus sign or dash as "-", no spaces."""
+    return re.sub(r"\s+", "", reading.translate(DASHES))
+
+
+def frame_count(video: Path) -> int:
+    """How many frames the video holds, counted by decoding it."""
+    with av.open(str(video)) as container:
+        return sum(1 for _ in container.decode(video=0))
+
+
+def crops(video: Path, sightings: list[Sighting]) -> list[Image.Image]:
+    """Each sighting's read-out, cut from its decoded frame and made ready for tesseract."""
+    by_frame: dict[int, list[int]] = defaultdict(list)
+    for k, sighting in enumerate(sightings):
+        by_frame[sighting.frame].append(k)
+    images: list[Image.Image | None] = [None] * len(sightings)
+    with av.open(str(video)) as container:
+        for index, frame in enumerate(container.decode(video=0)):
+            if index in by_frame:
+                pixels = frame.to_ndarray(format="rgb24")
+                for k in by_frame[index]:
+                    images[k] = prepared(pixels, sightings[k].box)
+    missing = [sightings[k] for k, image in enumerate(images) if image is None]
+    assert not missing, f"frames not in the video: {missing[:3]}"
+    return images
+
+
+def prepared(pixels: np.ndarray, box: tuple[int, int, int, int]) -> Image.Image:
+    """Dark text on white, three times larger, with a white border: what tesseract reads best.
+
+    The text is light and coloured on a near-black ground, so its brightest channel
+    separates it from the ground whatever its hue."""
+    x0, y0, x1, y1 = box
+    margin = max(3, int(MARGIN * (y1 - y0)))
+    height, width = pixels.shape[:2]
+    crop = pixels[
+        max(0, y0 - margin) : min(height, y1 + margin),
+        max(0, x0 - margin) : min(width, x1 + margin),
+    ]
+    grey = Image.fromarray(255 - crop.max(axis=2).astype(np.uint8))
+    grey = ImageOps.autocontrast(grey)
+    grey = grey.resize((grey.width * UPSCALE, grey.height * UPSCALE), Image.Resampling.LANCZOS)
+    return ImageOps.expand(grey, border=10 * UPSCALE, fill=255)
+
+
+def tesseract(images: list[Image.Image], whitelist: str) -> list[str]:
+    """One line of text per image, from a single tesseract run over all of them.
+
+    One thread: the machine is shared, and tesseract's threads cost more than they save
+    on images this small."""
+    if not images:
+        return []
+    separator = "@@PAGE@@"
+    with tempfile.TemporaryDirectory(prefix="readout-ocr-") as folder:
+        paths = []
+        for k, image in enumerate(images):
+            path = Path(folder) / f"{k:05d}.png"
+            image.save(path)
+            paths.append(str(path))
+        listing = Path(folder) / "images.txt"
+        listing.write_text("\n".join(paths) + "\n")
+        command = ["tesseract", str(listing), "stdout", "--psm", "7"]
+        command += ["-c", f"tessedit_char_whitelist={whitelist}"]
+        command += ["-c", f"page_separator={separator}"]
+        env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+        result = subprocess.run(command, capture_output=True, text=True, check=True, env=env)
+    lines = [page.strip() for page in result.stdout.split(separator)]
+    assert len(lines) == len(images), (len(lines), len(images), result.stdout[-300:])
+    return lines
+
+
+def whitelist_for(prefix: str) -> str:
+    """The characters a read-out with this prefix can show."""
+    return "".join(sorted(set(prefix.replace(" ", "")) | set("0123456789.+-%")))
+
+
+def read(video: Path, sightings: list[Sighting]) -> list[Read]:
+    """Tesseract's reading of every sighting, each read-out with its own whitelist."""
+    images = crops(video, sightings)
+    by_prefix: dict[str, list[int]] = defaultdict(list)
+    for k, sighting in enumerate(sightings):
+        by_prefix[sighting.prefix].append(k)
+    lines: list[str] = [""] * len(sightings)
+    for prefix, ks in by_prefix.items():
+        for k, line in zip(
+            ks, tesseract([images[k] for k in ks], whitelist_for(prefix)), strict=True
+        ):
+            lines[k] = line
+    return [Read(sighting, line) for sighting, line in zip(sightings, lines, strict=True)]
