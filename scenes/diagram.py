@@ -46,6 +46,15 @@ def _text(content: str, size: float, colour: str, options: tuple) -> Text:
     return Text(content, font=style.FONT, font_size=size, color=colour, **dict(options))
 
 
+def card(group: VGroup, edge: str = style.FAINT, buff: float = 0.1) -> VGroup:
+    """Text on a dark card, so it reads on top of whatever lies beneath it (lines, a
+    surface): the card, then the text."""
+    backing = SurroundingRectangle(
+        group, buff=buff, corner_radius=0.08, color=edge, stroke_width=1.5
+    ).set_fill(style.BACKGROUND, 0.92)
+    return VGroup(backing, group)
+
+
 def largest_weight(lesson: Lesson) -> float:
     """The largest |w| on any line at any step: the scale every line width is drawn against."""
     return max(float(np.abs(step.params[name]).max()) for step in lesson.trace for name in LAYERS)

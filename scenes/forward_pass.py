@@ -19,13 +19,12 @@ from manim import (
     LaggedStart,
     Line,
     MathTex,
-    SurroundingRectangle,
     VGroup,
     Write,
 )
 
 from scenes import style
-from scenes.diagram import NetworkDiagram, ProbabilityBars, text
+from scenes.diagram import NetworkDiagram, ProbabilityBars, card, text
 from scenes.lesson_scene import LessonScene, beat
 
 STEP = "trace[0]"  # the untrained network: everything in this section is step 0
@@ -176,7 +175,7 @@ class ForwardPass(LessonScene):
                 prefix="w = ",
             )
             note = text(description, size=style.VALUE_SIZE, colour=style.MUTED)
-            callout = boxed(VGroup(value, note).arrange(DOWN, buff=0.06))
+            callout = card(VGroup(value, note).arrange(DOWN, buff=0.06), style.HIGHLIGHT)
             middle = line.point_from_proportion(0.5)
             # Away from the diagram's edge: below lines in the upper half, above the others.
             side = DOWN if middle[1] > diagram.get_center()[1] else UP
@@ -349,14 +348,6 @@ def tex_percent(probability: float) -> str:
 
 def node_name(tex: str) -> MathTex:
     return MathTex(tex, font_size=style.MATH_SIZE, color=style.HIGHLIGHT)
-
-
-def boxed(group: VGroup) -> VGroup:
-    """A call-out on a dark card, so it reads on top of the lines beneath it."""
-    card = SurroundingRectangle(
-        group, buff=0.1, corner_radius=0.08, color=style.HIGHLIGHT, stroke_width=1.5
-    ).set_fill(style.BACKGROUND, 0.92)
-    return VGroup(card, group)
 
 
 def fit_width(mobject, width: float = style.CAPTION_WIDTH) -> None:

@@ -31,7 +31,7 @@ from manim import (
 )
 
 from scenes import style
-from scenes.diagram import text
+from scenes.diagram import card, text
 from scenes.lesson_scene import Drawn, LessonScene, beat
 
 PICTURE = (-6.8, 6.8, style.CAPTION_TOP + 0.1, 3.2)  # left, right, bottom, top of the surface
@@ -169,11 +169,14 @@ class Generalization(LessonScene, ThreeDScene):
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.1)
         key.to_corner(UL, buff=0.4).shift(1.45 * DOWN)
         self.key = self.pin(key)
+        # The surface may pass under the key and the step read-out: they sit on a card.
+        self.step_readout = self.readout_at(0)
+        self.backing = self.pin(card(VGroup(key, self.step_readout), buff=0.2)[0])
         self.narrate(
             "Why does this work? Here is the real loss over a slice of weight space "
             "that holds the whole training path."
         )
-        self.play(FadeIn(self.surface), FadeIn(key), run_time=1.5)
+        self.play(FadeIn(self.surface), FadeIn(self.backing), FadeIn(key), run_time=1.5)
         zoom, centre = self.framing(*overview)
         self.move_camera(*overview, zoom=zoom, frame_center=centre, run_time=1.2)
         self.hold_caption()
@@ -185,7 +188,6 @@ class Generalization(LessonScene, ThreeDScene):
         self.ball.set_stroke(style.BACKGROUND, 3, background=True)
         self.add_fixed_orientation_mobjects(self.ball)
         self.remove(self.ball)
-        self.step_readout = self.readout_at(0)
         self.narrate("The ball is the state of our network: where training started.")
         self.play(FadeIn(self.ball), FadeIn(self.step_readout), run_time=0.8)
         self.measure_ball(0)
@@ -263,6 +265,7 @@ class Generalization(LessonScene, ThreeDScene):
         self.play(
             FadeOut(VGroup(self.surface, self.ball, self.trail)),
             FadeOut(self.key),
+            FadeOut(self.backing),
             FadeOut(self.step_readout),
             run_time=1.0,
         )
