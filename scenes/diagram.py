@@ -259,16 +259,6 @@ class UpdateArrow(VGroup):
         self.add(stem, head)
         # A dark outline keeps the arrow readable where it crosses bright lines.
         self.set_stroke(style.BACKGROUND, 7, background=True)
-        self.base, self.tip = base, tip
-
-    @property
-    def direction(self) -> float:
-        """+1 when the drawn arrow points up, -1 when down: measured from the drawing."""
-        return float(np.sign(self.tip[1] - self.base[1]))
-
-    @property
-    def length(self) -> float:
-        return float(np.linalg.norm(self.tip - self.base))
 
 
 def arrow_position(line: Line, index: tuple[int, int], sources: int) -> np.ndarray:

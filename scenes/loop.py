@@ -65,6 +65,9 @@ class Loop(LessonScene):
         self.bars = ProbabilityBars(self.diagram, length=1.1)
         self.feature(VGroup(self.diagram, self.bars))
         self.arrow_scale = self.largest_change()
+        # Every update arrow drawn, as (step, layer, weight index, arrow): tests measure its
+        # direction and length from the drawing itself.
+        self.arrows_shown: list[tuple[int, str, tuple[int, int], UpdateArrow]] = []
         self.chart = Chart(
             (0, len(lesson.trace) - 1),
             (0.0, 1.0),
@@ -193,10 +196,8 @@ class Loop(LessonScene):
 
     def show_arrows(self, n: int, run_time: float) -> dict:
         arrows = self.diagram.update_arrows(self.changes(n), self.arrow_scale)
-        for (name, (row, col)), arrow in arrows.items():
-            source = f"trace[{n}].grads['{name}'][{row}, {col}]"
-            self.drawn.append(Drawn("update arrow", arrow.direction, source))
-            self.drawn.append(Drawn("update arrow length", arrow.length, source))
+        for (name, index), arrow in arrows.items():
+            self.arrows_shown.append((n, name, index, arrow))
         self.play(*[FadeIn(arrow, scale=0.6) for arrow in arrows.values()], run_time=run_time)
         return arrows
 

@@ -17,7 +17,7 @@ import numpy as np
 from manim import DecimalNumber, MathTex, Tex, Text, VMobject, config
 
 from scenes import style
-from scenes.lesson_scene import Caption
+from scenes.lesson_scene import Caption, texts_on_screen
 
 MIN_CAP_PX_AT_1080P = 24
 MIN_WIDTH_SHARE = 0.60
@@ -47,6 +47,7 @@ class Problem:
 class LayoutAudit:
     problems: list[Problem] = field(default_factory=list)
     moments: int = 0
+    screens: list[list[str]] = field(default_factory=list)  # the texts read at each moment
     play_ends: int = 0
 
     def install(self, scene) -> None:
@@ -123,6 +124,7 @@ class LayoutAudit:
                 if id(member) not in caption and y0 < style.CAPTION_TOP - EDGE_SLACK:
                     self.report(f"{describe(member)} enters the caption band: y {y0:.2f}")
         texts = [t for t in texts_in(scene.mobjects) if text_opacity(t) >= VISIBLE]
+        self.screens.append([reading(t) for t in texts])
         for t in texts:
             cap_px = self.cap_height(t) / config.frame_height * 1080
             if cap_px < MIN_CAP_PX_AT_1080P - 0.05:
@@ -182,6 +184,11 @@ def texts_in(mobjects) -> list:
         else:
             found.extend(texts_in(mobject.submobjects))
     return found
+
+
+def reading(t) -> str:
+    """What a text reads as: a Text's string, a formula's TeX, a number's value as shown."""
+    return texts_on_screen([t])[0]
 
 
 def overlap(a: np.ndarray, b: np.ndarray) -> bool:

@@ -14,14 +14,14 @@ import os
 import re
 import subprocess
 import tempfile
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import av
 import numpy as np
-from manim import Animation, Text, Transform, Wait, tempconfig
+from manim import Animation, Text, Transform, VMobject, Wait, tempconfig
 from manim.utils.family import extract_mobject_family_members
 from manim.utils.iterables import list_update
 from PIL import Image, ImageOps
@@ -29,8 +29,9 @@ from PIL import Image, ImageOps
 NUMBER = r"[\u2212+-]?\d+(?:\.\d+)?%?"  # how the film writes a read-out's number
 OPAQUE = 0.999  # below this fill opacity a read-out is fading in or out: not read
 SAME_SHAPE = 1e-3  # relative point error under which two glyph outlines are the same shape
-UPSCALE = 3  # tesseract reads glyphs best at 30 pixels and more
-MARGIN = 0.2  # of the text's height, kept around its box when cropping
+TEXT_HEIGHT = 34  # pixels: a read-out's box is scaled to this height for tesseract
+MARGIN = 0.12  # of the text's height, kept around its box when cropping
+BORDER = 10  # pixels of white added around a crop
 DASHES = dict.fromkeys(map(ord, "\u2212\u2010\u2011\u2012\u2013\u2014\ufe63\uff0d"), "-")
 
 
@@ -70,6 +71,7 @@ class ReadoutWatch:
     prefixes: tuple[str, ...]
     frames: int = 0
     sightings: list[Sighting] = field(default_factory=list)
+    skipped: Counter = field(default_factory=Counter)  # read-outs on screen not read, by reason
 
     def install(self, scene) -> None:
         renderer = scene.renderer
@@ -103,9 +105,21 @@ class ReadoutWatch:
         return found
 
     def note(self, scene, moving: bool) -> None:
-        for prefix, text in self.readouts(scene):
+        readouts = self.readouts(scene)
+        if not readouts:
+            return
+        others = animated_boxes(scene, {id(member) for _, text in readouts for member in text.get_family()})
+        for prefix, text in readouts:
             box = pixel_box(scene, text)
-            if box is not None and opaque(text) and not reshaped(scene, text):
+            if box is None or not on_screen(scene, box):
+                self.skipped["off screen"] += 1
+            elif not opaque(text):
+                self.skipped["fading"] += 1
+            elif reshaped(scene, text):
+                self.skipped["morphing"] += 1
+            elif any(overlap(widened(box), other) for other in others):
+                self.skipped["crossed"] += 1
+            else:
                 self.sightings.append(
                     Sighting(self.frames, prefix, text.original_text, box, moving)
                 )
@@ -125,7 +139,7 @@ def waiting(scene) -> bool:
 
 
 def pixel_box(scene, mobject) -> tuple[int, int, int, int] | None:
-    """The mobject's box on screen in pixels, or None when it is not wholly on screen.
+    """The mobject's box in pixels (x0, y0, x1, y1, y down), or None if it has no points.
 
     Points go through the camera's own projection (3-D scenes project, fixed-in-frame
     overlays stay put) and then frame coordinates map to pixels. The frame centre is not
@@ -141,10 +155,41 @@ def pixel_box(scene, mobject) -> tuple[int, int, int, int] | None:
     points = np.concatenate(parts)
     xs = (points[:, 0] / camera.frame_width + 0.5) * camera.pixel_width
     ys = (0.5 - points[:, 1] / camera.frame_height) * camera.pixel_height
-    box = (int(xs.min()), int(ys.min()), int(np.ceil(xs.max())), int(np.ceil(ys.max())))
-    inside = box[0] >= 0 and box[1] >= 0
-    inside = inside and box[2] < camera.pixel_width and box[3] < camera.pixel_height
-    return box if inside else None
+    return int(xs.min()), int(ys.min()), int(np.ceil(xs.max())), int(np.ceil(ys.max()))
+
+
+def on_screen(scene, box: tuple[int, int, int, int]) -> bool:
+    camera = scene.renderer.camera
+    x0, y0, x1, y1 = widened(box)
+    return x0 >= 0 and y0 >= 0 and x1 < camera.pixel_width and y1 < camera.pixel_height
+
+
+def widened(box: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
+    """The box with the margin kept around a read-out when it is cropped."""
+    x0, y0, x1, y1 = box
+    margin = max(2, round(MARGIN * (y1 - y0)))
+    return x0 - margin, y0 - margin, x1 + margin, y1 + margin
+
+
+def overlap(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool:
+    return a[0] <= b[2] and b[0] <= a[2] and a[1] <= b[3] and b[1] <= a[3]
+
+
+def animated_boxes(scene, own: set[int]) -> list[tuple[int, int, int, int]]:
+    """The pixel boxes of what the running animations draw, read-outs (`own`) aside.
+
+    A flash drawn around a read-out (Circumscribe) crosses its crop, and OCR reads its
+    strokes as glyphs; frames with such a stroke across a read-out are not read. Only
+    mobjects in the scene's animations count, never Manim's list of what to draw: a stale
+    copy of a read-out drawn under it is the very fault these reads must catch."""
+    boxes = []
+    for animation in running(scene.animations or []):
+        for member in animation.mobject.family_members_with_points():
+            if isinstance(member, VMobject) and id(member) not in own:
+                box = pixel_box(scene, member)
+                if box is not None:
+                    boxes.append(box)
+    return boxes
 
 
 def opaque(text: Text) -> bool:
@@ -269,21 +314,21 @@ def crops(video: Path, sightings: list[Sighting]) -> list[Image.Image]:
 
 
 def prepared(pixels: np.ndarray, box: tuple[int, int, int, int]) -> Image.Image:
-    """Dark text on white, three times larger, with a white border: what tesseract reads best.
+    """Dark text on white, its box TEXT_HEIGHT pixels high, with a white border.
 
     The text is light and coloured on a near-black ground, so its brightest channel
-    separates it from the ground whatever its hue."""
-    x0, y0, x1, y1 = box
-    margin = max(3, int(MARGIN * (y1 - y0)))
-    height, width = pixels.shape[:2]
-    crop = pixels[
-        max(0, y0 - margin) : min(height, y1 + margin),
-        max(0, x0 - margin) : min(width, x1 + margin),
-    ]
-    grey = Image.fromarray(255 - crop.max(axis=2).astype(np.uint8))
-    grey = ImageOps.autocontrast(grey)
-    grey = grey.resize((grey.width * UPSCALE, grey.height * UPSCALE), Image.Resampling.LANCZOS)
-    return ImageOps.expand(grey, border=10 * UPSCALE, fill=255)
+    separates it from the ground whatever its hue; the ground (most of the crop) maps to
+    white and the brightest ink to black. Tesseract misread more after a 2-3x upscale of
+    720p read-outs than at about their own size, so the crop is scaled to a fixed height."""
+    x0, y0, x1, y1 = widened(box)
+    brightest = pixels[y0 : y1 + 1, x0 : x1 + 1].max(axis=2).astype(float)
+    ground, ink = float(np.median(brightest)), float(brightest.max())
+    darkness = np.clip((brightest - ground) / max(ink - ground, 1.0), 0.0, 1.0)
+    image = Image.fromarray((255 * (1 - darkness)).astype(np.uint8))
+    scale = TEXT_HEIGHT / max(box[3] - box[1], 1)
+    size = (round(image.width * scale), round(image.height * scale))
+    image = image.resize(size, Image.Resampling.LANCZOS)
+    return ImageOps.expand(image, border=BORDER, fill=255)
 
 
 def tesseract(images: list[Image.Image], whitelist: str) -> list[str]:

@@ -7,6 +7,8 @@ scenes tiny for seeds 0 and 7 and hold both records to the engine.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 from manim import FadeIn
@@ -33,10 +35,14 @@ SCENES = (ForwardPass, Loss, Wiggle, Loop, Generalization)
 
 
 def unrecorded(scene) -> set[str]:
-    """Digit-bearing texts seen on screen that are not part of any recorded text (a caption
-    shows its recorded narration split over lines, hence "part of")."""
-    recorded = [shown.text for shown in scene.shown]
-    return {seen for seen in scene.seen_on_screen if not any(seen in r for r in recorded)}
+    """Digit-bearing texts seen on screen that are not a recorded text. A caption shows its
+    recorded narration split over lines, so a run of whole words of a narration counts."""
+    recorded = {shown.text for shown in scene.shown}
+    return {
+        seen
+        for seen in scene.seen_on_screen
+        if seen not in recorded and not any(f" {seen} " in f" {r} " for r in recorded)
+    }
 
 
 def texts_with(scene, written: str) -> list[str]:
@@ -210,27 +216,168 @@ def test_loop_shows_every_steps_loss_and_paris_probability(seed):
     assert lesson.target_probabilities[-1] > 0.9
 
 
+def drawn_arrow(arrow) -> tuple[float, float]:
+    """Which way an update arrow points (+1 up, -1 down, 0 when its head faces back along
+    its stem) and how long it is, measured from the drawing: its stem and its head."""
+    stem, head = arrow[0], arrow[1]
+    corners = head.get_vertices()
+    middle = corners.mean(axis=0)
+    base = max(stem.get_start_and_end(), key=lambda end: np.linalg.norm(end - middle))
+    way = np.sign(middle[1] - base[1])  # the head sits at this end of the stem
+    above = int(np.sum(corners[:, 1] > middle[1]))
+    facing = 1.0 if above == 1 else -1.0  # a triangle with one corner up points up
+    tip = corners[np.argmax(facing * corners[:, 1])]
+    return (way if facing == way else 0.0), abs(tip[1] - base[1])
+
+
+def arrows_against_their_gradients(scene) -> list[str]:
+    """Every drawn arrow whose direction is not minus its gradient's sign, as read from
+    the lesson (not from the path the scene recorded)."""
+    wrong = []
+    for n, name, index, arrow in scene.arrows_shown:
+        gradient = float(scene.lesson.trace[n].grads[name][index])
+        direction, _ = drawn_arrow(arrow)
+        if direction != -np.sign(gradient):
+            wrong.append(f"step {n} {name}{index}: drawn {direction}, gradient {gradient:+.4f}")
+    return wrong
+
+
 @pytest.mark.parametrize("seed", SEEDS)
 def test_every_arrow_points_against_its_weights_gradient(seed):
     scene = rendered(Loop, seed)
-    arrows = [drawn for drawn in scene.drawn if drawn.kind == "update arrow"]
     steps = len(scene.lesson.trace) - 1
-    assert len(arrows) == steps * (3 * 4 + 4 * 5)  # every weight line, every step
-    for drawn in arrows:
-        gradient = float(resolve(scene.lesson, drawn.source))
-        assert drawn.value == -np.sign(gradient), drawn  # up (+1) exactly when grad < 0
+    assert len(scene.arrows_shown) == steps * (3 * 4 + 4 * 5)  # every weight line, every step
+    assert arrows_against_their_gradients(scene) == []
 
 
 @pytest.mark.parametrize("seed", SEEDS)
 def test_arrow_lengths_grow_with_the_size_of_the_update(seed):
     scene = rendered(Loop, seed)
-    lengths = [drawn for drawn in scene.drawn if drawn.kind == "update arrow length"]
-    by_step: dict[str, list] = {}
-    for drawn in lengths:
-        by_step.setdefault(drawn.source.split(".")[0], []).append(drawn)
-    for drawns in by_step.values():
-        ordered = sorted(drawns, key=lambda d: abs(float(resolve(scene.lesson, d.source))))
-        assert all(a.value <= b.value + 1e-12 for a, b in zip(ordered, ordered[1:], strict=False))
+    for n in range(len(scene.lesson.trace) - 1):
+        drawn = [
+            (abs(float(scene.lesson.trace[n].grads[name][index])), drawn_arrow(arrow)[1])
+            for step, name, index, arrow in scene.arrows_shown
+            if step == n
+        ]
+        lengths = [length for _, length in sorted(drawn)]
+        assert all(a <= b + 1e-9 for a, b in zip(lengths, lengths[1:], strict=False)), n
+
+
+class LoopWithReversedHeads(Loop):
+    """Arrows whose heads are turned back along their stems: their stored ends still agree."""
+
+    def construct(self) -> None:
+        self.set_up_the_network()
+        self.train_step(0, full=True)
+
+    def show_arrows(self, n: int, run_time: float) -> dict:
+        arrows = super().show_arrows(n, run_time)
+        for arrow in arrows.values():
+            arrow[1].rotate(np.pi)
+        return arrows
+
+
+def test_an_arrow_with_a_reversed_head_is_caught(tmp_path):
+    scene = render_tiny(LoopWithReversedHeads, 0, media=tmp_path)
+    assert len(arrows_against_their_gradients(scene)) == len(scene.arrows_shown) > 0
+
+
+def readouts_that_disagree(scene) -> list[str]:
+    """Moments where the read-outs beside "Step n" are not step n's: its loss, its p(Paris)
+    and, in section 4, the bars' percentages, all read from the lesson directly."""
+    lesson, target = scene.lesson, scene.lesson.target_index
+    wrong = []
+    for moment, screen in enumerate(scene.layout_audit.screens):
+        steps = [t for t in screen if re.fullmatch(r"Step \d+", t)]
+        if len(steps) > 1:
+            wrong.append(f"moment {moment}: two step counters {steps}")
+        if len(steps) != 1:
+            continue
+        step = lesson.trace[int(steps[0].split()[1])]
+        expected = {"Loss ": f"Loss {style.loss_value(step.loss)}"}
+        if isinstance(scene, Loop):
+            expected["Paris "] = f"Paris {style.percent(step.probabilities[target])}"
+            bars = sorted(t for t in screen if re.fullmatch(r"\d+\.\d%", t))
+            if bars and bars != sorted(style.percent(p) for p in step.probabilities):
+                wrong.append(f"moment {moment}: {steps[0]} beside bars {bars}")
+        for prefix, reading in expected.items():
+            shown = [t for t in screen if t.startswith(prefix)]
+            if shown != [reading]:
+                wrong.append(f"moment {moment}: {steps[0]} beside {shown}, not {reading!r}")
+    return wrong
+
+
+@pytest.mark.parametrize("scene_class", (Loop, Generalization))
+@pytest.mark.parametrize("seed", SEEDS)
+def test_each_step_counter_stands_beside_its_own_steps_numbers(scene_class, seed):
+    scene = rendered(scene_class, seed)
+    assert sum(any(t.startswith("Step ") for t in s) for s in scene.layout_audit.screens) > 50
+    assert readouts_that_disagree(scene) == []
+
+
+class LoopShowingTheNextStepsLoss(Loop):
+    """A read-out that shows the wrong quantity: step n+1's loss beside "Step n"."""
+
+    def construct(self) -> None:
+        self.set_up_the_network()
+        self.train_step(0, full=True)
+        self.train_step(1, full=True)
+
+    def readout_for(self, n: int):
+        readout = super().readout_for(n)
+        readout.submobjects[1] = super().readout_for(n + 1)[1].move_to(readout[1])
+        return readout
+
+
+def test_a_read_out_showing_another_steps_loss_is_caught(tmp_path):
+    scene = render_tiny(LoopShowingTheNextStepsLoss, 0, media=tmp_path)
+    assert readouts_that_disagree(scene)
+
+
+def sweep_readings_that_disagree(scene) -> list[str]:
+    """Moments where w, loss and slope on screen are not one sample of the engine's curve."""
+    wiggle = scene.lesson.wiggle
+    samples = {
+        (f"w = {w_text(w)}", f"loss = {style.loss_value(loss)}", f"slope = {slope_text(slope)}")
+        for w, loss, slope in zip(wiggle.ws, wiggle.losses, wiggle.slopes, strict=True)
+    }
+    wrong = []
+    for moment, screen in enumerate(scene.layout_audit.screens):
+        shown = [[t for t in screen if t.startswith(p)] for p in ("w = ", "loss = ", "slope = ")]
+        if not any(shown):
+            continue
+        if any(len(readings) != 1 for readings in shown):
+            wrong.append(f"moment {moment}: {shown}")
+        elif tuple(readings[0] for readings in shown) not in samples:
+            wrong.append(f"moment {moment}: {shown} is no sample of the curve")
+    return wrong
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_wiggle_read_outs_show_one_sample_of_the_curve_at_every_moment(seed):
+    scene = rendered(Wiggle, seed)
+    assert sum(any(t.startswith("w = ") for t in s) for s in scene.layout_audit.screens) > 50
+    assert sweep_readings_that_disagree(scene) == []
+
+
+class WiggleWhoseLossFollowsTheSlope(Wiggle):
+    """A read-out labelled "loss" that shows the slope's samples."""
+
+    def construct(self) -> None:
+        self.single_out_one_weight()
+        self.draw_the_loss_curve()
+        self.show_the_slope()
+        self.wiggle_left_and_right()
+
+    def readout(self, prefix, source, tracker, formatter, **kwargs):
+        if prefix == "loss = ":
+            source = source.replace("losses", "slopes")
+        return super().readout(prefix, source, tracker, formatter, **kwargs)
+
+
+def test_a_loss_read_out_showing_the_slope_is_caught(tmp_path):
+    scene = render_tiny(WiggleWhoseLossFollowsTheSlope, 0, media=tmp_path)
+    assert sweep_readings_that_disagree(scene)
 
 
 @pytest.mark.parametrize("seed", SEEDS)
