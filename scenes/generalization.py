@@ -286,6 +286,7 @@ class Generalization(LessonScene, ThreeDScene):
             # Each line starts with its section's digit: line the digits' tops up.
             column[1].shift((lowest - column[1].get_top()[1]) * UP)
         self.pin(columns)
+        self.feature(columns)
         self.narrate("You have mastered the loop: Guess, Measure, Wiggle, Step.")
         for column in columns:
             self.play(FadeIn(column, shift=0.2 * DOWN), run_time=0.6)

@@ -107,6 +107,7 @@ class LessonScene(Scene):
         self.key_frame_times: list[tuple[str, float]] = []
         self.caption: VGroup | None = None
         self.featured: Mobject | None = None
+        self._static_ids: set[int] | None = None  # what the current play's background holds
         self._caption_words: str | None = None
         self._caption_start = 0.0
 
@@ -223,7 +224,7 @@ class LessonScene(Scene):
         never drawn. Listing them afresh for each frame draws exactly what is on screen.
         """
         super().update_to_time(t)
-        static = getattr(self, "_static_ids", None)
+        static = self._static_ids
         if static is not None and self.moving_mobjects:
             family = extract_mobject_family_members(
                 list_update(self.mobjects, self.foreground_mobjects),

@@ -21,7 +21,16 @@ from pathlib import Path
 
 import av
 import numpy as np
-from manim import Animation, Text, Transform, VMobject, Wait, tempconfig
+from manim import (
+    Animation,
+    FadeIn,
+    FadeOut,
+    Text,
+    Transform,
+    VMobject,
+    Wait,
+    tempconfig,
+)
 from manim.utils.family import extract_mobject_family_members
 from manim.utils.iterables import list_update
 from PIL import Image, ImageOps
@@ -40,6 +49,7 @@ class Sighting:
     """One read-out, legible on one frame of the video."""
 
     frame: int  # index of the frame in the video
+    play: int  # Manim's play counter when it was written
     prefix: str  # which read-out: "w = ", "Loss ", ...
     text: str  # what its Text says (Text.original_text)
     box: tuple[int, int, int, int]  # x0, y0, x1, y1 in pixels, y down
@@ -64,9 +74,10 @@ class Read:
 
 @dataclass
 class ReadoutWatch:
-    """Installed on a scene's renderer: notes every legible read-out of every frame written,
-    and lets the renderer skip the plays that start with no read-out on screen (they hold
-    nothing to read, and rendering them would only cost time)."""
+    """Installed on a scene: notes every legible read-out of every frame written, and
+    has the renderer skip the plays that show no read-out to read: those that start with
+    none on screen and those that only fade them in or out (rendering them would only cost
+    time)."""
 
     prefixes: tuple[str, ...]
     frames: int = 0
@@ -75,7 +86,7 @@ class ReadoutWatch:
 
     def install(self, scene) -> None:
         renderer = scene.renderer
-        write, skipping = renderer.add_frame, renderer.update_skipping_status
+        write, compile_play = renderer.add_frame, scene.compile_animation_data
 
         def watched_add_frame(frame, num_frames: int = 1):
             if not renderer.skip_animations:
@@ -83,13 +94,26 @@ class ReadoutWatch:
                 self.frames += num_frames
             write(frame, num_frames)
 
-        def update_skipping_status() -> None:
-            skipping()
-            if not self.readouts(scene):
+        def compile_animation_data(*animations, **play_kwargs):
+            # The renderer asks this before it decides whether to draw the play.
+            compiled = compile_play(*animations, **play_kwargs)
+            if not self.to_read(scene):
                 renderer.skip_animations = True
+            return compiled
 
         renderer.add_frame = watched_add_frame
-        renderer.update_skipping_status = update_skipping_status
+        scene.compile_animation_data = compile_animation_data
+
+    def to_read(self, scene) -> bool:
+        """Whether the play about to run shows a read-out other than fading in or out."""
+        fades = [
+            {id(member) for member in animation.mobject.get_family()}
+            for animation in running(scene.animations or [])
+            if isinstance(animation, FadeIn | FadeOut)
+        ]
+        return any(
+            not any(id(text) in faded for faded in fades) for _, text in self.readouts(scene)
+        )
 
     def readouts(self, scene) -> list[tuple[str, Text]]:
         """The read-out Texts in the scene now, each with its prefix."""
@@ -108,7 +132,10 @@ class ReadoutWatch:
         readouts = self.readouts(scene)
         if not readouts:
             return
-        others = animated_boxes(scene, {id(member) for _, text in readouts for member in text.get_family()})
+        others = animated_boxes(
+            scene, {id(member) for _, text in readouts for member in text.get_family()}
+        )
+        play = scene.renderer.num_plays
         for prefix, text in readouts:
             box = pixel_box(scene, text)
             if box is None or not on_screen(scene, box):
@@ -121,7 +148,7 @@ class ReadoutWatch:
                 self.skipped["crossed"] += 1
             else:
                 self.sightings.append(
-                    Sighting(self.frames, prefix, text.original_text, box, moving)
+                    Sighting(self.frames, play, prefix, text.original_text, box, moving)
                 )
 
 
@@ -241,9 +268,9 @@ def same_shape(a: np.ndarray, b: np.ndarray) -> bool:
 
 @dataclass
 class Film:
-    """A rendered scene, its video and the read-outs it showed."""
+    """A rendered scene's video and the read-outs it showed (the scene itself is let go:
+    it holds hundreds of megabytes of mobjects)."""
 
-    scene: object
     video: Path
     watch: ReadoutWatch
 
@@ -279,7 +306,7 @@ def render_watched(
         watch.install(scene)
         scene.render()
     (video,) = [path for path in folder.rglob("*.mp4") if "partial_movie_files" not in path.parts]
-    return Film(scene, video, watch)
+    return Film(video, watch)
 
 
 # Reading --------------------------------------------------------------------------------
