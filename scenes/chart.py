@@ -55,6 +55,20 @@ class Chart(VGroup):
         label.next_to(mark, outward, buff=0.08)
         self.ticks.add(VGroup(mark, label))
 
+    def axis_labels(self, x: tuple[str, str], y: tuple[str, str]) -> VGroup:
+        """What each axis measures, as (words, colour): under the x-axis, and turned along
+        the y-axis at its left, clear of the tick labels."""
+        x_words, x_colour = x
+        y_words, y_colour = y
+        below = text(x_words, size=style.VALUE_SIZE, colour=x_colour)
+        below.next_to(self.axes.x_axis, DOWN, buff=0.55)
+        beside = text(y_words, size=style.VALUE_SIZE, colour=y_colour).rotate(np.pi / 2)
+        ticks_left = [
+            tick for tick in self.ticks if tick.get_center()[0] < self.x_axis.get_left()[0]
+        ]
+        beside.next_to(VGroup(self.y_axis, *ticks_left), LEFT, buff=0.2)
+        return VGroup(below, beside)
+
     def draw(self) -> AnimationGroup:
         """Axes drawn in, tick labels faded in."""
         return AnimationGroup(Create(self.axes), FadeIn(self.ticks))

@@ -31,8 +31,7 @@ STEP = "trace[0]"  # the untrained network: everything in this section is step 0
 # The diagram fills the frame's width; node math is written in the band between its bottom
 # and the captions.
 DIAGRAM = {"column_gap": 3.35, "node_radius": 0.3, "heights": (2.2, 3.0, 3.4)}
-DIAGRAM_CENTRE = (-0.1, 0.95)
-MATH_Y = (style.CAPTION_TOP - 1.15) / 2  # centre of the band below the diagram
+DIAGRAM_CENTRE = (-0.1, 1.1)
 BAR_LENGTH = 1.7
 PERCENT_WIDTH = 1.35  # room right of a bar's track for its percentage, "100.0%"
 
@@ -108,11 +107,15 @@ class ForwardPass(LessonScene):
         """A long formula over several lines: the first flush left, the rest (the working
         carried on, then the result) indented under it, the block in the math band."""
         block = VGroup(*[self.formula(*parts) for parts in lines])
-        block.arrange(DOWN, buff=0.1)
+        block.arrange(DOWN, buff=0.08)
         for line in block[1:]:
             line.align_to(block[0], LEFT).shift(0.6 * RIGHT)
         fit_width(block)
-        return block.move_to([0, MATH_Y, 0])
+        return block.move_to([0, self.math_y(), 0])
+
+    def math_y(self) -> float:
+        """The middle of the band between the diagram and the captions, where math goes."""
+        return (self.diagram.get_bottom()[1] + style.CAPTION_TOP) / 2
 
     def incoming(self, name: str, row: int) -> list[tuple[int, int]]:
         return [(row, col) for col in range(self.params[name].shape[1])]
@@ -153,7 +156,7 @@ class ForwardPass(LessonScene):
             Create(diagram.all_lines, lag_ratio=0.02),
             run_time=2.0,
         )
-        self.legend = weight_legend().move_to([0, MATH_Y, 0])
+        self.legend = weight_legend().move_to([0, self.math_y(), 0])
         self.play(FadeIn(self.legend), run_time=0.6)
         self.narrate(
             "Thicker means louder. Bright orange adds, dim blue subtracts. For now, all random."

@@ -268,13 +268,14 @@ class LessonScene(Scene):
         self.hold_caption()
         self.end_caption()
         caption = self.pin(caption_block(content))
-        if self.caption is None:
-            self.play(FadeIn(caption, shift=0.1 * UP), run_time=run_time)
-        else:
-            self.play(FadeOut(self.caption), FadeIn(caption, shift=0.1 * UP), run_time=run_time)
+        if self.caption is not None:
+            # The old line goes before the new one comes: never two captions on top.
+            self.play(FadeOut(self.caption), run_time=0.4 * run_time)
+            run_time *= 0.6
+        self._caption_start = self.renderer.time
+        self.play(FadeIn(caption, shift=0.1 * UP), run_time=run_time)
         self.caption = caption
         self._caption_words = content
-        self._caption_start = self.renderer.time - run_time
 
     def hold_caption(self) -> None:
         """Wait, if need be, until the open caption has been up long enough to read."""

@@ -76,7 +76,7 @@ class Loop(LessonScene):
             x_ticks=[(0, "0"), (10, "10"), (20, "20")],
             y_ticks=[(0.0, "0"), (0.5, "0.5"), (1.0, "1")],
             tick_label=self.layout_text,
-        ).move_to([5.3, 0.55, 0])
+        ).move_to([5.45, 0.55, 0])
         chart_title = text(
             f"p({lesson.target}) per step", size=style.VALUE_SIZE, colour=style.TARGET
         )

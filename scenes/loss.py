@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import numpy as np
 from manim import (
-    DOWN,
-    LEFT,
     RIGHT,
     UP,
     Arrow,
@@ -85,22 +83,17 @@ class Loss(LessonScene):
             (0.0, 1.0),
             (0.0, ceiling),
             width=7.2,
-            height=4.3,
+            height=4.1,
             x_ticks=[(0.0, "0"), (0.5, "0.5"), (1.0, "1")],
             y_ticks=[(value, f"{value}") for value in range(int(ceiling) + 1)],
             tick_label=self.layout_text,
-        ).move_to([-2.75, 0.35, 0])
+        ).move_to([-2.35, 0.25, 0])
         axes = self.axes
-        x_label = text("p, confidence in Paris", size=style.VALUE_SIZE, colour=style.TARGET)
-        x_label.next_to(axes.x_axis, DOWN, buff=0.5)
-        y_label = text("loss L", size=style.VALUE_SIZE, colour=style.LOSS).rotate(np.pi / 2)
-        y_label.next_to(axes.y_axis, LEFT, buff=0.55)
+        labels = axes.axis_labels(("p, confidence in Paris", style.TARGET), ("loss L", style.LOSS))
         self.curve = axes.curve(card.curve_ps, card.curve_losses, style.LOSS)
         self.feature(VGroup(axes, self.curve))
         self.narrate("Plot it: the loss for every confidence p between 0 and 1.")
-        self.play(
-            Create(axes.axes), FadeIn(axes.ticks), FadeIn(x_label), FadeIn(y_label), run_time=1.2
-        )
+        self.play(Create(axes.axes), FadeIn(axes.ticks), FadeIn(labels), run_time=1.2)
         self.play(Create(self.curve), run_time=2.0, rate_func=linear)
         self.add_marker_and_readout()
         self.wait(0.5)
@@ -163,7 +156,7 @@ class Loss(LessonScene):
         self.narrate("Towards zero confidence, the loss explodes.")
         self.slide_to(4, run_time=1.5)
         top = axes.c2p(self.lesson.scorecard.curve_ps[0], self.lesson.scorecard.loss_ceiling)
-        arrow = Arrow(top + 0.05 * UP, top + 0.65 * UP, buff=0, color=style.LOSS, stroke_width=5)
+        arrow = Arrow(top + 0.05 * UP, top + 0.55 * UP, buff=0, color=style.LOSS, stroke_width=5)
         infinity = MathTex(r"L \to \infty \text{ as } p \to 0", color=style.LOSS, font_size=36)
         self.shown_layout(infinity.tex_string)
         infinity.next_to(arrow, RIGHT, buff=0.2)

@@ -27,7 +27,7 @@ from manim import (
 
 from scenes import style
 from scenes.chart import Chart
-from scenes.diagram import NetworkDiagram, text
+from scenes.diagram import NetworkDiagram
 from scenes.lesson_scene import Drawn, LessonScene, LiveText, beat
 
 CURVE = "wiggle"
@@ -91,14 +91,11 @@ class Wiggle(LessonScene):
             tick_label=self.layout_text,
         ).move_to([3.0, 0.45, 0])
         axes = self.axes
-        x_label = text("w, the weight", size=style.VALUE_SIZE, colour=style.HIGHLIGHT)
-        x_label.next_to(axes.x_axis, DOWN, buff=0.55)
-        y_label = text("loss", size=style.VALUE_SIZE, colour=style.LOSS)
-        y_label.next_to(axes.y_axis, UP, buff=0.15)
+        labels = axes.axis_labels(("w, the weight", style.HIGHLIGHT), ("loss", style.LOSS))
         self.curve = axes.curve(wiggle.ws, wiggle.losses, style.LOSS)
         self.feature(VGroup(axes, self.curve))
         self.narrate("Wiggle w, hold every other weight still, and watch the loss.")
-        self.play(axes.draw(), FadeIn(x_label), FadeIn(y_label), run_time=1.0)
+        self.play(axes.draw(), FadeIn(labels), run_time=1.0)
         self.play(Create(self.curve), run_time=2.0, rate_func=linear)
         self.hold_caption()
 

@@ -25,6 +25,7 @@ MIN_HEIGHT_SHARE = 0.55
 EDGE_SLACK = 0.02  # frame units: geometry is exact, antialiasing is not a layout fault
 OVERLAP_SLACK = 0.02
 VISIBLE = 0.5  # a text fading in or out below this opacity is not yet (or no longer) read
+FAINTLY_VISIBLE = 0.15  # but two texts on top of each other show from here on (a cross-fade)
 
 
 def _cap_height_per_font_size(kind) -> float:
@@ -123,13 +124,14 @@ class LayoutAudit:
                     self.report(f"{describe(member)} runs off the frame: y {y0:.2f}..{y1:.2f}")
                 if id(member) not in caption and y0 < style.CAPTION_TOP - EDGE_SLACK:
                     self.report(f"{describe(member)} enters the caption band: y {y0:.2f}")
-        texts = [t for t in texts_in(scene.mobjects) if text_opacity(t) >= VISIBLE]
+        shown = [t for t in texts_in(scene.mobjects) if text_opacity(t) >= FAINTLY_VISIBLE]
+        texts = [t for t in shown if text_opacity(t) >= VISIBLE]
         self.screens.append([reading(t) for t in texts])
         for t in texts:
             cap_px = self.cap_height(t) / config.frame_height * 1080
             if cap_px < MIN_CAP_PX_AT_1080P - 0.05:
                 self.report(f"{describe(t)} is too small: capitals {cap_px:.1f} px at 1080p")
-        boxes = [(t, self.box(t)) for t in texts]
+        boxes = [(t, self.box(t)) for t in shown]
         boxes = [(t, b) for t, b in boxes if b is not None]
         for k, (a, box_a) in enumerate(boxes):
             for b, box_b in boxes[k + 1 :]:

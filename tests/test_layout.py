@@ -6,7 +6,7 @@ picture filling most of the frame."""
 from __future__ import annotations
 
 import pytest
-from manim import DEGREES, RIGHT, FadeIn
+from manim import DEGREES, RIGHT, FadeIn, FadeOut
 
 from scenes import style
 from scenes.diagram import text
@@ -113,3 +113,19 @@ class GeneralizationZoomedAsBefore(Generalization):
 def test_a_surface_running_off_the_frame_in_3d_is_caught(tmp_path):
     found = problems(GeneralizationZoomedAsBefore, tmp_path)
     assert any("runs off the frame" in p for p in found), found
+
+
+class LossWithACrossFade(Loss):
+    """Two texts in one place, one fading out as the other fades in."""
+
+    def construct(self) -> None:
+        self.draw_curve()
+        old = self.layout_text("1", size=style.READOUT_SIZE).move_to([4.0, 0.0, 0.0])
+        new = self.layout_text("2", size=style.READOUT_SIZE).move_to(old)
+        self.add(old)
+        self.play(FadeOut(old), FadeIn(new), run_time=1.0)
+
+
+def test_a_cross_fade_of_two_texts_in_one_place_is_caught(tmp_path):
+    found = problems(LossWithACrossFade, tmp_path)
+    assert any("Text '1' overlaps Text '2'" in p for p in found), found
