@@ -169,9 +169,11 @@ class Generalization(LessonScene, ThreeDScene):
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.1)
         key.to_corner(UL, buff=0.4).shift(1.45 * DOWN)
         self.key = self.pin(key)
-        # The surface may pass under the key and the step read-out: they sit on a card.
+        # The surface may pass under the key and the step read-out: they sit on a card,
+        # as wide as the widest read-out ("Step 20" is wider than "Step 0").
         self.step_readout = self.readout_at(0)
-        self.backing = self.pin(card(VGroup(key, self.step_readout), buff=0.2)[0])
+        widest = self.readout_at(len(self.lesson.trace) - 1)
+        self.backing = self.pin(card(VGroup(key, self.step_readout, widest), buff=0.2)[0])
         self.narrate(
             "Why does this work? Here is the real loss over a slice of weight space "
             "that holds the whole training path."

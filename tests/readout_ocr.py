@@ -43,6 +43,8 @@ MARGIN = 0.12  # of the text's height, kept around its box when cropping
 BORDER = 10  # pixels of white added around a crop
 DASHES = dict.fromkeys(map(ord, "\u2212\u2010\u2011\u2012\u2013\u2014\ufe63\uff0d"), "-")
 
+Box = tuple[int, int, int, int]  # x0, y0, x1, y1 in pixels, y down
+
 
 @dataclass(frozen=True)
 class Sighting:
@@ -52,7 +54,7 @@ class Sighting:
     play: int  # Manim's play counter when it was written
     prefix: str  # which read-out: "w = ", "Loss ", ...
     text: str  # what its Text says (Text.original_text)
-    box: tuple[int, int, int, int]  # x0, y0, x1, y1 in pixels, y down
+    box: Box
     moving: bool  # written by a play that animates something, not by a still wait
 
 
@@ -75,9 +77,8 @@ class Read:
 @dataclass
 class ReadoutWatch:
     """Installed on a scene: notes every legible read-out of every frame written, and
-    has the renderer skip the plays that show no read-out to read: those that start with
-    none on screen and those that only fade them in or out (rendering them would only cost
-    time)."""
+    has the renderer skip the plays that show no read-out to read: those with none on
+    screen and those that only fade them in or out (rendering them would only cost time)."""
 
     prefixes: tuple[str, ...]
     frames: int = 0
@@ -95,7 +96,7 @@ class ReadoutWatch:
             write(frame, num_frames)
 
         def compile_animation_data(*animations, **play_kwargs):
-            # The renderer asks this before it decides whether to draw the play.
+            # The renderer calls this before it decides whether to render the play.
             compiled = compile_play(*animations, **play_kwargs)
             if not self.to_read(scene):
                 renderer.skip_animations = True
@@ -132,9 +133,8 @@ class ReadoutWatch:
         readouts = self.readouts(scene)
         if not readouts:
             return
-        others = animated_boxes(
-            scene, {id(member) for _, text in readouts for member in text.get_family()}
-        )
+        own = {id(member) for _, text in readouts for member in text.get_family()}
+        others = animated_boxes(scene, own)
         play = scene.renderer.num_plays
         for prefix, text in readouts:
             box = pixel_box(scene, text)
@@ -165,13 +165,13 @@ def waiting(scene) -> bool:
     return all(isinstance(animation, Wait) for animation in scene.animations or [])
 
 
-def pixel_box(scene, mobject) -> tuple[int, int, int, int] | None:
-    """The mobject's box in pixels (x0, y0, x1, y1, y down), or None if it has no points.
+def pixel_box(scene, mobject) -> Box | None:
+    """The mobject's box in pixels, or None if it has no points.
 
     Points go through the camera's own projection (3-D scenes project, fixed-in-frame
-    overlays stay put) and then frame coordinates map to pixels. The frame centre is not
-    subtracted: Cairo keeps the drawing context it made first, centred on the origin, so
-    overlays pinned in frame stay put even after a 3-D camera re-centres."""
+    overlays stay put), then through the matrix of the Cairo context the camera draws
+    with. Manim makes that context at its first drawing and keeps it, so a 3-D camera that
+    later re-centres does not move the overlays pinned in frame."""
     camera = scene.renderer.camera
     parts = [
         camera.transform_points_pre_display(member, member.points)
@@ -180,29 +180,34 @@ def pixel_box(scene, mobject) -> tuple[int, int, int, int] | None:
     if not parts:
         return None
     points = np.concatenate(parts)
-    xs = (points[:, 0] / camera.frame_width + 0.5) * camera.pixel_width
-    ys = (0.5 - points[:, 1] / camera.frame_height) * camera.pixel_height
+    context = camera.get_cached_cairo_context(camera.pixel_array)
+    assert context is not None, "measured before the camera first drew"
+    matrix = context.get_matrix()
+    xs = matrix.xx * points[:, 0] + matrix.xy * points[:, 1] + matrix.x0
+    ys = matrix.yx * points[:, 0] + matrix.yy * points[:, 1] + matrix.y0
     return int(xs.min()), int(ys.min()), int(np.ceil(xs.max())), int(np.ceil(ys.max()))
 
 
-def on_screen(scene, box: tuple[int, int, int, int]) -> bool:
+def on_screen(scene, box: Box) -> bool:
+    """Whether the box, with its crop margin, lies wholly inside the frame."""
     camera = scene.renderer.camera
     x0, y0, x1, y1 = widened(box)
     return x0 >= 0 and y0 >= 0 and x1 < camera.pixel_width and y1 < camera.pixel_height
 
 
-def widened(box: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
+def widened(box: Box) -> Box:
     """The box with the margin kept around a read-out when it is cropped."""
     x0, y0, x1, y1 = box
     margin = max(2, round(MARGIN * (y1 - y0)))
     return x0 - margin, y0 - margin, x1 + margin, y1 + margin
 
 
-def overlap(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool:
+def overlap(a: Box, b: Box) -> bool:
+    """Whether two pixel boxes share a pixel."""
     return a[0] <= b[2] and b[0] <= a[2] and a[1] <= b[3] and b[1] <= a[3]
 
 
-def animated_boxes(scene, own: set[int]) -> list[tuple[int, int, int, int]]:
+def animated_boxes(scene, own: set[int]) -> list[Box]:
     """The pixel boxes of what the running animations draw, read-outs (`own`) aside.
 
     A flash drawn around a read-out (Circumscribe) crosses its crop, and OCR reads its
@@ -243,9 +248,11 @@ def reshaped(scene, text: Text) -> bool:
         index = next((k for k, member in enumerate(family) if member is text), None)
         if index is None:
             continue
-        start = animation.starting_mobject.get_family()[index]
-        end = animation.target_copy.get_family()[index]
-        if not same_shape(start.get_all_points(), end.get_all_points()):
+        starts = animation.starting_mobject.get_family()
+        ends = animation.target_copy.get_family()
+        if index >= min(len(starts), len(ends)):
+            return True
+        if not same_shape(starts[index].get_all_points(), ends[index].get_all_points()):
             return True
     return False
 
@@ -340,13 +347,13 @@ def crops(video: Path, sightings: list[Sighting]) -> list[Image.Image]:
     return images
 
 
-def prepared(pixels: np.ndarray, box: tuple[int, int, int, int]) -> Image.Image:
+def prepared(pixels: np.ndarray, box: Box) -> Image.Image:
     """Dark text on white, its box TEXT_HEIGHT pixels high, with a white border.
 
     The text is light and coloured on a near-black ground, so its brightest channel
     separates it from the ground whatever its hue; the ground (most of the crop) maps to
-    white and the brightest ink to black. Tesseract misread more after a 2-3x upscale of
-    720p read-outs than at about their own size, so the crop is scaled to a fixed height."""
+    white and the brightest ink to black. Tesseract misread more 720p read-outs after a
+    2-3x upscale than at about their own size, so the crop is scaled to a fixed height."""
     x0, y0, x1, y1 = widened(box)
     brightest = pixels[y0 : y1 + 1, x0 : x1 + 1].max(axis=2).astype(float)
     ground, ink = float(np.median(brightest)), float(brightest.max())
@@ -365,7 +372,7 @@ def tesseract(images: list[Image.Image], whitelist: str) -> list[str]:
     on images this small."""
     if not images:
         return []
-    separator = "@@PAGE@@"
+    separator = "@@PAGE@@"  # "@" is never whitelisted, so no reading can contain it
     with tempfile.TemporaryDirectory(prefix="readout-ocr-") as folder:
         paths = []
         for k, image in enumerate(images):
@@ -397,8 +404,7 @@ def read(video: Path, sightings: list[Sighting]) -> list[Read]:
         by_prefix[sighting.prefix].append(k)
     lines: list[str] = [""] * len(sightings)
     for prefix, ks in by_prefix.items():
-        for k, line in zip(
-            ks, tesseract([images[k] for k in ks], whitelist_for(prefix)), strict=True
-        ):
+        found = tesseract([images[k] for k in ks], whitelist_for(prefix))
+        for k, line in zip(ks, found, strict=True):
             lines[k] = line
     return [Read(sighting, line) for sighting, line in zip(sightings, lines, strict=True)]

@@ -37,6 +37,10 @@ from scenes.wiggle import Wiggle, slope_text, w_text
 
 from .readout_ocr import Film, Read, frame_count, normalise, read, render_watched
 
+pytestmark = pytest.mark.skipif(
+    shutil.which("tesseract") is None, reason="needs the tesseract binary (tesseract-ocr)"
+)
+
 SEEDS = (0, 7)
 MAX_MISREAD_SHARE = 0.03  # tesseract misread about 1 clean 720p read-out in 50 at worst
 LEAST_SWEEP_READINGS = 50  # distinct w readings to read during section 3's sweeps
@@ -94,8 +98,8 @@ class Section:
 
 SECTIONS: dict[type[LessonScene], Section] = {
     Wiggle: Section(wiggle_rows, through_the_sweeps),
-    # 20 steps of short plays: at 5 fps each fast step still shows its read-outs on about
-    # 7 frames, and the render takes half the time.
+    # 20 steps of short plays: at 5 fps each fast step's read-outs are still read on
+    # 10 frames, and the file keeps to its time budget.
     Loop: Section(loop_rows, every_step, frame_rate=5),
     Generalization: Section(training_rows, every_step),
 }
@@ -141,6 +145,7 @@ class Reads:
         return [r for r in self.reads if r.reading != r.on_screen]
 
     def frames(self) -> dict[int, list[Read]]:
+        """The reads of each frame read."""
         by_frame: dict[int, list[Read]] = defaultdict(list)
         for r in self.reads:
             by_frame[r.sighting.frame].append(r)
@@ -184,6 +189,7 @@ def section_reads(scene_class: type[LessonScene], seed: int) -> Reads:
 
 
 def listing(reads: list[Read], limit: int = 25) -> str:
+    """The wrong reads, for a failure message: frame, text on screen, what OCR read."""
     lines = [
         f"  frame {r.sighting.frame}: on screen {r.sighting.text!r}, read {r.ocr!r}"
         for r in reads[:limit]
@@ -202,6 +208,7 @@ def assert_few(wrong: list[Read], total: int, what: str) -> None:
 
 
 def assert_frames_read_as_rows(reads: Reads) -> None:
+    """At most MAX_MISREAD_SHARE of the frames may fail to read as one engine row."""
     wrong = reads.not_one_row()
     misread = [r for frame in sorted(wrong) for r in wrong[frame]]
     assert len(wrong) <= MAX_MISREAD_SHARE * len(reads.frames()), (
@@ -286,7 +293,7 @@ def test_a_read_out_drawn_over_its_old_reading_is_caught(tmp_path):
         assert_frames_read_as_rows(reads)
     turned = reads.turned_frames()
     caught = turned & set(reads.not_one_row())
-    assert len(turned) >= LEAST_SWEEP_READINGS
+    assert len(turned) >= LEAST_SWEEP_READINGS, "too few sweep frames to judge"
     assert len(caught) > 0.5 * len(turned), f"{len(caught)} of {len(turned)} sweep frames"
 
 
