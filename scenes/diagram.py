@@ -51,7 +51,7 @@ def card(group: VGroup, edge: str = style.FAINT, buff: float = 0.1) -> VGroup:
     surface): the card, then the text."""
     backing = SurroundingRectangle(
         group, buff=buff, corner_radius=0.08, color=edge, stroke_width=1.5
-    ).set_fill(style.BACKGROUND, 0.92)
+    ).set_fill(style.BACKGROUND, 1.0)
     return VGroup(backing, group)
 
 
@@ -306,6 +306,11 @@ class ProbabilityBars(VGroup):
             bar.animate.become(self._bar(probability, k))
             for k, (bar, probability) in enumerate(zip(self.bars, probabilities, strict=True))
         ]
+
+    def set_to(self, probabilities: np.ndarray) -> None:
+        """Bring every bar to its probability at once, on the frame its number turns over."""
+        for k, (bar, probability) in enumerate(zip(self.bars, probabilities, strict=True)):
+            bar.become(self._bar(probability, k))
 
     def place_label(self, label, k: int):
         """Put a percentage label just right of bar k's track."""

@@ -179,6 +179,7 @@ class ForwardPass(LessonScene):
             )
             note = text(description, size=style.VALUE_SIZE, colour=style.MUTED)
             callout = card(VGroup(value, note).arrange(DOWN, buff=0.06), style.HIGHLIGHT)
+            callout.set_z_index(2)  # above the highlighted line it names
             middle = line.point_from_proportion(0.5)
             # Away from the diagram's edge: below lines in the upper half, above the others.
             side = DOWN if middle[1] > diagram.get_center()[1] else UP

@@ -436,7 +436,7 @@ def caption_block(words: str) -> Caption:
         while len(lines := textwrap.wrap(words, width=width)) > 2:
             width += 2
     block = Caption(*[text(line, size=style.CAPTION_SIZE, colour=style.MUTED) for line in lines])
-    block.arrange(DOWN, buff=0.12)
+    block.arrange(DOWN, buff=0.08)
     if block.width > style.CAPTION_WIDTH:
         block.scale_to_fit_width(style.CAPTION_WIDTH)
     return block.move_to([0, style.CAPTION_Y, 0])

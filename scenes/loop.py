@@ -71,12 +71,12 @@ class Loop(LessonScene):
         self.chart = Chart(
             (0, len(lesson.trace) - 1),
             (0.0, 1.0),
-            width=2.4,
+            width=2.3,
             height=2.5,
             x_ticks=[(0, "0"), (10, "10"), (20, "20")],
             y_ticks=[(0.0, "0"), (0.5, "0.5"), (1.0, "1")],
             tick_label=self.layout_text,
-        ).move_to([5.45, 0.55, 0])
+        ).move_to([5.3, 0.55, 0])
         chart_title = text(
             f"p({lesson.target}) per step", size=style.VALUE_SIZE, colour=style.TARGET
         )
@@ -130,22 +130,27 @@ class Loop(LessonScene):
         """The loss on the read-out flashes red: how wrong the network is now."""
         loss = self.readout[1]
         self.play(
-            Circumscribe(loss, color=style.LOSS, buff=0.08, time_width=0.6),
+            Circumscribe(loss, color=style.LOSS, buff=0.16, time_width=0.6),
             loss.animate.scale(1.12),
             run_time=run_time,
         )
         self.play(loss.animate.scale(1 / 1.12).set_color(style.INK), run_time=run_time / 2)
 
     def run_forward(self, n: int, run_time: float) -> None:
-        """The signal runs through step n's network; nodes, bars and percentages follow.
-
-        As the signal reaches the outputs, the read-out and the percentages turn over to
-        step n at once (no morph between digits), so bars and numbers always agree."""
+        """The signal runs through step n's network and lights its nodes. When it reaches
+        the outputs, the bars, their percentages, the read-out and the plot turn over to
+        step n together, on one frame: bars and numbers never disagree, and no digits morph.
+        (The very first time, the bars grow from empty, then their numbers fade in.)"""
         diagram, forward = self.diagram, self.lesson.trace[n].forward
         self.play(
             diagram.fill_nodes(0, self.lesson.inputs),
             diagram.flash_layer("W1", run_time=run_time),
             diagram.fill_nodes(1, forward.hidden),
+            run_time=run_time,
+        )
+        self.play(
+            diagram.flash_layer("W2", run_time=run_time),
+            diagram.fill_nodes(2, forward.probabilities, colour=style.INK),
             run_time=run_time,
         )
         labels = VGroup(
@@ -162,23 +167,18 @@ class Loop(LessonScene):
                 for k in range(len(forward.probabilities))
             ]
         )
-        readout = self.readout_for(n)
-        first = not len(self.readout)
-        self.remove(self.percent_labels, self.readout)
-        if not first:
-            self.add(labels, readout)
+        readout, point = self.readout_for(n), self.plot_point(n)
+        if not len(self.readout):
+            self.play(*self.bars.grow_to(forward.probabilities), run_time=run_time)
+            self.play(FadeIn(labels), FadeIn(readout), Create(point), run_time=run_time)
+        else:
+            self.bars.set_to(forward.probabilities)
+            self.remove(self.percent_labels, self.readout)
+            self.add(labels, readout, point)
         self.percent_labels, self.readout = labels, readout
-        self.play(
-            *([FadeIn(labels), FadeIn(readout)] if first else []),
-            diagram.flash_layer("W2", run_time=run_time),
-            diagram.fill_nodes(2, forward.probabilities, colour=style.INK),
-            *self.bars.grow_to(forward.probabilities),
-            self.plot_point(n),
-            run_time=run_time,
-        )
 
-    def plot_point(self, n: int):
-        """Add step n's p(target) to the plot, joined to the previous step's point."""
+    def plot_point(self, n: int) -> VGroup:
+        """Step n's p(target) on the plot, joined to the previous step's point."""
         p = self.read(f"trace[{n}].probabilities[{self.lesson.target_index}]")
         point = self.chart.c2p(n, p)
         dot = Dot(point, radius=0.045, color=style.TARGET)
@@ -189,7 +189,7 @@ class Loop(LessonScene):
         if len(self.plot):
             pieces.add(Line(self.plot[-1][0].get_center(), point).set_stroke(style.TARGET, 3))
         self.plot.add(pieces)
-        return Create(pieces)
+        return pieces
 
     def plot_source(self, n: int) -> str:
         return f"trace[{n}].probabilities[{self.lesson.target_index}]"

@@ -40,8 +40,8 @@ MATH_SIZE = 36
 # Layout (Manim units; the frame is 14.2 x 8) --------------------------------------------
 FRAME_RIGHT = 6.85  # the right edge of what is drawn, a margin inside the frame's 7.11
 HEADER_Y = 3.55
-CAPTION_Y = -3.45  # centre of the caption band
-CAPTION_TOP = -2.95  # nothing else may reach below this line
+CAPTION_Y = -3.3  # centre of the caption band, two lines clear of the frame's bottom edge
+CAPTION_TOP = -2.85  # nothing else may reach below this line
 CAPTION_WIDTH = 12.6
 READING_SPEED = 17.0  # characters per second: every caption stays up at least this long
 

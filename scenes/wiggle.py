@@ -111,9 +111,14 @@ class Wiggle(LessonScene):
             return axes.c2p(w_now(), loss_now())
 
         def tangent_end(sign: float):
-            # Kept inside the chart's w range so the tangent never leaves the frame.
-            w = min(max(w_now() + sign * TANGENT_HALF_WIDTH, axes.x_low), axes.x_high)
-            return axes.c2p(w, loss_now() + slope_now() * (w - w_now()))
+            # Kept inside the chart, both in w and in loss, so the tangent and the ghost
+            # dot never cross the axes or their labels.
+            w0, loss0, slope = w_now(), loss_now(), slope_now()
+            w = min(max(w0 + sign * TANGENT_HALF_WIDTH, axes.x_low), axes.x_high)
+            if slope != 0.0:
+                bounds = sorted(w0 + (y - loss0) / slope for y in (axes.y_low, axes.y_high))
+                w = min(max(w, bounds[0]), bounds[1])
+            return axes.c2p(w, loss0 + slope * (w - w0))
 
         def downhill() -> float:
             """Which side of the dot the ghost sits: downhill, or on the dot where flat."""

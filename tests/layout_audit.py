@@ -23,6 +23,7 @@ MIN_CAP_PX_AT_1080P = 24
 MIN_WIDTH_SHARE = 0.60
 MIN_HEIGHT_SHARE = 0.55
 EDGE_SLACK = 0.02  # frame units: geometry is exact, antialiasing is not a layout fault
+SAFE_MARGIN = 0.1  # frame units (13 px at 1080p) that nothing may come closer to an edge
 OVERLAP_SLACK = 0.02
 VISIBLE = 0.5  # a text fading in or out below this opacity is not yet (or no longer) read
 FAINTLY_VISIBLE = 0.15  # but two texts on top of each other show from here on (a cross-fade)
@@ -49,6 +50,7 @@ class LayoutAudit:
     problems: list[Problem] = field(default_factory=list)
     moments: int = 0
     screens: list[list[str]] = field(default_factory=list)  # the texts read at each moment
+    bar_shares: list[list[float]] = field(default_factory=list)  # probability bars' lengths
     play_ends: int = 0
 
     def install(self, scene) -> None:
@@ -104,7 +106,8 @@ class LayoutAudit:
     def check_moment(self) -> None:
         self.moments += 1
         scene = self.scene
-        half_w, half_h = config.frame_width / 2, config.frame_height / 2
+        half_w = config.frame_width / 2 - SAFE_MARGIN
+        half_h = config.frame_height / 2 - SAFE_MARGIN
         caption = {
             id(member)
             for mobject in scene.mobjects
@@ -119,14 +122,19 @@ class LayoutAudit:
                 box = self.box_of_member(member)
                 (x0, y0), (x1, y1) = box
                 if x0 < -half_w - EDGE_SLACK or x1 > half_w + EDGE_SLACK:
-                    self.report(f"{describe(member)} runs off the frame: x {x0:.2f}..{x1:.2f}")
+                    self.report(
+                        f"{describe(member)} runs off the frame's safe area: x {x0:.2f}..{x1:.2f}"
+                    )
                 if y0 < -half_h - EDGE_SLACK or y1 > half_h + EDGE_SLACK:
-                    self.report(f"{describe(member)} runs off the frame: y {y0:.2f}..{y1:.2f}")
+                    self.report(
+                        f"{describe(member)} runs off the frame's safe area: y {y0:.2f}..{y1:.2f}"
+                    )
                 if id(member) not in caption and y0 < style.CAPTION_TOP - EDGE_SLACK:
                     self.report(f"{describe(member)} enters the caption band: y {y0:.2f}")
         shown = [t for t in texts_in(scene.mobjects) if text_opacity(t) >= FAINTLY_VISIBLE]
         texts = [t for t in shown if text_opacity(t) >= VISIBLE]
         self.screens.append([reading(t) for t in texts])
+        self.bar_shares.append(bar_shares(scene))
         for t in texts:
             cap_px = self.cap_height(t) / config.frame_height * 1080
             if cap_px < MIN_CAP_PX_AT_1080P - 0.05:
@@ -186,6 +194,18 @@ def texts_in(mobjects) -> list:
         else:
             found.extend(texts_in(mobject.submobjects))
     return found
+
+
+def bar_shares(scene) -> list[float]:
+    """How full each probability bar on screen is (0 to 1), measured from its drawing; an
+    empty list when the scene shows no bars."""
+    bars = getattr(scene, "bars", None)
+    if bars is None:
+        return []
+    on_screen = {id(member) for mobject in scene.mobjects for member in mobject.get_family()}
+    if not all(id(bar) in on_screen for bar in bars.bars):
+        return []
+    return [bar.width / bars.length for bar in bars.bars]
 
 
 def reading(t) -> str:

@@ -297,9 +297,15 @@ def readouts_that_disagree(scene) -> list[str]:
         expected = {"Loss ": f"Loss {style.loss_value(step.loss)}"}
         if isinstance(scene, Loop):
             expected["Paris "] = f"Paris {style.percent(step.probabilities[target])}"
-            bars = sorted(t for t in screen if re.fullmatch(r"\d+\.\d%", t))
-            if bars and bars != sorted(style.percent(p) for p in step.probabilities):
-                wrong.append(f"moment {moment}: {steps[0]} beside bars {bars}")
+            labels = [t for t in screen if re.fullmatch(r"\d+\.\d%", t)]
+            if labels and labels != [style.percent(p) for p in step.probabilities]:
+                wrong.append(f"moment {moment}: {steps[0]} beside percentages {labels}")
+            shares = scene.layout_audit.bar_shares[moment]
+            if labels and shares and any(
+                abs(share - float(label[:-1]) / 100) > 0.0005 + 0.001
+                for share, label in zip(shares, labels, strict=True)
+            ):
+                wrong.append(f"moment {moment}: bars {shares} beside percentages {labels}")
         for prefix, reading in expected.items():
             shown = [t for t in screen if t.startswith(prefix)]
             if shown != [reading]:
@@ -327,6 +333,29 @@ class LoopShowingTheNextStepsLoss(Loop):
         readout = super().readout_for(n)
         readout.submobjects[1] = super().readout_for(n + 1)[1].move_to(readout[1])
         return readout
+
+
+class LoopWhoseBarsCatchUpLate(Loop):
+    """Bars that grow to step n only after its numbers turned over."""
+
+    def construct(self) -> None:
+        self.set_up_the_network()
+        self.train_step(0, full=True)
+        self.train_step(1, full=True)
+
+    def run_forward(self, n: int, run_time: float) -> None:
+        catch_up = len(self.readout) > 0
+        if catch_up:
+            self.bars.set_to = lambda probabilities: None
+        super().run_forward(n, run_time)
+        if catch_up:
+            del self.bars.set_to
+            self.play(*self.bars.grow_to(self.lesson.trace[n].probabilities), run_time=1.0)
+
+
+def test_bars_that_disagree_with_their_percentages_are_caught(tmp_path):
+    scene = render_tiny(LoopWhoseBarsCatchUpLate, 0, media=tmp_path)
+    assert any("bars" in problem for problem in readouts_that_disagree(scene))
 
 
 def test_a_read_out_showing_another_steps_loss_is_caught(tmp_path):
