@@ -146,12 +146,12 @@ class Wiggle(LessonScene):
             ),
             self.readout("slope = ", f"{CURVE}.slopes", tracker, slope_text, colour=style.INK),
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.2)
-        self.readouts.next_to(self.weight_caption, DOWN, buff=0.5, aligned_edge=LEFT)
+        self.readouts.next_to(self.weight_caption, DOWN, buff=0.35, aligned_edge=LEFT)
         self.hint = LiveText(
             lambda: direction_hint(slope_now())[0],
             colour=lambda: direction_hint(slope_now())[1],
             size=style.VALUE_SIZE,
-        ).next_to(self.readouts, DOWN, buff=0.3, aligned_edge=LEFT)
+        ).next_to(self.readouts, DOWN, buff=0.2, aligned_edge=LEFT)
         # The inset's line follows w: thicker as |w| grows, like a volume slider.
         line = self.inset.weight_line(wiggle.name, wiggle.index)
         largest = self.inset.largest

@@ -11,13 +11,20 @@ from pathlib import Path
 
 from manim import tempconfig
 
+from scenes.forward_pass import ForwardPass
+from scenes.generalization import Generalization
 from scenes.lesson_scene import LAYOUT, LessonScene, resolve
+from scenes.loop import Loop
+from scenes.loss import Loss
+from scenes.wiggle import Wiggle
 
 from .frame_audit import FrameAudit
 from .layout_audit import LayoutAudit
 
 MEDIA = Path(tempfile.mkdtemp(prefix="mechanics-test-media-"))
 atexit.register(shutil.rmtree, MEDIA, ignore_errors=True)
+SEEDS = (0, 7)  # the seeds every scene test renders
+SCENES = (ForwardPass, Loss, Wiggle, Loop, Generalization)  # the five sections, in order
 TINY = {
     "pixel_width": 320,
     "pixel_height": 180,

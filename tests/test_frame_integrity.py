@@ -10,16 +10,9 @@ from __future__ import annotations
 import pytest
 from manim import Scene
 
-from scenes.forward_pass import ForwardPass
-from scenes.generalization import Generalization
-from scenes.loop import Loop
-from scenes.loss import Loss
 from scenes.wiggle import Wiggle
 
-from .scene_rendering import render_tiny, rendered
-
-SEEDS = (0, 7)
-SCENES = (ForwardPass, Loss, Wiggle, Loop, Generalization)
+from .scene_rendering import SCENES, SEEDS, render_tiny, rendered
 
 
 @pytest.mark.parametrize("scene_class", SCENES)

@@ -10,17 +10,13 @@ from manim import DEGREES, RIGHT, FadeIn, FadeOut
 
 from scenes import style
 from scenes.diagram import text
-from scenes.forward_pass import ForwardPass
 from scenes.generalization import Generalization
 from scenes.lesson_scene import beat
 from scenes.loop import Loop
 from scenes.loss import Loss
 from scenes.wiggle import Wiggle
 
-from .scene_rendering import render_tiny, rendered
-
-SEEDS = (0, 7)
-SCENES = (ForwardPass, Loss, Wiggle, Loop, Generalization)
+from .scene_rendering import SCENES, SEEDS, render_tiny, rendered
 
 
 @pytest.mark.parametrize("scene_class", SCENES)

@@ -23,15 +23,14 @@ from scenes.loss import Loss, loss_text, p_text
 from scenes.wiggle import Wiggle, slope_text, w_text
 
 from .scene_rendering import (
+    SCENES,
+    SEEDS,
     assert_number_is_the_engines,
     engine_numbers,
     render_tiny,
     rendered,
     srt_of,
 )
-
-SEEDS = (0, 7)
-SCENES = (ForwardPass, Loss, Wiggle, Loop, Generalization)
 
 
 def unrecorded(scene) -> set[str]:
@@ -301,9 +300,13 @@ def readouts_that_disagree(scene) -> list[str]:
             if labels and labels != [style.percent(p) for p in step.probabilities]:
                 wrong.append(f"moment {moment}: {steps[0]} beside percentages {labels}")
             shares = scene.layout_audit.bar_shares[moment]
-            if labels and shares and any(
-                abs(share - float(label[:-1]) / 100) > 0.0005 + 0.001
-                for share, label in zip(shares, labels, strict=True)
+            if (
+                labels
+                and shares
+                and any(
+                    abs(share - float(label[:-1]) / 100) > 0.0005 + 0.001
+                    for share, label in zip(shares, labels, strict=True)
+                )
             ):
                 wrong.append(f"moment {moment}: bars {shares} beside percentages {labels}")
         for prefix, reading in expected.items():
