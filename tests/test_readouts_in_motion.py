@@ -37,10 +37,6 @@ from scenes.wiggle import Wiggle, slope_text, w_text
 
 from .readout_ocr import Film, Read, frame_count, normalise, read, render_watched
 
-pytestmark = pytest.mark.skipif(
-    shutil.which("tesseract") is None, reason="needs the tesseract binary (tesseract-ocr)"
-)
-
 SEEDS = (0, 7)
 MAX_MISREAD_SHARE = 0.03  # tesseract misread about 1 clean 720p read-out in 50 at worst
 LEAST_SWEEP_READINGS = 50  # distinct w readings to read during section 3's sweeps
