@@ -52,6 +52,7 @@ class LayoutAudit:
     screens: list[list[str]] = field(default_factory=list)  # the texts read at each moment
     bar_shares: list[list[float]] = field(default_factory=list)  # probability bars' lengths
     play_ends: int = 0
+    main_pictures: int = 0  # play ends at which a main picture was on screen and measured
 
     def install(self, scene) -> None:
         self.scene = scene
@@ -155,13 +156,20 @@ class LayoutAudit:
         return t.font_size * self.cap[kind]
 
     def check_main_picture(self) -> None:
+        """The beat's main picture fills most of the frame whenever part of it is on screen.
+        A scene names a group of its parts, which need not be in the scene as a group, and
+        which may come in part by part (a diagram column by column): the whole group's
+        layout is measured, not only the parts shown so far."""
         featured = getattr(self.scene, "featured", None)
-        if featured is None or not any(m in self.scene.mobjects for m in [featured]):
+        if featured is None:
             return
-        box = self.box(featured)
-        if box is None:
+        on_screen = {id(m) for mobject in self.scene.mobjects for m in mobject.get_family()}
+        members = [m for m in featured.family_members_with_points() if visible(m)]
+        if not any(id(member) in on_screen for member in members):
             return
-        width, height = box[1] - box[0]
+        self.main_pictures += 1
+        points = np.vstack([self.screen_points(member) for member in members])
+        width, height = points[:, :2].max(axis=0) - points[:, :2].min(axis=0)
         w_share, h_share = width / config.frame_width, height / config.frame_height
         if w_share < MIN_WIDTH_SHARE and h_share < MIN_HEIGHT_SHARE:
             self.report(

@@ -24,6 +24,7 @@ from .scene_rendering import SCENES, SEEDS, render_tiny, rendered
 def test_layout_holds_at_every_frame(scene_class, seed):
     audit = rendered(scene_class, seed).layout_audit
     assert audit.moments >= 100 and audit.play_ends >= 20
+    assert audit.main_pictures >= audit.play_ends // 2  # all but the title card and intros
     assert [str(problem) for problem in audit.problems[:10]] == []
 
 
