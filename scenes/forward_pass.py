@@ -287,7 +287,7 @@ class ForwardPass(LessonScene):
         bars = ProbabilityBars(diagram, length=BAR_LENGTH)
         room = style.FRAME_RIGHT - (bars.get_right()[0] + PERCENT_WIDTH)
         self.play(diagram.animate.shift(room * RIGHT), FadeOut(self.target_tag), run_time=0.8)
-        self.bars = ProbabilityBars(diagram, length=BAR_LENGTH)
+        self.bars = bars.shift(room * RIGHT)
         labels = VGroup(
             *[
                 self.bars.place_label(
