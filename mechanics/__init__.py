@@ -8,6 +8,7 @@ from .landscape import Landscape
 from .lesson import Lesson, Settings, Step, check_seed, lesson
 from .network import Forward, backward, forward, loss
 from .scorecard import Scorecard
+from .second_run import SecondRun, Sentences
 from .wiggle import Wiggle
 
 __all__ = [
@@ -15,6 +16,8 @@ __all__ = [
     "Landscape",
     "Lesson",
     "Scorecard",
+    "SecondRun",
+    "Sentences",
     "Settings",
     "Step",
     "Wiggle",

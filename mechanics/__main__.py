@@ -19,7 +19,8 @@ def story(lesson_: Lesson) -> str:
     first, last = lesson_.trace[0], lesson_.trace[-1]
     target = lesson_.target_index
     guess = lesson_.candidates[int(np.argmax(first.probabilities))]
-    wiggle, landscape = lesson_.wiggle, lesson_.landscape
+    wiggle, landscape, run = lesson_.wiggle, lesson_.landscape, lesson_.second_run
+    held = run.sentences.held_out
     named = zip(lesson_.candidates, first.probabilities, strict=True)
     lines = [
         f"seed {lesson_.seed}  (network drawn {lesson_.draws} time(s) until the story held)",
@@ -50,11 +51,17 @@ def story(lesson_: Lesson) -> str:
         f"   final p({lesson_.target}) = {percent(last.probabilities[target])}",
         "",
         "5. Landscape",
-        f"   grid {len(landscape.alphas)} x {len(landscape.betas)}, "
-        f"directions explain {percent(landscape.explained[0])} + "
-        f"{percent(landscape.explained[1])} of the path",
-        f"   loss on the grid {landscape.losses.min():.4f} .. {landscape.losses.max():.4f}; "
-        f"path off the slice by at most {landscape.off_slice.max():.4f}",
+        f"   sheet {len(landscape.distances)} x {len(landscape.offsets)} along the path and "
+        f"across it (curvature {landscape.curvature:.4f})",
+        f"   floor {landscape.floor:.4f} at the path's end; walls "
+        f"{landscape.walls[0]:.4f} and {landscape.walls[1]:.4f} "
+        f"(lower wall {landscape.wall_rise:.4f} above the floor)",
+        f"   second run: {int((~held).sum())} training sentences, {int(held.sum())} held out, "
+        f"{len(run.train_losses) - 1} steps",
+        f"   training loss {run.train_losses[0]:.4f} -> {run.train_losses[-1]:.4f}; "
+        f"held-out loss {run.held_out_losses[0]:.4f} -> {run.held_out_losses[-1]:.4f}",
+        f"   held out answered right: {run.held_out_right[0]} before, "
+        f"{run.held_out_right[-1]} after",
     ]
     return "\n".join(lines)
 

@@ -2,7 +2,8 @@
 
 `lesson(seed)` draws a network from the seed, trains it by plain gradient descent on the
 one example "The Capital Is" -> "Paris", and computes the wiggle curve and the loss
-landscape from that training. It is a pure function of (seed, settings): the same
+landscape from that training. It also trains the same starting network on many sentences,
+some held out (the second run, for section 5). It is a pure function of (seed, settings): the same
 arguments give bit-identical arrays, and every array it returns is read-only.
 """
 
@@ -13,11 +14,13 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .landscape import Landscape, landscape_of
-from .network import Forward, Params, backward, forward, gradient_step, loss
+from .network import Forward, Params, backward, flatten, forward, gradient_step, loss
 from .scorecard import Scorecard, scorecard_of
+from .second_run import SecondRun, second_run_of
 from .wiggle import Wiggle, find_wiggle
 
 SEED_LIMIT = 2**32
+SECOND_RUN_STREAM = 1  # the second run's sentences come from the seed's second stream
 
 
 @dataclass(frozen=True)
@@ -38,7 +41,19 @@ class Settings:
     wiggle_min_distance: float = 0.5  # at least this far from it,
     wiggle_min_drop: float = 0.1  # and at least this much lower in loss
     landscape_size: int = 25  # 24 x 24 faces: smooth, and cheap enough to turn the camera on
-    landscape_margin: float = 0.2  # grid reaches this fraction of the path's extent beyond it
+    landscape_margin: float = 0.2  # the sheet reaches this fraction of the path's length beyond it
+    landscape_widest: float = 8.0  # walls are searched up to this many path lengths across
+    landscape_samples: int = 800  # ... at this many widths,
+    landscape_candidates: int = 6  # ... along this many most-curving directions
+    sentences_per_answer: int = 3  # the second run: sentences per candidate answer,
+    held_out_per_answer: int = 1  # ... of which this many are held out,
+    sentence_ring: float = 0.75  # ... each answer's place on a ring of this radius,
+    sentence_spread: float = 0.2  # ... its sentences drawn within this distance of it
+    second_run_steps: int = 200
+    second_run_learning_rate: float = 0.5
+    map_size: int = 64  # the answer map: points per axis,
+    map_extent: float = 1.25  # ... inputs 2 and 3 from -extent to +extent,
+    map_snapshots: int = 20  # ... mapped at about this many steps
     scorecard_stops: tuple[float, ...] = (0.5, 0.25, 0.1, 0.02)  # round confidences to visit
     max_draws: int = 1000
 
@@ -47,6 +62,8 @@ class Settings:
             raise ValueError(f"target {self.target!r} is not among the candidates")
         if self.steps < 1 or self.hidden_size < 1 or self.landscape_size < 3:
             raise ValueError("steps, hidden_size and landscape_size must be positive")
+        if self.landscape_size % 2 == 0:
+            raise ValueError("landscape_size must be odd, so the path runs along a grid line")
 
     @property
     def target_index(self) -> int:
@@ -67,6 +84,11 @@ class Step:
     def probabilities(self) -> np.ndarray:
         return self.forward.probabilities
 
+    @property
+    def slope(self) -> float:
+        """How steep the loss is here: the length of the gradient over all the weights."""
+        return float(np.linalg.norm(flatten(self.grads)))
+
 
 @dataclass(frozen=True)
 class Lesson:
@@ -79,6 +101,7 @@ class Lesson:
     scorecard: Scorecard
     wiggle: Wiggle
     landscape: Landscape
+    second_run: SecondRun
     draws: int  # how many networks were drawn before one told the whole story
     tokens: tuple[str, ...] = field(init=False)
     candidates: tuple[str, ...] = field(init=False)
@@ -197,6 +220,12 @@ def lesson(seed: int = 0, settings: Settings = Settings()) -> Lesson:
                 ),
                 wiggle=wiggle,
                 landscape=landscape_of(trace, inputs, settings),
+                second_run=second_run_of(
+                    trace[0].params,
+                    float(inputs[0]),
+                    np.random.default_rng((seed, SECOND_RUN_STREAM)),
+                    settings,
+                ),
                 draws=draw,
             )
         )

@@ -119,3 +119,41 @@ def batched_losses(
     hidden = np.tanh(params["W1"] @ inputs + params["b1"])
     logits = np.einsum("...kh,...h->...k", params["W2"], hidden) + params["b2"]
     return -log_softmax(logits)[..., target]
+
+
+def batch_forward(params: Params, inputs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The hidden values and log-probabilities for many input vectors at once: (..., 3) ->
+    ((..., H), (..., K)). The same computation as `forward`, vectorised over examples."""
+    hidden = np.tanh(inputs @ params["W1"].T + params["b1"])
+    return hidden, log_softmax(hidden @ params["W2"].T + params["b2"])
+
+
+def answers(params: Params, inputs: np.ndarray) -> np.ndarray:
+    """The network's answer, the candidate with the highest probability, for each input."""
+    return np.argmax(batch_forward(params, inputs)[1], axis=-1)
+
+
+def example_losses(params: Params, inputs: np.ndarray, targets: np.ndarray) -> np.ndarray:
+    """The loss -log p(target) of each example: inputs (N, 3), targets (N,) -> (N,)."""
+    log_probabilities = batch_forward(params, inputs)[1]
+    return -log_probabilities[np.arange(len(targets)), targets]
+
+
+def mean_loss_and_grads(
+    params: Params, inputs: np.ndarray, targets: np.ndarray
+) -> tuple[float, Params]:
+    """The mean loss over N examples and its gradient: `backward` for a batch, the
+    per-example gradients summed by the matrix products and divided by N."""
+    count = len(targets)
+    hidden, log_probabilities = batch_forward(params, inputs)
+    d_logits = np.exp(log_probabilities)
+    d_logits[np.arange(count), targets] -= 1.0
+    d_logits /= count
+    d_pre = (d_logits @ params["W2"]) * (1.0 - hidden**2)
+    grads = {
+        "W1": d_pre.T @ inputs,
+        "b1": d_pre.sum(axis=0),
+        "W2": d_logits.T @ hidden,
+        "b2": d_logits.sum(axis=0),
+    }
+    return float(-log_probabilities[np.arange(count), targets].mean()), grads

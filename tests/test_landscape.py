@@ -1,78 +1,141 @@
-"""The landscape is the real loss on a slice that holds the real training path."""
+"""The landscape is the real loss on a sheet that holds the real training path, and the path
+runs down a valley: the loss rises on both sides of it."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from mechanics.network import flatten, forward, loss
+from mechanics.network import flatten, forward, loss, unflatten
 
 from .conftest import cached_lesson
 
+WALL_MARGIN = 0.5  # the walls' promise: at least this far above the ball, across the path
 
-def loss_on_slice(lesson_, alpha: float, beta: float) -> float:
-    landscape = lesson_.landscape
-    params = {
-        name: landscape.center[name]
-        + alpha * landscape.directions[0][name]
-        + beta * landscape.directions[1][name]
-        for name in landscape.center
-    }
+
+def real_loss(lesson_, flat_weights: np.ndarray) -> float:
+    """The loss of one set of weights, by the single-example forward pass."""
+    params = unflatten(flat_weights, lesson_.trace[0].params)
     return loss(forward(params, lesson_.inputs), lesson_.target_index)
+
+
+def walk_along(points: list[np.ndarray], distance: float) -> np.ndarray:
+    """The point `distance` along straight segments through `points`, continued straight on
+    past both ends: written as a plain walk, independently of the engine."""
+    travelled = 0.0
+    for k in range(len(points) - 1):
+        segment = points[k + 1] - points[k]
+        length = float(np.linalg.norm(segment))
+        last = k == len(points) - 2
+        if distance < travelled + length or last or (k == 0 and distance < 0):
+            return points[k] + (distance - travelled) / length * segment
+        travelled += length
+    raise AssertionError("unreachable")
+
+
+def cross_point(lesson_, distance: float, offset: float) -> np.ndarray:
+    points = [flatten(step.params) for step in lesson_.trace]
+    return walk_along(points, distance) + offset * flatten(lesson_.landscape.across)
 
 
 @pytest.mark.parametrize("seed", [0, 7, 123])
 def test_grid_heights_are_the_network_loss_at_those_weights(seed):
     lesson_ = cached_lesson(seed)
     landscape = lesson_.landscape
-    assert landscape.losses.shape == (len(landscape.alphas), len(landscape.betas))
-    for i, j in [(0, 0), (5, 17), (12, 12), (24, 3), (24, 24)]:
-        expected = loss_on_slice(lesson_, landscape.alphas[i], landscape.betas[j])
-        assert landscape.losses[i, j] == pytest.approx(expected, rel=1e-12)
+    assert landscape.losses.shape == (len(landscape.distances), len(landscape.offsets))
+    for i, j in [(0, 0), (5, 17), (12, 12), (24, 3), (24, 24), (3, 12)]:
+        point = cross_point(lesson_, landscape.distances[i], landscape.offsets[j])
+        assert landscape.losses[i, j] == pytest.approx(real_loss(lesson_, point), rel=1e-10)
 
 
 @pytest.mark.parametrize("seed", [0, 7, 123])
-def test_slice_is_centred_on_the_final_weights_and_spanned_by_orthonormal_directions(seed):
+def test_the_path_on_the_sheet_is_the_real_path_at_the_real_loss(seed):
     lesson_ = cached_lesson(seed)
     landscape = lesson_.landscape
-    np.testing.assert_array_equal(flatten(landscape.center), flatten(lesson_.trace[-1].params))
-    d = np.array([flatten(direction) for direction in landscape.directions])
-    np.testing.assert_allclose(d @ d.T, np.eye(2), atol=1e-12)
-    np.testing.assert_array_equal(landscape.path[-1], [0.0, 0.0])
-    assert landscape.path_losses[-1] == pytest.approx(lesson_.trace[-1].loss, rel=1e-12)
-    assert loss_on_slice(lesson_, 0.0, 0.0) == lesson_.trace[-1].loss
+    points = np.array([flatten(step.params) for step in lesson_.trace])
+    np.testing.assert_array_equal(landscape.path_points, points)
+    lengths = np.linalg.norm(np.diff(points, axis=0), axis=1)
+    np.testing.assert_allclose(landscape.path[1:, 0], np.cumsum(lengths), rtol=1e-12)
+    assert landscape.path[0, 0] == 0.0
+    np.testing.assert_array_equal(landscape.path[:, 1], 0.0)
+    np.testing.assert_allclose(landscape.path_losses, lesson_.losses, rtol=1e-12)
+    for step, (distance, offset) in zip(lesson_.trace, landscape.path, strict=True):
+        point = cross_point(lesson_, distance, offset)
+        np.testing.assert_allclose(point, flatten(step.params), atol=1e-12)
 
 
-def test_path_is_the_projection_of_every_step(story_lessons):
-    for lesson_ in story_lessons[:20]:
-        landscape = lesson_.landscape
-        d = np.array([flatten(direction) for direction in landscape.directions])
-        center = flatten(landscape.center)
-        for step, point, off in zip(
-            lesson_.trace, landscape.path, landscape.off_slice, strict=True
-        ):
-            offset = flatten(step.params) - center
-            np.testing.assert_allclose(point, d @ offset, atol=1e-12)
-            assert np.linalg.norm(offset - point @ d) == pytest.approx(off, abs=1e-12)
+@pytest.mark.parametrize("seed", [0, 7, 123])
+def test_the_sheet_reaches_past_both_ends_of_the_path(seed):
+    landscape = cached_lesson(seed).landscape
+    length = landscape.path[-1, 0]
+    assert landscape.distances[0] < 0.0 and landscape.distances[-1] > length
+    assert landscape.offsets[len(landscape.offsets) // 2] == 0.0
+    np.testing.assert_array_equal(landscape.offsets, -landscape.offsets[::-1])
 
 
-def test_path_lies_inside_the_grid_and_mostly_on_the_slice(story_lessons):
+def second_difference(lesson_, direction: np.ndarray, at: np.ndarray, h: float = 1e-3) -> float:
+    """d^2 loss / ds^2 along a unit direction, from three losses: no gradients involved."""
+    up, here, down = (real_loss(lesson_, at + s * direction) for s in (h, 0.0, -h))
+    return (up - 2.0 * here + down) / h**2
+
+
+@pytest.mark.parametrize("seed", [0, 7, 123])
+def test_across_is_a_unit_direction_at_right_angles_to_the_path_and_the_final_slope(seed):
+    lesson_ = cached_lesson(seed)
+    across = flatten(lesson_.landscape.across)
+    start, end = flatten(lesson_.trace[0].params), flatten(lesson_.trace[-1].params)
+    assert np.linalg.norm(across) == pytest.approx(1.0, abs=1e-12)
+    assert abs(across @ (end - start)) < 1e-10
+    assert abs(across @ flatten(lesson_.trace[-1].grads)) < 1e-10
+    curvature = second_difference(lesson_, across, end)
+    assert curvature == pytest.approx(lesson_.landscape.curvature, rel=1e-3, abs=1e-5)
+
+
+def test_for_seed_0_across_curves_up_more_steeply_than_any_other_such_direction():
+    """Seed 0's first candidate has walls high enough, so `across` must be the most curving
+    direction: random directions at right angles to the path and the slope curve less."""
+    lesson_ = cached_lesson(0)
+    start, end = flatten(lesson_.trace[0].params), flatten(lesson_.trace[-1].params)
+    basis, _ = np.linalg.qr(np.stack([end - start, flatten(lesson_.trace[-1].grads)], axis=1))
+    rng = np.random.default_rng(5)
+    for _ in range(30):
+        direction = rng.normal(size=end.size)
+        direction -= basis @ (basis.T @ direction)
+        direction /= np.linalg.norm(direction)
+        assert second_difference(lesson_, direction, end) <= lesson_.landscape.curvature + 1e-4
+
+
+def test_walls_rise_on_both_sides_of_the_ball_at_every_step(story_lessons):
+    """The valley: at the path's end both edges stand at least WALL_MARGIN above the floor,
+    and so they do beside the ball at every step, for every seed in 0..199."""
+    lowest = np.inf
     for lesson_ in story_lessons:
         landscape = lesson_.landscape
-        alpha, beta = landscape.path.T
-        assert landscape.alphas[0] < alpha.min() and alpha.max() < landscape.alphas[-1]
-        assert landscape.betas[0] < beta.min() and beta.max() < landscape.betas[-1]
-        assert landscape.explained.sum() > 0.95, lesson_.seed
+        width = landscape.offsets[-1]
+        ends = [cross_point(lesson_, landscape.path[-1, 0], side * width) for side in (-1, 1)]
+        np.testing.assert_allclose(
+            landscape.walls, [real_loss(lesson_, point) for point in ends], rtol=1e-10
+        )
+        assert landscape.wall_rise == pytest.approx(landscape.walls.min() - lesson_.losses[-1])
+        across = flatten(landscape.across)
+        for step, point in zip(lesson_.trace, landscape.path_points, strict=True):
+            left = real_loss(lesson_, point - width * across)
+            right = real_loss(lesson_, point + width * across)
+            lowest = min(lowest, min(left, right) - step.loss)
+        assert landscape.wall_rise >= WALL_MARGIN, lesson_.seed
+    print(f"lowest wall beside the ball over seeds 0..199: {lowest:.3f} above it")
+    assert lowest >= WALL_MARGIN
 
 
-def test_surface_under_the_ball_never_rises_much_above_the_real_loss(story_lessons):
-    gaps = np.array(
-        [(lesson_.landscape.path_losses - lesson_.losses).max() for lesson_ in story_lessons]
-    )
-    print(f"largest surface-above-real-loss gap over seeds 0..199: {gaps.max():.4f}")
-    assert gaps.max() < 0.1
+def test_the_floor_flattens_and_keeps_sinking_past_the_last_step(story_lessons):
+    """What section 5 says about the end of the path: the slope under the ball is a small
+    share of the first one, and past the last step the floor is lower still, so the film
+    shows no lowest point: training stops because the loss is small."""
     for lesson_ in story_lessons:
-        differences = np.abs(lesson_.landscape.path_losses - lesson_.losses)
-        assert lesson_.landscape.surface_gap == differences.max()
-    for lesson_ in story_lessons:
+        first, last = lesson_.trace[0], lesson_.trace[-1]
+        assert last.slope < 0.1 * first.slope, lesson_.seed
+        assert last.slope == pytest.approx(np.sqrt(sum(np.sum(g**2) for g in last.grads.values())))
+        beyond = cross_point(lesson_, lesson_.landscape.distances[-1], 0.0)
+        assert lesson_.landscape.beyond == pytest.approx(real_loss(lesson_, beyond), rel=1e-10)
+        assert lesson_.landscape.beyond < lesson_.landscape.floor, lesson_.seed
         assert np.all(np.isfinite(lesson_.landscape.losses))
