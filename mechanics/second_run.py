@@ -50,6 +50,14 @@ class SecondRun:
         return float(self.sentences.inputs[0, 0])
 
     @property
+    def train_count(self) -> int:
+        return int((~self.sentences.held_out).sum())
+
+    @property
+    def held_out_count(self) -> int:
+        return int(self.sentences.held_out.sum())
+
+    @property
     def right(self) -> np.ndarray:
         """(S, N) whether each sentence is answered right at each snapshot."""
         return self.given == self.sentences.answers

@@ -1,4 +1,5 @@
-"""Section 5, Generalization: the real loss landscape, the ball rolling down the real path,
+"""Section 5, Generalization: the real loss landscape, a valley with the ball rolling down
+the real path; a second run that trains on many sentences and answers held-out ones right;
 and the closing card.
 
     MECHANICS_SEED=7 manim render -ql scenes/generalization.py Generalization
@@ -10,32 +11,70 @@ camera still.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 from manim import (
     DEGREES,
     DOWN,
     LEFT,
+    ORIGIN,
     RIGHT,
     UL,
     UP,
+    Circle,
+    Circumscribe,
     Create,
     Dot,
     FadeIn,
     FadeOut,
     Line,
+    Square,
     Surface,
+    Text,
     ThreeDAxes,
     ThreeDScene,
     VGroup,
+    VMobject,
     linear,
 )
 
 from scenes import style
+from scenes.answer_map import AnswerMap
+from scenes.chart import Chart
 from scenes.diagram import card, text
 from scenes.lesson_scene import Drawn, LessonScene, beat
 
-PICTURE = (-6.8, 6.8, style.CAPTION_TOP + 0.1, 3.2)  # left, right, bottom, top of the surface
+
+@dataclass(frozen=True)
+class View:
+    """A camera state: where it looks from, how far zoomed, at what centre."""
+
+    phi: float
+    theta: float
+    zoom: float
+    centre: np.ndarray
+
+
+# Right, bottom and top of the surface's picture (above the captions); its left is the key
+# card's right edge plus this gap.
+PICTURE = (6.8, style.CAPTION_TOP + 0.1, 3.2)
+PICTURE_GAP = 0.3
 FIT_MARGIN = 0.95
+# (phi, theta): the valley runs along x, so from theta near 0 the camera looks along it,
+# down onto the floor between the walls, with the path's end nearest.
+START_VIEW = (62 * DEGREES, -55 * DEGREES)  # as the surface fades in: the walls from aside
+ROLL_VIEW = (58 * DEGREES, -20 * DEGREES)  # while the ball rolls toward the viewer
+FLOOR_VIEW = (48 * DEGREES, -5 * DEGREES)  # straight along the floor, past the path's end
+MAP_SIDE = 4.1
+BEFORE_AT = (-4.65, -0.2)  # centres of the two answer maps
+AFTER_AT = (-0.1, -0.2)
+CHART_AT = (4.8, -0.5)  # centre and size of the second run's loss chart
+CHART_SIZE = (3.3, 2.6)
+LEGEND_Y = 2.75
+CURVES = (("train", style.LOSS, "trained on"), ("held out", style.INK, "held out"))
+CURVE_SOURCES = {"train": "train_losses", "held out": "held_out_losses"}
+CURVE_WIDTHS = {"train": 6, "held out": 3}
 HEIGHT_COLOURS = ["#2B5FD9", "#21A6A6", "#3DDC97", "#F5A524", "#FF5A4E"]  # low to high loss
 WORDS = (
     ("Guess", 1, "The Forward Pass"),
@@ -43,11 +82,6 @@ WORDS = (
     ("Wiggle", 3, "The Gradient"),
     ("Step", 4, "The Loop"),
 )
-
-
-def share_text(share: float) -> str:
-    """Two decimals, so that 98.62% + 1.33% does not read as 100.0%."""
-    return style.percent(share, decimals=2)
 
 
 def grid_index(value: float, grid: np.ndarray) -> int:
@@ -62,7 +96,10 @@ class Generalization(LessonScene, ThreeDScene):
         self.show_title()
         self.show_the_landscape()
         self.roll_down_the_real_path()
-        self.look_into_the_valley()
+        self.look_along_the_floor()
+        self.introduce_the_second_run()
+        self.train_on_many_sentences()
+        self.test_the_held_out_sentences()
         self.close_the_loop()
 
     def pin(self, mobject):
@@ -72,16 +109,16 @@ class Generalization(LessonScene, ThreeDScene):
 
     # The surface and the path, from the engine's grid -------------------------------------
     def build_axes(self) -> ThreeDAxes:
-        """The slice's coordinate frame, used to place points but not drawn: its origin is
-        the final weights, so its z-axis would stand as a pole in the middle of the valley."""
+        """The sheet's coordinate frame, used to place points but not drawn."""
         land = self.lesson.landscape
         top = float(land.losses.max())
+        distances, offsets = land.distances, land.offsets
         return ThreeDAxes(
-            x_range=[land.alphas[0], land.alphas[-1], land.alphas[-1] - land.alphas[0]],
-            y_range=[land.betas[0], land.betas[-1], land.betas[-1] - land.betas[0]],
+            x_range=[distances[0], distances[-1], distances[-1] - distances[0]],
+            y_range=[offsets[0], offsets[-1], offsets[-1] - offsets[0]],
             z_range=[0.0, top, top],
-            x_length=7.5,
-            y_length=5.0,
+            x_length=6.0,
+            y_length=7.0,
             z_length=3.2,
             axis_config={"color": style.FAINT, "stroke_width": 1.5, "include_ticks": False},
             tips=False,
@@ -91,26 +128,28 @@ class Generalization(LessonScene, ThreeDScene):
         """The engine's loss grid as a surface: Surface samples u and v on the same evenly
         spaced grid as the engine, so every vertex stands at the engine's loss there."""
         land, axes = self.lesson.landscape, self.axes
-        alphas, betas, losses = land.alphas, land.betas, land.losses
+        distances, offsets, losses = land.distances, land.offsets, land.losses
 
         def vertex(u: float, v: float) -> np.ndarray:
-            i = grid_index(u, alphas)
-            j = grid_index(v, betas)
-            return axes.c2p(alphas[i], betas[j], losses[i, j])
+            i = grid_index(u, distances)
+            j = grid_index(v, offsets)
+            return axes.c2p(distances[i], offsets[j], losses[i, j])
 
         surface = Surface(
             vertex,
-            u_range=[alphas[0], alphas[-1]],
-            v_range=[betas[0], betas[-1]],
-            resolution=(len(alphas) - 1, len(betas) - 1),
+            u_range=[distances[0], distances[-1]],
+            v_range=[offsets[0], offsets[-1]],
+            resolution=(len(distances) - 1, len(offsets) - 1),
             fill_opacity=0.92,
-            stroke_width=0.4,
+            stroke_width=0.6,
             stroke_color=style.BACKGROUND,
             checkerboard_colors=False,
         )
-        top = float(losses.max())
+        # Colour stops at real loss levels: the quantiles of the grid's losses, so each
+        # colour covers a similar share of the sheet even where the walls soar.
         bands = len(HEIGHT_COLOURS) - 1
-        scale = [(colour, top * k / bands) for k, colour in enumerate(HEIGHT_COLOURS)]
+        levels = np.quantile(losses, np.linspace(0.0, 1.0, bands + 1))
+        scale = list(zip(HEIGHT_COLOURS, levels, strict=True))
         return surface.set_fill_by_value(axes=axes, colorscale=scale, axis=2)
 
     def framing(self, phi: float, theta: float) -> tuple[float, np.ndarray]:
@@ -120,7 +159,8 @@ class Generalization(LessonScene, ThreeDScene):
         camera = self.renderer.camera
         saved = (camera.get_phi(), camera.get_theta(), camera.get_zoom(), camera.frame_center)
         points = np.vstack([face.points for face in self.surface])
-        left, right, bottom, top = PICTURE
+        right, bottom, top = PICTURE
+        left = self.backing.get_right()[0] + PICTURE_GAP
         centre = self.surface.get_center()
         camera.set_phi(phi)
         camera.set_theta(theta)
@@ -143,29 +183,39 @@ class Generalization(LessonScene, ThreeDScene):
         camera.reset_rotation_matrix()
         return zoom, centre
 
-    def path_point(self, step: int) -> np.ndarray:
-        """Where the ball is at a step: the step's projection onto the slice, on the surface."""
-        land = self.lesson.landscape
-        alpha, beta = land.path[step]
-        return self.axes.c2p(alpha, beta, land.path_losses[step])
+    def view(self, phi: float, theta: float) -> View:
+        """A camera view of the whole surface from (phi, theta), framed."""
+        zoom, centre = self.framing(phi, theta)
+        return View(phi, theta, zoom, centre)
 
-    # Beats --------------------------------------------------------------------------------
+    def current_view(self) -> View:
+        camera = self.renderer.camera
+        return View(camera.get_phi(), camera.get_theta(), camera.get_zoom(), camera.frame_center)
+
+    def turn_camera(self, to: View, run_time: float) -> None:
+        """Move the camera to a view; moves made while the path is on screen are noted, so
+        a test can check that the surface never hides the ball or its trail."""
+        if self.ball is not None:
+            self.moves_with_path.append((self.current_view(), to))
+        self.move_camera(to.phi, to.theta, zoom=to.zoom, frame_center=to.centre, run_time=run_time)
+
+    def path_point(self, step: int) -> np.ndarray:
+        """Where the ball is at a step: the step's own weights on the sheet, at its loss."""
+        land = self.lesson.landscape
+        along, across = land.path[step]
+        return self.axes.c2p(along, across, land.path_losses[step])
+
+    # Beats: the valley --------------------------------------------------------------------
     @beat
     def show_the_landscape(self) -> None:
         self.axes = self.build_axes()
         self.surface = self.feature(self.build_surface())
-        start, overview = (58 * DEGREES, -125 * DEGREES), (64 * DEGREES, -105 * DEGREES)
-        zoom, centre = self.framing(*start)
-        self.set_camera_orientation(*start, zoom=zoom, frame_center=centre)
+        self.ball = None
+        self.moves_with_path: list[tuple[View, View]] = []
         key = VGroup(
-            text("the slice's two directions:", size=style.VALUE_SIZE, colour=style.MUTED),
-            self.number(
-                "landscape.explained[0]", style.percent, prefix="main: ", suffix=" of the path"
-            ),
-            self.number(
-                "landscape.explained[1]", style.percent, prefix="second: ", suffix=" of the path"
-            ),
-            text("height and colour: loss", size=style.VALUE_SIZE, colour=style.MUTED),
+            text("along: the training path", size=style.VALUE_SIZE, colour=style.MUTED),
+            text("across: steepest curve up", size=style.VALUE_SIZE, colour=style.MUTED),
+            text("height, colour: loss", size=style.VALUE_SIZE, colour=style.MUTED),
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.1)
         key.to_corner(UL, buff=0.4).shift(1.45 * DOWN)
         self.key = self.pin(key)
@@ -174,13 +224,16 @@ class Generalization(LessonScene, ThreeDScene):
         self.step_readout = self.readout_at(0)
         widest = self.readout_at(len(self.lesson.trace) - 1)
         self.backing = self.pin(card(VGroup(key, self.step_readout, widest), buff=0.2)[0])
+        start = self.view(*START_VIEW)
+        self.set_camera_orientation(
+            start.phi, start.theta, zoom=start.zoom, frame_center=start.centre
+        )
         self.narrate(
-            "Why does this work? Here is the real loss over a slice of weight space "
-            "that holds the whole training path."
+            "Here is the real loss on a sheet of weight space: along it runs the real "
+            "training path, and across it the loss rises on both sides."
         )
         self.play(FadeIn(self.surface), FadeIn(self.backing), FadeIn(key), run_time=1.5)
-        zoom, centre = self.framing(*overview)
-        self.move_camera(*overview, zoom=zoom, frame_center=centre, run_time=1.2)
+        self.turn_camera(self.view(*ROLL_VIEW), run_time=1.2)
         self.hold_caption()
 
     @beat
@@ -195,9 +248,9 @@ class Generalization(LessonScene, ThreeDScene):
         self.measure_ball(0)
         self.hold_caption()
         self.narrate(
-            "Each step of gradient descent moves it downhill: the real path, "
-            "projected onto this slice."
+            "Each step of gradient descent rolls it down the valley floor, at the real loss."
         )
+        self.moves_with_path.append((self.current_view(), self.current_view()))  # held still
         trail = VGroup()
         for step in range(1, last + 1):
             segment = Line(self.path_point(step - 1), self.path_point(step))
@@ -218,12 +271,6 @@ class Generalization(LessonScene, ThreeDScene):
             self.measure_ball(step)
         self.trail = trail
         self.key_frame("rolled_down")
-        self.narrate(
-            "The slice holds {share} of the path's movement; on it, the ball's height stays "
-            "within {gap} of the real loss.",
-            share=("landscape.explained.sum()", share_text),
-            gap=("landscape.surface_gap", style.loss_value),
-        )
         self.hold_caption()
 
     def readout_at(self, step: int) -> VGroup:
@@ -243,27 +290,33 @@ class Generalization(LessonScene, ThreeDScene):
         return self.pin(readout.to_corner(UL, buff=0.4).shift(0.75 * DOWN))
 
     def measure_ball(self, step: int) -> None:
-        """Record where the ball is drawn, read back into the slice's coordinates."""
-        alpha, beta, height = self.axes.p2c(self.ball.get_center())
-        land = f"landscape.path[{step}]"
-        self.drawn.append(Drawn("ball alpha", alpha, f"{land}[0]"))
-        self.drawn.append(Drawn("ball beta", beta, f"{land}[1]"))
+        """Record where the ball is drawn, read back into the sheet's coordinates."""
+        along, across, height = self.axes.p2c(self.ball.get_center())
+        self.drawn.append(Drawn("ball along", along, f"landscape.path[{step}][0]"))
+        self.drawn.append(Drawn("ball across", across, f"landscape.path[{step}][1]"))
         self.drawn.append(Drawn("ball height", height, f"landscape.path_losses[{step}]"))
 
     @beat
-    def look_into_the_valley(self) -> None:
-        view = (52 * DEGREES, -70 * DEGREES)
-        zoom, centre = self.framing(*view)
-        self.move_camera(*view, zoom=zoom, frame_center=centre, run_time=2.0)
+    def look_along_the_floor(self) -> None:
+        last = len(self.lesson.trace) - 1
+        self.turn_camera(self.view(*FLOOR_VIEW), run_time=2.0)
         self.narrate(
-            "We trained on one sentence, so this is all the film can claim: the loss fell. "
-            "Trained on millions of examples, the same loop shapes valleys that many inputs share."
+            "The floor flattens: the slope under the ball shrank from {first} to {last}.",
+            first=("trace[0].slope", style.plain),
+            last=(f"trace[{last}].slope", style.plain),
         )
         self.key_frame("valley")
         self.hold_caption()
+        self.narrate(
+            "Past the last step it still sinks, to {beyond}: one sentence has no lowest "
+            "point, so training stops when the loss is small.",
+            beyond=("landscape.beyond", style.loss_value),
+        )
+        self.hold_caption()
 
+    # Beats: the second run ----------------------------------------------------------------
     @beat
-    def close_the_loop(self) -> None:
+    def introduce_the_second_run(self) -> None:
         self.play(
             FadeOut(VGroup(self.surface, self.ball, self.trail)),
             FadeOut(self.key),
@@ -271,7 +324,193 @@ class Generalization(LessonScene, ThreeDScene):
             FadeOut(self.step_readout),
             run_time=1.0,
         )
+        self.ball = None
         self.set_camera_orientation(phi=0, theta=-90 * DEGREES, zoom=1.0, frame_center=[0, 0, 0])
+        self.before = self.answer_map(0, BEFORE_AT)
+        self.after = self.answer_map(0, AFTER_AT)
+        # Every set of map cells drawn, as (snapshot, map, cells): tests read their colours.
+        self.maps_shown: list[tuple[int, AnswerMap, VGroup]] = [
+            (0, self.before, self.before.cells),
+            (0, self.after, self.after.cells),
+        ]
+        before_title = text("before training", size=style.LABEL_SIZE, colour=style.MUTED)
+        self.before_title = before_title.next_to(self.before, UP, buff=0.15)
+        self.before_count = self.held_out_count(0).next_to(self.before, DOWN, buff=0.15)
+        self.chart = self.loss_chart()
+        self.legend = self.answer_legend()
+        self.snapshot = 0
+        self.second_readouts = self.pin(self.second_run_readouts(0))
+        everything = VGroup(self.before, self.after, self.chart, self.chart_labels)
+        self.feature(everything)
+        self.pin(VGroup(everything, self.before_title, self.before_count, self.legend))
+        self.narrate(
+            "One sentence can only be memorized. A second run: the same starting network, "
+            "taught {train} sentences with five answers; {held} more are held out.",
+            train=("second_run.train_count", style.whole),
+            held=("second_run.held_out_count", style.whole),
+        )
+        self.play(
+            FadeIn(self.before),
+            FadeIn(self.before_title),
+            FadeIn(self.legend),
+            run_time=1.0,
+        )
+        self.play(
+            FadeIn(self.after),
+            FadeIn(self.before_count),
+            FadeIn(self.second_readouts),
+            self.chart.draw(),
+            FadeIn(self.chart_labels),
+            run_time=1.0,
+        )
+        self.hold_caption()
+
+    def answer_map(self, snapshot: int, at: tuple[float, float]) -> AnswerMap:
+        """The answer map at a snapshot, with every sentence marked."""
+        run = self.lesson.second_run
+        sentences = run.sentences
+        answer_map = AnswerMap(run.maps[snapshot], run.map_axis, side=MAP_SIDE)
+        answer_map.move_to([*at, 0])
+        answer_map.mark(sentences.inputs, sentences.answers, sentences.held_out)
+        return answer_map
+
+    def held_out_count(self, snapshot: int) -> Text:
+        return self.worded(
+            "held out right: {right} of {held}",
+            size=style.VALUE_SIZE,
+            right=(f"second_run.held_out_right[{snapshot}]", style.whole),
+            held=("second_run.held_out_count", style.whole),
+        )
+
+    def answer_legend(self) -> VGroup:
+        """Each candidate's colour, then the two marker shapes."""
+        entries = VGroup()
+        for candidate, colour in zip(self.lesson.candidates, style.ANSWER_COLOURS, strict=False):
+            swatch = Square(side_length=0.24).set_fill(colour, 1.0).set_stroke(width=0)
+            entries.add(
+                VGroup(swatch, text(candidate, size=style.VALUE_SIZE)).arrange(RIGHT, buff=0.1)
+            )
+        trained = Circle(radius=0.09).set_fill(style.INK, 1.0).set_stroke(width=0)
+        held = Square(side_length=0.2).rotate(np.pi / 4).set_fill(style.FAINT, 1.0)
+        held.set_stroke(style.INK, 2.5)
+        for marker, words in ((trained, "trained on"), (held, "held out")):
+            label = text(words, size=style.VALUE_SIZE, colour=style.MUTED)
+            entries.add(VGroup(marker, label).arrange(RIGHT, buff=0.1))
+        entries.arrange(RIGHT, buff=0.35)
+        return entries.move_to([0, LEGEND_Y, 0])
+
+    def loss_chart(self) -> Chart:
+        """Training and held-out loss per step, axes from 0 to the first loss rounded up."""
+        run = self.lesson.second_run
+        steps = len(run.train_losses) - 1
+        first = max(run.train_losses[0], run.held_out_losses[0])
+        top = float(np.ceil(first * 2.0) / 2.0)
+        chart = Chart(
+            (0, steps),
+            (0.0, top),
+            width=CHART_SIZE[0],
+            height=CHART_SIZE[1],
+            x_ticks=[(0, "0"), (steps, f"{steps}")],
+            y_ticks=[(0.0, "0"), (top, f"{top:g}")],
+            tick_label=self.layout_text,
+        )
+        chart.move_to([*CHART_AT, 0])
+        self.chart_labels = chart.axis_labels(("step", style.MUTED), ("loss", style.MUTED))
+        self.curves = {"train": VGroup(), "held out": VGroup()}
+        return chart
+
+    def second_run_readouts(self, snapshot: int) -> VGroup:
+        """The after-map's step, its held-out count, and both losses at that step."""
+        run = self.lesson.second_run
+        step = int(run.snapshot_steps[snapshot])
+        title = self.number(
+            f"second_run.snapshot_steps[{snapshot}]",
+            style.whole,
+            size=style.LABEL_SIZE,
+            prefix="training: step ",
+        ).next_to(self.after.border, UP, buff=0.15)
+        count = self.held_out_count(snapshot).next_to(self.after.border, DOWN, buff=0.15)
+        losses = VGroup()
+        for key, colour, words in CURVES:
+            swatch = Line(ORIGIN, 0.35 * RIGHT).set_stroke(colour, CURVE_WIDTHS[key])
+            value = self.number(
+                f"second_run.{CURVE_SOURCES[key]}[{step}]",
+                style.loss_value,
+                size=style.VALUE_SIZE,
+                colour=colour,
+                prefix=f"{words}: ",
+            )
+            losses.add(VGroup(swatch, value).arrange(RIGHT, buff=0.12))
+        losses.arrange(DOWN, aligned_edge=LEFT, buff=0.1)
+        losses.next_to(self.chart.axes, UP, buff=0.25).align_to(self.chart.axes, LEFT)
+        return VGroup(title, count, losses)
+
+    def curve_piece(self, key: str, first: int, last: int) -> VMobject:
+        """The loss curve from step `first` to step `last`, through the engine's losses at
+        every step."""
+        losses = getattr(self.lesson.second_run, CURVE_SOURCES[key])
+        points = [self.chart.c2p(step, losses[step]) for step in range(first, last + 1)]
+        colour = dict((k, c) for k, c, _ in CURVES)[key]
+        piece = VMobject().set_points_as_corners(points).set_stroke(colour, CURVE_WIDTHS[key])
+        self.curves[key].add(piece)
+        return self.pin(piece)
+
+    @beat
+    def train_on_many_sentences(self) -> None:
+        run = self.lesson.second_run
+        self.narrate(
+            "The held-out loss falls with the training loss, from {first} to {last}.",
+            first=("second_run.held_out_losses[0]", style.loss_value),
+            last=("second_run.held_out_losses[-1]", style.loss_value),
+        )
+        for snapshot in range(1, len(run.snapshot_steps)):
+            first, last = run.snapshot_steps[snapshot - 1], run.snapshot_steps[snapshot]
+            pieces = [self.curve_piece(key, first, last) for key, _, _ in CURVES]
+            self.play(*(Create(piece) for piece in pieces), run_time=0.3, rate_func=linear)
+            # The map, the step and the numbers turn over together, on one frame.
+            cells = self.pin(self.after.cells_for(run.maps[snapshot]))
+            self.after.remove(self.after.cells)
+            self.after.cells = cells
+            self.after.insert(0, cells)  # under the border and the markers
+            self.maps_shown.append((snapshot, self.after, cells))
+            readouts = self.pin(self.second_run_readouts(snapshot))
+            self.remove(self.second_readouts)
+            self.add(readouts)
+            self.second_readouts = readouts
+            self.snapshot = snapshot
+        self.key_frame("second_run_trained")
+        self.hold_caption()
+
+    @beat
+    def test_the_held_out_sentences(self) -> None:
+        sentences = self.lesson.second_run.sentences
+        held = VGroup(
+            *(m for m, h in zip(self.after.markers, sentences.held_out, strict=True) if h)
+        )
+        self.narrate(
+            "Before training, {before} of {held} held-out sentences were answered right. "
+            "Now {after} of {held} land in their own answer's region: that is generalization.",
+            before=("second_run.held_out_right[0]", style.whole),
+            after=("second_run.held_out_right[-1]", style.whole),
+            held=("second_run.held_out_count", style.whole),
+        )
+        self.play(
+            *(
+                Circumscribe(marker, shape=Circle, color=style.HIGHLIGHT, buff=0.08)
+                for marker in held
+            ),
+            run_time=1.2,
+        )
+        self.hold_caption()
+
+    @beat
+    def close_the_loop(self) -> None:
+        self.play(
+            FadeOut(VGroup(self.before, self.after, self.chart, self.chart_labels)),
+            FadeOut(VGroup(self.before_title, self.before_count, self.legend)),
+            FadeOut(VGroup(self.second_readouts, *self.curves.values())),
+            run_time=1.0,
+        )
         columns = VGroup()
         for word, number, title in WORDS:
             columns.add(

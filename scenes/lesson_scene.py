@@ -195,6 +195,29 @@ class LessonScene(Scene):
             )
         )
 
+    def compose(self, words: str, **numbers: tuple[str, Callable[[float], str]]) -> str:
+        """Words with numbers from the lesson: compose("{k} of {n}", k=(source, formatter),
+        ...). Each number is recorded as shown in the whole text."""
+        self.shown_layout(words)  # digits typed into the words themselves, e.g. "100%"
+        values = {}
+        for name, (source, formatter) in numbers.items():
+            values[name] = formatter(self.read(source))
+        content = words.format(**values)
+        for name, (source, _) in numbers.items():
+            self.shown.append(Shown(content, values[name], self.read(source), source))
+        return content
+
+    def worded(
+        self,
+        words: str,
+        *,
+        size: float = style.VALUE_SIZE,
+        colour: str = style.INK,
+        **numbers: tuple[str, Callable[[float], str]],
+    ) -> Text:
+        """A Text of words carrying several lesson numbers (see `compose`)."""
+        return text(self.compose(words, **numbers), size=size, colour=colour)
+
     def layout_text(self, content: str, **kwargs) -> Text:
         """Text whose digits are layout, not engine output (a section number, an axis tick)."""
         self.shown_layout(content)
@@ -258,13 +281,7 @@ class LessonScene(Scene):
         Numbers in the words come from the lesson: narrate("p is {p}", p=(source, formatter)).
         The subtitle lasts until the next narration (or the end of the scene).
         """
-        self.shown_layout(words)  # digits typed into the words themselves, e.g. "100%"
-        values = {}
-        for name, (source, formatter) in numbers.items():
-            values[name] = formatter(self.read(source))
-        content = words.format(**values)
-        for name, (source, _) in numbers.items():
-            self.shown.append(Shown(content, values[name], self.read(source), source))
+        content = self.compose(words, **numbers)
         self.hold_caption()
         self.end_caption()
         caption = self.pin(caption_block(content))

@@ -26,6 +26,11 @@ TARGET = "#3DDC97"  # the word the network should predict ("Paris")
 LOSS = "#FF5A4E"  # the loss and its flash
 INCREASE = "#2FBF71"  # update arrows that raise a weight (point up)
 DECREASE = "#E8553F"  # update arrows that lower a weight (point down)
+# Section 5's answer map: one colour per candidate, in the order of the lesson's candidates
+# (the target, Paris, keeps its green). Regions are these colours darkened toward the
+# background, so the markers drawn in the full colours stand out on them.
+ANSWER_COLOURS = ("#3DDC97", "#56B4E9", "#E69F00", "#CC79A7", "#F0E442")
+REGION_SHADE = 0.55  # a region's colour is this share of its answer's colour, the rest background
 
 # Type ---------------------------------------------------------------------------------
 FONT = "Inter"
@@ -74,9 +79,12 @@ def loss_value(loss: float) -> str:
     return f"{loss:.3f}"
 
 
-def step_number(index: float) -> str:
-    """A training step's number: 7."""
-    return f"{int(index)}"
+def whole(value: float) -> str:
+    """A count or a training step's number: 7."""
+    return f"{int(value)}"
+
+
+step_number = whole
 
 
 def tex_number(value: float, decimals: int = 2) -> str:

@@ -440,33 +440,6 @@ def test_resolve_reads_the_lesson_by_path():
 
 
 @pytest.mark.parametrize("seed", SEEDS)
-def test_landscape_surface_stands_on_the_engines_grid(seed):
-    scene = rendered(Generalization, seed)
-    land = scene.lesson.landscape
-    expected = {
-        tuple(np.round(scene.axes.c2p(a, b, land.losses[i, j]), 9))
-        for i, a in enumerate(land.alphas)
-        for j, b in enumerate(land.betas)
-    }
-    corners = {tuple(np.round(point, 9)) for face in scene.surface for point in face.get_anchors()}
-    assert corners == expected  # every vertex is a grid point, and every grid point is drawn
-
-
-@pytest.mark.parametrize("seed", SEEDS)
-def test_ball_rolls_along_the_projected_path_one_step_at_a_time(seed):
-    scene = rendered(Generalization, seed)
-    land = scene.lesson.landscape
-    for kind, column in (("ball alpha", 0), ("ball beta", 1)):
-        measured = [drawn for drawn in scene.drawn if drawn.kind == kind]
-        assert len(measured) == len(scene.lesson.trace)
-        for step, drawn in enumerate(measured):
-            assert drawn.value == pytest.approx(land.path[step, column], abs=1e-9)
-    heights = [drawn for drawn in scene.drawn if drawn.kind == "ball height"]
-    for step, drawn in enumerate(heights):
-        assert drawn.value == pytest.approx(land.path_losses[step], abs=1e-9)
-
-
-@pytest.mark.parametrize("seed", SEEDS)
 def test_landscape_readout_tracks_the_real_loss_at_every_step(seed):
     scene = rendered(Generalization, seed)
     for step in scene.lesson.trace:
