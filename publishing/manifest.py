@@ -50,6 +50,7 @@ def key_numbers(lesson: Lesson) -> dict:
     """The numbers the lecture shows that a lecturer is likely to quote, exact and as shown."""
     target = lesson.target_index
     first, last = lesson.trace[0], lesson.trace[-1]
+    run = lesson.second_run
     first_guess = dict(zip(lesson.candidates, map(float, first.probabilities), strict=True))
     return {
         "target": lesson.target,
@@ -74,6 +75,19 @@ def key_numbers(lesson: Lesson) -> dict:
             "start": float(lesson.wiggle.start),
             "valley": float(lesson.wiggle.valley),
             "valley_loss": float(lesson.wiggle.valley_loss),
+        },
+        "landscape": {
+            "floor": lesson.landscape.floor,
+            "walls": [float(wall) for wall in lesson.landscape.walls],
+            "floor_past_the_last_step": lesson.landscape.beyond,
+        },
+        "second_run": {
+            "training_sentences": run.train_count,
+            "held_out_sentences": run.held_out_count,
+            "held_out_right_before": int(run.held_out_right[0]),
+            "held_out_right_after": int(run.held_out_right[-1]),
+            "training_loss": [float(run.train_losses[0]), float(run.train_losses[-1])],
+            "held_out_loss": [float(run.held_out_losses[0]), float(run.held_out_losses[-1])],
         },
         "networks_drawn_for_this_seed": lesson.draws,
     }

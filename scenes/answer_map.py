@@ -36,6 +36,18 @@ def runs(row: np.ndarray) -> list[tuple[int, int, int]]:
     return [(int(a), int(b), int(row[a])) for a, b in zip(starts, ends, strict=True)]
 
 
+def trained_marker(colour: str) -> Circle:
+    """A sentence trained on: a dot."""
+    return Circle(radius=0.09).set_fill(colour, 1.0).set_stroke(style.BACKGROUND, 2)
+
+
+def held_out_marker(colour: str) -> Square:
+    """A sentence held out: a diamond with a light edge, so it shows on its own colour."""
+    return (
+        Square(side_length=0.2).rotate(np.pi / 4).set_fill(colour, 1.0).set_stroke(style.INK, 2.5)
+    )
+
+
 class AnswerMap(VGroup):
     """A square map of the network's answers with its sentences marked: a dot for a sentence
     trained on, a diamond for one held out, in its right answer's full colour."""
@@ -87,10 +99,6 @@ class AnswerMap(VGroup):
         """One marker per sentence, at its inputs 2 and 3."""
         for x, answer, held in zip(inputs, answers, held_out, strict=True):
             colour = style.ANSWER_COLOURS[int(answer)]
-            if held:
-                marker = Square(side_length=0.2).rotate(np.pi / 4)
-                marker.set_fill(colour, 1.0).set_stroke(style.INK, 2.5)
-            else:
-                marker = Circle(radius=0.09).set_fill(colour, 1.0).set_stroke(style.BACKGROUND, 2)
+            marker = held_out_marker(colour) if held else trained_marker(colour)
             self.markers.add(marker.move_to(self.point(x[1], x[2])))
         return self.markers

@@ -40,7 +40,7 @@ from manim import (
 )
 
 from scenes import style
-from scenes.answer_map import AnswerMap
+from scenes.answer_map import AnswerMap, held_out_marker, trained_marker
 from scenes.chart import Chart
 from scenes.diagram import card, text
 from scenes.lesson_scene import Drawn, LessonScene, beat
@@ -54,6 +54,22 @@ class View:
     theta: float
     zoom: float
     centre: np.ndarray
+
+
+@dataclass(frozen=True)
+class LossCurve:
+    """One of the second run's loss curves and its read-out."""
+
+    source: str  # the SecondRun array it plots, one loss per step
+    words: str  # the read-out's prefix
+    colour: str
+    width: float
+
+
+LOSS_CURVES = (
+    LossCurve("train_losses", "trained on", style.LOSS, 6),
+    LossCurve("held_out_losses", "held out", style.INK, 3),
+)
 
 
 # Right, bottom and top of the surface's picture (above the captions); its left is the key
@@ -72,9 +88,6 @@ AFTER_AT = (-0.1, -0.2)
 CHART_AT = (4.8, -0.5)  # centre and size of the second run's loss chart
 CHART_SIZE = (3.3, 2.6)
 LEGEND_Y = 2.75
-CURVES = (("train", style.LOSS, "trained on"), ("held out", style.INK, "held out"))
-CURVE_SOURCES = {"train": "train_losses", "held out": "held_out_losses"}
-CURVE_WIDTHS = {"train": 6, "held out": 3}
 HEIGHT_COLOURS = ["#2B5FD9", "#21A6A6", "#3DDC97", "#F5A524", "#FF5A4E"]  # low to high loss
 WORDS = (
     ("Guess", 1, "The Forward Pass"),
@@ -229,8 +242,8 @@ class Generalization(LessonScene, ThreeDScene):
             start.phi, start.theta, zoom=start.zoom, frame_center=start.centre
         )
         self.narrate(
-            "Here is the real loss on a sheet of weight space: along it runs the real "
-            "training path, and across it the loss rises on both sides."
+            "The real loss on a sheet of weight space: along it runs the training path; "
+            "across it, the loss rises on both sides."
         )
         self.play(FadeIn(self.surface), FadeIn(self.backing), FadeIn(key), run_time=1.5)
         self.turn_camera(self.view(*ROLL_VIEW), run_time=1.2)
@@ -243,7 +256,7 @@ class Generalization(LessonScene, ThreeDScene):
         self.ball.set_stroke(style.BACKGROUND, 3, background=True)
         self.add_fixed_orientation_mobjects(self.ball)
         self.remove(self.ball)
-        self.narrate("The ball is the state of our network: where training started.")
+        self.narrate("The ball is our network's state where training started.")
         self.play(FadeIn(self.ball), FadeIn(self.step_readout), run_time=0.8)
         self.measure_ball(0)
         self.hold_caption()
@@ -301,15 +314,16 @@ class Generalization(LessonScene, ThreeDScene):
         last = len(self.lesson.trace) - 1
         self.turn_camera(self.view(*FLOOR_VIEW), run_time=2.0)
         self.narrate(
-            "The floor flattens: the slope under the ball shrank from {first} to {last}.",
+            "The floor flattens: the slope shrank from {first} to {last}.",
             first=("trace[0].slope", style.plain),
             last=(f"trace[{last}].slope", style.plain),
         )
         self.key_frame("valley")
         self.hold_caption()
         self.narrate(
-            "Past the last step it still sinks, to {beyond}: one sentence has no lowest "
-            "point, so training stops when the loss is small.",
+            "Past step {last} it still sinks, to {beyond}: there is no lowest point. "
+            "We stop where the loss is small.",
+            last=(f"trace[{last}].index", style.whole),
             beyond=("landscape.beyond", style.loss_value),
         )
         self.hold_caption()
@@ -338,14 +352,13 @@ class Generalization(LessonScene, ThreeDScene):
         self.before_count = self.held_out_count(0).next_to(self.before, DOWN, buff=0.15)
         self.chart = self.loss_chart()
         self.legend = self.answer_legend()
-        self.snapshot = 0
         self.second_readouts = self.pin(self.second_run_readouts(0))
         everything = VGroup(self.before, self.after, self.chart, self.chart_labels)
         self.feature(everything)
         self.pin(VGroup(everything, self.before_title, self.before_count, self.legend))
         self.narrate(
             "One sentence can only be memorized. A second run: the same starting network, "
-            "taught {train} sentences with five answers; {held} more are held out.",
+            "taught {train} sentences, each with its answer; {held} more are held out.",
             train=("second_run.train_count", style.whole),
             held=("second_run.held_out_count", style.whole),
         )
@@ -390,10 +403,11 @@ class Generalization(LessonScene, ThreeDScene):
             entries.add(
                 VGroup(swatch, text(candidate, size=style.VALUE_SIZE)).arrange(RIGHT, buff=0.1)
             )
-        trained = Circle(radius=0.09).set_fill(style.INK, 1.0).set_stroke(width=0)
-        held = Square(side_length=0.2).rotate(np.pi / 4).set_fill(style.FAINT, 1.0)
-        held.set_stroke(style.INK, 2.5)
-        for marker, words in ((trained, "trained on"), (held, "held out")):
+        shapes = (
+            (trained_marker(style.INK), "trained on"),
+            (held_out_marker(style.FAINT), "held out"),
+        )
+        for marker, words in shapes:
             label = text(words, size=style.VALUE_SIZE, colour=style.MUTED)
             entries.add(VGroup(marker, label).arrange(RIGHT, buff=0.1))
         entries.arrange(RIGHT, buff=0.35)
@@ -416,7 +430,7 @@ class Generalization(LessonScene, ThreeDScene):
         )
         chart.move_to([*CHART_AT, 0])
         self.chart_labels = chart.axis_labels(("step", style.MUTED), ("loss", style.MUTED))
-        self.curves = {"train": VGroup(), "held out": VGroup()}
+        self.curves = {curve.source: VGroup() for curve in LOSS_CURVES}
         return chart
 
     def second_run_readouts(self, snapshot: int) -> VGroup:
@@ -431,28 +445,27 @@ class Generalization(LessonScene, ThreeDScene):
         ).next_to(self.after.border, UP, buff=0.15)
         count = self.held_out_count(snapshot).next_to(self.after.border, DOWN, buff=0.15)
         losses = VGroup()
-        for key, colour, words in CURVES:
-            swatch = Line(ORIGIN, 0.35 * RIGHT).set_stroke(colour, CURVE_WIDTHS[key])
+        for curve in LOSS_CURVES:
+            swatch = Line(ORIGIN, 0.35 * RIGHT).set_stroke(curve.colour, curve.width)
             value = self.number(
-                f"second_run.{CURVE_SOURCES[key]}[{step}]",
+                f"second_run.{curve.source}[{step}]",
                 style.loss_value,
                 size=style.VALUE_SIZE,
-                colour=colour,
-                prefix=f"{words}: ",
+                colour=curve.colour,
+                prefix=f"{curve.words}: ",
             )
             losses.add(VGroup(swatch, value).arrange(RIGHT, buff=0.12))
         losses.arrange(DOWN, aligned_edge=LEFT, buff=0.1)
         losses.next_to(self.chart.axes, UP, buff=0.25).align_to(self.chart.axes, LEFT)
         return VGroup(title, count, losses)
 
-    def curve_piece(self, key: str, first: int, last: int) -> VMobject:
-        """The loss curve from step `first` to step `last`, through the engine's losses at
+    def curve_piece(self, curve: LossCurve, first: int, last: int) -> VMobject:
+        """A loss curve from step `first` to step `last`, through the engine's losses at
         every step."""
-        losses = getattr(self.lesson.second_run, CURVE_SOURCES[key])
+        losses = getattr(self.lesson.second_run, curve.source)
         points = [self.chart.c2p(step, losses[step]) for step in range(first, last + 1)]
-        colour = dict((k, c) for k, c, _ in CURVES)[key]
-        piece = VMobject().set_points_as_corners(points).set_stroke(colour, CURVE_WIDTHS[key])
-        self.curves[key].add(piece)
+        piece = VMobject().set_points_as_corners(points).set_stroke(curve.colour, curve.width)
+        self.curves[curve.source].add(piece)
         return self.pin(piece)
 
     @beat
@@ -465,7 +478,7 @@ class Generalization(LessonScene, ThreeDScene):
         )
         for snapshot in range(1, len(run.snapshot_steps)):
             first, last = run.snapshot_steps[snapshot - 1], run.snapshot_steps[snapshot]
-            pieces = [self.curve_piece(key, first, last) for key, _, _ in CURVES]
+            pieces = [self.curve_piece(curve, first, last) for curve in LOSS_CURVES]
             self.play(*(Create(piece) for piece in pieces), run_time=0.3, rate_func=linear)
             # The map, the step and the numbers turn over together, on one frame.
             cells = self.pin(self.after.cells_for(run.maps[snapshot]))
@@ -477,7 +490,6 @@ class Generalization(LessonScene, ThreeDScene):
             self.remove(self.second_readouts)
             self.add(readouts)
             self.second_readouts = readouts
-            self.snapshot = snapshot
         self.key_frame("second_run_trained")
         self.hold_caption()
 
@@ -488,8 +500,8 @@ class Generalization(LessonScene, ThreeDScene):
             *(m for m, h in zip(self.after.markers, sentences.held_out, strict=True) if h)
         )
         self.narrate(
-            "Before training, {before} of {held} held-out sentences were answered right. "
-            "Now {after} of {held} land in their own answer's region: that is generalization.",
+            "Before training, {before} of {held} held-out sentences were answered right; "
+            "now {after} of {held} land in their answer's region: generalization.",
             before=("second_run.held_out_right[0]", style.whole),
             after=("second_run.held_out_right[-1]", style.whole),
             held=("second_run.held_out_count", style.whole),

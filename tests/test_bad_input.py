@@ -34,7 +34,9 @@ def test_cli_tells_the_story_in_numbers():
     assert out.returncode == 0, out.stderr
     first_p = lesson(3).target_probabilities[0]
     assert f"p(Paris) = {100 * first_p:.1f}%" in out.stdout
-    assert "step 20" in out.stdout and "valley at w" in out.stdout and "grid 25 x 25" in out.stdout
+    assert "step 20" in out.stdout and "valley at w" in out.stdout and "sheet 25 x 25" in out.stdout
+    run = lesson(3).second_run
+    assert f"held out answered right: {run.held_out_right[0]} before, 5 after" in out.stdout
 
 
 @pytest.mark.parametrize("bad", ["-1", "abc", "4294967296"])

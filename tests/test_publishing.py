@@ -183,6 +183,14 @@ def test_the_manifests_key_numbers_are_the_engines(manifest):
     final = f"{100 * engine.target_probabilities[-1]:.1f}%"
     assert numbers["final_target_probability_shown"] == final
     assert numbers["steps"] == len(engine.trace) - 1
+    run = engine.second_run
+    second = numbers["second_run"]
+    assert second["held_out_sentences"] == int(run.sentences.held_out.sum())
+    held = run.sentences.held_out
+    right = run.given[-1][held] == run.sentences.answers[held]
+    assert second["held_out_right_after"] == int(right.sum())
+    assert second["held_out_loss"] == [run.held_out_losses[0], run.held_out_losses[-1]]
+    assert numbers["landscape"]["walls"] == list(engine.landscape.walls)
 
 
 def test_a_second_run_reuses_every_section_and_writes_the_same_files(lecture, manifest, capsys):

@@ -155,6 +155,7 @@ def test_layout_numbers_are_only_section_numbers_and_axis_ticks(scene_class):
         *(f"{n}" for n in range(1, 21)),  # value ticks, and steps up to 20
         *(f"\N{MINUS SIGN}{n}" for n in range(1, 6)),
     }
+    axis_ticks.add(f"{scene.lesson.settings.second_run_steps}")  # section 5's second run
     node_indices = {"1", "2", "3", "4"}  # h_1 .. h_4
     assert layout <= section_numbers | axis_ticks | node_indices | {"100%"}
 

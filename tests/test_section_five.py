@@ -232,9 +232,12 @@ def test_markers_stand_at_their_sentences_inputs_in_their_answers_colour(seed):
 def test_loss_curves_pass_through_the_engines_losses_at_every_step(seed):
     scene = rendered(Generalization, seed)
     run = scene.lesson.second_run
-    for key, losses in (("train", run.train_losses), ("held out", run.held_out_losses)):
+    for source, losses in (
+        ("train_losses", run.train_losses),
+        ("held_out_losses", run.held_out_losses),
+    ):
         points = {}
-        for piece in scene.curves[key]:
+        for piece in scene.curves[source]:
             for corner in piece.get_anchors():
                 step, value = scene.chart.p2c(corner)
                 points[round(step)] = value
