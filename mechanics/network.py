@@ -129,8 +129,10 @@ def batch_forward(params: Params, inputs: np.ndarray) -> tuple[np.ndarray, np.nd
 
 
 def answers(params: Params, inputs: np.ndarray) -> np.ndarray:
-    """The network's answer, the candidate with the highest probability, for each input."""
-    return np.argmax(batch_forward(params, inputs)[1], axis=-1)
+    """The network's answer, the candidate with the highest probability, for each input:
+    the largest logit (softmax keeps the order, so it need not be computed)."""
+    hidden = np.tanh(inputs @ params["W1"].T + params["b1"])
+    return np.argmax(hidden @ params["W2"].T + params["b2"], axis=-1)
 
 
 def example_losses(params: Params, inputs: np.ndarray, targets: np.ndarray) -> np.ndarray:
