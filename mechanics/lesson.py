@@ -48,9 +48,9 @@ class Settings:
     sentences_per_answer: int = 3  # the second run: sentences per candidate answer,
     held_out_per_answer: int = 1  # ... of which this many are held out,
     sentence_ring: float = 0.75  # ... each answer's place on a ring of this radius,
-    sentence_spread: float = 0.2  # ... its sentences drawn within this distance of it
-    second_run_steps: int = 200
-    second_run_learning_rate: float = 0.5
+    sentence_spread: float = 0.18  # ... its sentences drawn within this distance of it
+    second_run_steps: int = 300
+    second_run_learning_rate: float = 0.4
     map_size: int = 64  # the answer map: points per axis,
     map_extent: float = 1.25  # ... inputs 2 and 3 from -extent to +extent,
     map_snapshots: int = 20  # ... mapped at about this many steps

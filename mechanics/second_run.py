@@ -4,7 +4,7 @@ instead of one, with some held out, to measure whether what it learns carries ov
 Each sentence is three input numbers and a right answer among the candidates. All share the
 first number (the film's first token); the other two place the sentence on a plane. Each
 answer has its own place on a ring around the origin (the ring turned by the seed), and its
-sentences are paraphrases: points drawn within a short distance of that place. Of each
+sentences are paraphrases: points drawn a short distance from that place, spread around it. Of each
 answer's sentences some are held out: training never sees them. Plain gradient descent on
 the mean loss over the training sentences; the held-out loss is measured at every step, and
 the network's answer over the whole plane is mapped at a few steps along the way.
@@ -21,6 +21,8 @@ from .network import Params, answers, example_losses, gradient_step, mean_loss_a
 
 if TYPE_CHECKING:
     from .lesson import Settings
+
+PARAPHRASE_JITTER = np.pi / 12  # how far a paraphrase's heading strays from even spacing
 
 
 @dataclass(frozen=True)
@@ -75,14 +77,22 @@ class SecondRun:
 
 def draw_sentences(rng: np.random.Generator, shared_input: float, settings: Settings) -> Sentences:
     """Paraphrases around each answer's place on a ring; the last of each answer's are held
-    out. Input numbers are rounded like the film's inputs."""
+    out. An answer's paraphrases stand at evenly spread headings around its place (turned
+    and jittered by the seed), between 60% and 100% of the spread away from it, so no two
+    sentences fall on top of each other. Input numbers are rounded like the film's inputs."""
     answer_count = len(settings.candidates)
     per_answer = settings.sentences_per_answer
     turn = rng.uniform(0.0, 2.0 * np.pi)
     angles = turn + 2.0 * np.pi * np.arange(answer_count) / answer_count
     places = settings.sentence_ring * np.stack([np.cos(angles), np.sin(angles)], axis=1)
-    distance = settings.sentence_spread * np.sqrt(rng.uniform(0.0, 1.0, (answer_count, per_answer)))
-    heading = rng.uniform(0.0, 2.0 * np.pi, (answer_count, per_answer))
+    spread = settings.sentence_spread
+    distance = rng.uniform(0.6 * spread, spread, (answer_count, per_answer))
+    jitter = rng.uniform(-PARAPHRASE_JITTER, PARAPHRASE_JITTER, (answer_count, per_answer))
+    heading = (
+        rng.uniform(0.0, 2.0 * np.pi, (answer_count, 1))
+        + 2.0 * np.pi * np.arange(per_answer) / per_answer
+        + jitter
+    )
     offsets = distance[..., None] * np.stack([np.cos(heading), np.sin(heading)], axis=-1)
     plane = (places[:, None, :] + offsets).reshape(-1, 2)
     inputs = np.round(

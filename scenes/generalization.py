@@ -25,15 +25,18 @@ from manim import (
     Circle,
     Circumscribe,
     Create,
+    DashedVMobject,
     Dot,
     FadeIn,
     FadeOut,
     Line,
+    Rectangle,
     Square,
     Surface,
     Text,
     ThreeDAxes,
     ThreeDScene,
+    Transform,
     VGroup,
     VMobject,
     linear,
@@ -79,7 +82,7 @@ PICTURE_GAP = 0.3
 FIT_MARGIN = 0.95
 # (phi, theta): the valley runs along x, so from theta near 0 the camera looks along it,
 # down onto the floor between the walls, with the path's end nearest.
-START_VIEW = (62 * DEGREES, -55 * DEGREES)  # as the surface fades in: the walls from aside
+START_VIEW = (60 * DEGREES, -35 * DEGREES)  # as the surface fades in: the walls from aside
 ROLL_VIEW = (58 * DEGREES, -20 * DEGREES)  # while the ball rolls toward the viewer
 FLOOR_VIEW = (48 * DEGREES, -5 * DEGREES)  # straight along the floor, past the path's end
 MAP_SIDE = 4.1
@@ -173,7 +176,7 @@ class Generalization(LessonScene, ThreeDScene):
         saved = (camera.get_phi(), camera.get_theta(), camera.get_zoom(), camera.frame_center)
         points = np.vstack([face.points for face in self.surface])
         right, bottom, top = PICTURE
-        left = self.backing.get_right()[0] + PICTURE_GAP
+        left = self.grown_backing.get_right()[0] + PICTURE_GAP
         centre = self.surface.get_center()
         camera.set_phi(phi)
         camera.set_theta(theta)
@@ -232,11 +235,14 @@ class Generalization(LessonScene, ThreeDScene):
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.1)
         key.to_corner(UL, buff=0.4).shift(1.45 * DOWN)
         self.key = self.pin(key)
-        # The surface may pass under the key and the step read-out: they sit on a card,
-        # as wide as the widest read-out ("Step 20" is wider than "Step 0").
+        # The surface may pass under the key and the step read-out: they sit on a card, which
+        # grows to hold the read-out when the ball comes, as wide as the widest read-out
+        # ("Step 20" is wider than "Step 0"). The surface is framed right of the grown card.
         self.step_readout = self.readout_at(0)
         widest = self.readout_at(len(self.lesson.trace) - 1)
-        self.backing = self.pin(card(VGroup(key, self.step_readout, widest), buff=0.2)[0])
+        self.grown_backing = self.pin(card(VGroup(key, self.step_readout, widest), buff=0.2)[0])
+        self.backing = self.pin(card(key, buff=0.2)[0])
+        self.backing.stretch_to_fit_width(self.grown_backing.width, about_edge=LEFT)
         start = self.view(*START_VIEW)
         self.set_camera_orientation(
             start.phi, start.theta, zoom=start.zoom, frame_center=start.centre
@@ -257,7 +263,12 @@ class Generalization(LessonScene, ThreeDScene):
         self.add_fixed_orientation_mobjects(self.ball)
         self.remove(self.ball)
         self.narrate("The ball is our network's state where training started.")
-        self.play(FadeIn(self.ball), FadeIn(self.step_readout), run_time=0.8)
+        self.play(
+            FadeIn(self.ball),
+            Transform(self.backing, self.grown_backing),
+            FadeIn(self.step_readout),
+            run_time=0.8,
+        )
         self.measure_ball(0)
         self.hold_caption()
         self.narrate(
@@ -318,6 +329,7 @@ class Generalization(LessonScene, ThreeDScene):
             first=("trace[0].slope", style.plain),
             last=(f"trace[{last}].slope", style.plain),
         )
+        self.moves_with_path.append((self.current_view(), self.current_view()))  # held still
         self.key_frame("valley")
         self.hold_caption()
         self.narrate(
@@ -326,13 +338,33 @@ class Generalization(LessonScene, ThreeDScene):
             last=(f"trace[{last}].index", style.whole),
             beyond=("landscape.beyond", style.loss_value),
         )
+        self.floor_beyond = self.floor_past_the_end()
+        self.play(Create(self.floor_beyond), run_time=1.5, rate_func=linear)
         self.hold_caption()
+
+    def floor_past_the_end(self) -> VGroup:
+        """The floor from the path's end to the sheet's far end: a dashed line through the
+        engine's grid points on the path's line (offset 0), and a ring where it ends."""
+        land = self.lesson.landscape
+        middle = len(land.offsets) // 2
+        beyond = np.flatnonzero(land.distances > land.path[-1, 0])
+        points = [self.path_point(len(self.lesson.trace) - 1)] + [
+            self.axes.c2p(land.distances[i], land.offsets[middle], land.losses[i, middle])
+            for i in beyond
+        ]
+        line = VMobject().set_points_as_corners(points)
+        dashed = DashedVMobject(line, num_dashes=12).set_stroke(style.INK, 3)
+        end = Circle(radius=0.09).move_to(points[-1]).set_stroke(style.INK, 3)
+        self.add_fixed_orientation_mobjects(end)
+        self.remove(end)
+        self.floor_line = line  # its corners, for the tests
+        return VGroup(dashed, end)
 
     # Beats: the second run ----------------------------------------------------------------
     @beat
     def introduce_the_second_run(self) -> None:
         self.play(
-            FadeOut(VGroup(self.surface, self.ball, self.trail)),
+            FadeOut(VGroup(self.surface, self.ball, self.trail, self.floor_beyond)),
             FadeOut(self.key),
             FadeOut(self.backing),
             FadeOut(self.step_readout),
@@ -363,13 +395,13 @@ class Generalization(LessonScene, ThreeDScene):
             held=("second_run.held_out_count", style.whole),
         )
         self.play(
-            FadeIn(self.before),
+            self.reveal(self.before),
             FadeIn(self.before_title),
             FadeIn(self.legend),
             run_time=1.0,
         )
         self.play(
-            FadeIn(self.after),
+            self.reveal(self.after),
             FadeIn(self.before_count),
             FadeIn(self.second_readouts),
             self.chart.draw(),
@@ -377,6 +409,20 @@ class Generalization(LessonScene, ThreeDScene):
             run_time=1.0,
         )
         self.hold_caption()
+
+    def cover(self, answer_map: AnswerMap) -> Rectangle:
+        """An opaque card over a map. Maps come and go under a fading cover rather than
+        fading themselves: a half-transparent map would show the seams of its cells."""
+        side = answer_map.border.width + 0.1
+        cover = Rectangle(width=side, height=side).set_fill(style.BACKGROUND, 1.0)
+        return self.pin(cover.set_stroke(width=0).move_to(answer_map.border))
+
+    def reveal(self, answer_map: AnswerMap) -> FadeOut:
+        """Put a map on screen under a cover, and lift the cover."""
+        self.add(answer_map)
+        cover = self.cover(answer_map)
+        self.add(cover)
+        return FadeOut(cover)
 
     def answer_map(self, snapshot: int, at: tuple[float, float]) -> AnswerMap:
         """The answer map at a snapshot, with every sentence marked."""
@@ -507,22 +553,23 @@ class Generalization(LessonScene, ThreeDScene):
             held=("second_run.held_out_count", style.whole),
         )
         self.play(
-            *(
-                Circumscribe(marker, shape=Circle, color=style.HIGHLIGHT, buff=0.08)
-                for marker in held
-            ),
+            *(Circumscribe(marker, shape=Circle, color=style.INK, buff=0.08) for marker in held),
             run_time=1.2,
         )
         self.hold_caption()
 
     @beat
     def close_the_loop(self) -> None:
+        maps = (self.before, self.after)
+        covers = [self.cover(answer_map) for answer_map in maps]
         self.play(
-            FadeOut(VGroup(self.before, self.after, self.chart, self.chart_labels)),
+            *(FadeIn(cover) for cover in covers),
+            FadeOut(VGroup(self.chart, self.chart_labels)),
             FadeOut(VGroup(self.before_title, self.before_count, self.legend)),
             FadeOut(VGroup(self.second_readouts, *self.curves.values())),
             run_time=1.0,
         )
+        self.remove(*maps, *covers)
         columns = VGroup()
         for word, number, title in WORDS:
             columns.add(
@@ -544,5 +591,5 @@ class Generalization(LessonScene, ThreeDScene):
         for column in columns:
             self.play(FadeIn(column, shift=0.2 * DOWN), run_time=0.6)
         self.key_frame("closing_card")
-        self.wait(1.0)
+        self.wait(2.5)  # the film's last picture
         self.hold_caption()

@@ -17,6 +17,8 @@ from mechanics.network import (
 
 from .conftest import cached_lesson
 
+SENTENCE_GAP = 0.15  # input units: at the film's map scale, 0.24 frame units between centres
+
 
 def averaged_loss_and_grads(params, inputs, targets):
     """The mean loss and gradient, one example at a time through the single-example code."""
@@ -110,6 +112,7 @@ def test_held_out_sentences_land_in_their_own_answers_region_for_every_seed(stor
     answered right, the map cell it stands on shows its answer, the held-out loss fell at
     every step as the training loss did, and before training most were answered wrong."""
     before = []
+    closest = np.inf
     for lesson_ in story_lessons:
         run = lesson_.second_run
         sentences = run.sentences
@@ -125,5 +128,10 @@ def test_held_out_sentences_land_in_their_own_answers_region_for_every_seed(stor
         assert run.held_out_right[0] < run.held_out_right[-1] == sentences.held_out.sum()
         assert run.held_out_losses[-1] < 0.25 * run.held_out_losses[0], seed
         before.append(run.held_out_right[0])
+        plane = sentences.inputs[:, 1:]
+        gaps = np.linalg.norm(plane[:, None] - plane[None], axis=-1)
+        closest = min(closest, gaps[~np.eye(len(plane), dtype=bool)].min())
+    print(f"closest two sentences over seeds 0..199: {closest:.3f} apart")
+    assert closest >= SENTENCE_GAP  # so their markers on the map never cover each other
     print(f"held out right before training, over seeds 0..199: at most {max(before)} of 5")
     assert max(before) <= 3

@@ -52,6 +52,23 @@ def test_ball_rolls_along_the_real_path_at_the_real_loss_one_step_at_a_time(seed
         np.testing.assert_allclose(measured, values, atol=1e-9, err_msg=kind)
 
 
+@pytest.mark.parametrize("seed", SEEDS)
+def test_the_floor_past_the_last_step_is_drawn_through_the_engines_grid(seed):
+    scene = rendered(Generalization, seed)
+    land = scene.lesson.landscape
+    middle = len(land.offsets) // 2
+    assert land.offsets[middle] == 0.0
+    past = land.distances > land.path[-1, 0]
+    expected = [[land.path[-1, 0], 0.0, scene.lesson.losses[-1]]] + [
+        [distance, 0.0, loss]
+        for distance, loss in zip(land.distances[past], land.losses[past, middle], strict=True)
+    ]
+    corners = np.unique(np.round(scene.floor_line.get_anchors(), 12), axis=0)
+    measured = np.array([scene.axes.p2c(corner) for corner in corners])
+    np.testing.assert_allclose(measured[np.argsort(measured[:, 0])], expected, atol=1e-9)
+    assert expected[-1][2] == land.beyond < scene.lesson.losses[-1]
+
+
 def occluded(scene, view: View, points: np.ndarray) -> list[int]:
     """Which of these scene points some face of the surface hides from the camera at `view`:
     a face, not within a cell of the point on the grid, covers the point's projection and
@@ -111,9 +128,10 @@ def covers(corners: np.ndarray, point: np.ndarray) -> bool:
 
 
 def path_and_trail_points(scene) -> np.ndarray:
-    """Every step's point and the middle of every trail segment."""
+    """Every step's point, the middle of every trail segment, and the corners of the floor
+    line past the path's end."""
     steps = np.array([scene.path_point(k) for k in range(len(scene.lesson.trace))])
-    return np.vstack([steps, (steps[1:] + steps[:-1]) / 2])
+    return np.vstack([steps, (steps[1:] + steps[:-1]) / 2, scene.floor_line.get_anchors()])
 
 
 def views_along(move: tuple[View, View], samples: int = 9) -> list[View]:
@@ -226,6 +244,10 @@ def test_markers_stand_at_their_sentences_inputs_in_their_answers_colour(seed):
             np.testing.assert_allclose(marker.get_center()[:2], expected, atol=1e-9)
             assert marker.get_fill_color().to_hex().upper() == style.ANSWER_COLOURS[answer]
             assert isinstance(marker, Square if held else Circle)
+        for k, a in enumerate(answer_map.markers):  # no marker covers another
+            for b in answer_map.markers[k + 1 :]:
+                apart = np.linalg.norm(a.get_center() - b.get_center())
+                assert apart > (a.width + b.width) / 2, (a.get_center(), b.get_center())
 
 
 @pytest.mark.parametrize("seed", SEEDS)
