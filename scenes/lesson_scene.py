@@ -291,6 +291,11 @@ class LessonScene(Scene):
             run_time *= 0.6
         self._caption_start = self.renderer.time
         self.play(FadeIn(caption, shift=0.1 * UP), run_time=run_time)
+        # Manim redraws on every frame everything added after the first moving mobject
+        # (to keep the stacking order). Nothing else enters the caption band, so the caption
+        # can go to the bottom of the stack: then it is drawn once per play, into the
+        # background, instead of on every frame (tens of glyphs, the costliest text).
+        self.bring_to_back(caption)
         self.caption = caption
         self._caption_words = content
 
