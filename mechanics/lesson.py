@@ -51,7 +51,7 @@ class Settings:
     sentence_spread: float = 0.18  # ... its sentences drawn within this distance of it
     second_run_steps: int = 300
     second_run_learning_rate: float = 0.4
-    map_size: int = 64  # the answer map: points per axis,
+    map_size: int = 96  # the answer map: points per axis,
     map_extent: float = 1.25  # ... inputs 2 and 3 from -extent to +extent,
     map_snapshots: int = 20  # ... mapped at about this many steps
     scorecard_stops: tuple[float, ...] = (0.5, 0.25, 0.1, 0.02)  # round confidences to visit

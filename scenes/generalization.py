@@ -23,7 +23,6 @@ from manim import (
     UL,
     UP,
     Circle,
-    Circumscribe,
     Create,
     DashedVMobject,
     Dot,
@@ -263,12 +262,8 @@ class Generalization(LessonScene, ThreeDScene):
         self.add_fixed_orientation_mobjects(self.ball)
         self.remove(self.ball)
         self.narrate("The ball is our network's state where training started.")
-        self.play(
-            FadeIn(self.ball),
-            Transform(self.backing, self.grown_backing),
-            FadeIn(self.step_readout),
-            run_time=0.8,
-        )
+        self.play(Transform(self.backing, self.grown_backing), run_time=0.4)
+        self.play(FadeIn(self.ball), FadeIn(self.step_readout), run_time=0.6)
         self.measure_ball(0)
         self.hold_caption()
         self.narrate(
@@ -340,6 +335,7 @@ class Generalization(LessonScene, ThreeDScene):
         )
         self.floor_beyond = self.floor_past_the_end()
         self.play(Create(self.floor_beyond), run_time=1.5, rate_func=linear)
+        self.bring_to_front(self.ball)  # the line starts under the ball, not across it
         self.hold_caption()
 
     def floor_past_the_end(self) -> VGroup:
@@ -353,8 +349,8 @@ class Generalization(LessonScene, ThreeDScene):
             for i in beyond
         ]
         line = VMobject().set_points_as_corners(points)
-        dashed = DashedVMobject(line, num_dashes=12).set_stroke(style.INK, 3)
-        end = Circle(radius=0.09).move_to(points[-1]).set_stroke(style.INK, 3)
+        dashed = DashedVMobject(line, num_dashes=10).set_stroke(style.INK, 6)
+        end = Circle(radius=0.13).move_to(points[-1]).set_stroke(style.INK, 5)
         self.add_fixed_orientation_mobjects(end)
         self.remove(end)
         self.floor_line = line  # its corners, for the tests
@@ -390,7 +386,7 @@ class Generalization(LessonScene, ThreeDScene):
         self.pin(VGroup(everything, self.before_title, self.before_count, self.legend))
         self.narrate(
             "One sentence can only be memorized. A second run: the same starting network, "
-            "taught {train} sentences, each with its answer; {held} more are held out.",
+            "taught {train} sentences; {held} more are held out.",
             train=("second_run.train_count", style.whole),
             held=("second_run.held_out_count", style.whole),
         )
@@ -525,7 +521,7 @@ class Generalization(LessonScene, ThreeDScene):
         for snapshot in range(1, len(run.snapshot_steps)):
             first, last = run.snapshot_steps[snapshot - 1], run.snapshot_steps[snapshot]
             pieces = [self.curve_piece(curve, first, last) for curve in LOSS_CURVES]
-            self.play(*(Create(piece) for piece in pieces), run_time=0.3, rate_func=linear)
+            self.play(*(Create(piece) for piece in pieces), run_time=0.4, rate_func=linear)
             # The map, the step and the numbers turn over together, on one frame.
             cells = self.pin(self.after.cells_for(run.maps[snapshot]))
             self.after.remove(self.after.cells)
@@ -552,10 +548,12 @@ class Generalization(LessonScene, ThreeDScene):
             after=("second_run.held_out_right[-1]", style.whole),
             held=("second_run.held_out_count", style.whole),
         )
-        self.play(
-            *(Circumscribe(marker, shape=Circle, color=style.INK, buff=0.08) for marker in held),
-            run_time=1.2,
+        rings = VGroup(
+            *(Circle(radius=0.2).move_to(marker).set_stroke(style.INK, 4) for marker in held)
         )
+        self.pin(rings)
+        self.play(Create(rings), run_time=0.8)
+        self.play(FadeOut(rings), run_time=0.5)
         self.hold_caption()
 
     @beat

@@ -91,7 +91,15 @@ def occluded(scene, view: View, points: np.ndarray) -> list[int]:
             on_grid = np.array([axes.p2c(corner)[:2] for corner in corners])
             low, high = on_grid.min(axis=0), on_grid.max(axis=0)
             projected = camera.project_points(corners)
-            for k, (point, where) in enumerate(zip(projected_points, grid_points, strict=True)):
+            (x0, y0), (x1, y1) = projected[:, :2].min(axis=0), projected[:, :2].max(axis=0)
+            inside = np.flatnonzero(
+                (projected_points[:, 0] >= x0)
+                & (projected_points[:, 0] <= x1)
+                & (projected_points[:, 1] >= y0)
+                & (projected_points[:, 1] <= y1)
+            )
+            for k in inside:  # only points under the face's bounding box can be covered
+                point, where = projected_points[k], grid_points[k]
                 if k in hidden:
                     continue
                 near_own = np.all(where >= low - OWN_FLOOR_CELLS * cell) and np.all(
