@@ -45,7 +45,7 @@ SECTIONS = (
     Section(3, "wiggle", TITLES[3], ROOT / "scenes/wiggle.py", "Wiggle", 1.1),
     Section(4, "loop", TITLES[4], ROOT / "scenes/loop.py", "Loop", 1.55),
     Section(
-        5, "generalization", TITLES[5], ROOT / "scenes/generalization.py", "Generalization", 1.98
+        5, "generalization", TITLES[5], ROOT / "scenes/generalization.py", "Generalization", 3.2
     ),
 )
 
