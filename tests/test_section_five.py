@@ -6,11 +6,13 @@ curve through the engine's losses, and every read-out beside its own step."""
 from __future__ import annotations
 
 import re
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
 from manim import Circle, Square
 
+from mechanics.network import PARAM_NAMES
 from scenes import style
 from scenes.generalization import Generalization, View
 
@@ -38,12 +40,10 @@ def test_landscape_surface_stands_on_the_engines_grid(seed):
 def test_ball_rolls_along_the_real_path_at_the_real_loss_one_step_at_a_time(seed):
     scene = rendered(Generalization, seed)
     lesson = scene.lesson
-    lengths = np.linalg.norm(
-        np.diff(
-            [np.concatenate([s.params[n].ravel() for n in s.params]) for s in lesson.trace], axis=0
-        ),
-        axis=1,
-    )
+    weights = [
+        np.concatenate([step.params[name].ravel() for name in PARAM_NAMES]) for step in lesson.trace
+    ]
+    lengths = np.linalg.norm(np.diff(weights, axis=0), axis=1)
     travelled = np.concatenate([[0.0], np.cumsum(lengths)])
     expected = {"ball along": travelled, "ball across": np.zeros_like(travelled)}
     expected["ball height"] = lesson.losses
@@ -321,11 +321,9 @@ def test_a_count_from_the_wrong_snapshot_is_caught():
     moment = next(
         k for k, s in enumerate(screens) if "training: step 0" in s and "trained on" in " ".join(s)
     )
-    planted = type("Planted", (), {})()
-    planted.lesson = scene.lesson
-    planted.layout_audit = type("Audit", (), {})()
     last = f"trained on: {style.loss_value(run.train_losses[-1])}"
-    planted.layout_audit.screens = [
-        [last if t.startswith("trained on") else t for t in screens[moment]]
-    ]
+    wrong_screen = [last if t.startswith("trained on") else t for t in screens[moment]]
+    planted = SimpleNamespace(
+        lesson=scene.lesson, layout_audit=SimpleNamespace(screens=[wrong_screen])
+    )
     assert second_run_readouts_that_disagree(planted) != []
