@@ -20,7 +20,6 @@ def story(lesson_: Lesson) -> str:
     target = lesson_.target_index
     guess = lesson_.candidates[int(np.argmax(first.probabilities))]
     wiggle, landscape, run = lesson_.wiggle, lesson_.landscape, lesson_.second_run
-    held = run.sentences.held_out
     named = zip(lesson_.candidates, first.probabilities, strict=True)
     lines = [
         f"seed {lesson_.seed}  (network drawn {lesson_.draws} time(s) until the story held)",
@@ -56,7 +55,7 @@ def story(lesson_: Lesson) -> str:
         f"   floor {landscape.floor:.4f} at the path's end; walls "
         f"{landscape.walls[0]:.4f} and {landscape.walls[1]:.4f} "
         f"(lower wall {landscape.wall_rise:.4f} above the floor)",
-        f"   second run: {int((~held).sum())} training sentences, {int(held.sum())} held out, "
+        f"   second run: {run.train_count} training sentences, {run.held_out_count} held out, "
         f"{len(run.train_losses) - 1} steps",
         f"   training loss {run.train_losses[0]:.4f} -> {run.train_losses[-1]:.4f}; "
         f"held-out loss {run.held_out_losses[0]:.4f} -> {run.held_out_losses[-1]:.4f}",

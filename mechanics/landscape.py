@@ -118,7 +118,7 @@ def lower_walls(
 
 
 def valley_across(
-    trace: tuple[Step, ...], inputs: np.ndarray, settings: Settings, length: float
+    trace: tuple[Step, ...], points: np.ndarray, inputs: np.ndarray, settings: Settings
 ) -> tuple[np.ndarray, float, float]:
     """The cross direction, its curvature and the sheet's half-width.
 
@@ -126,10 +126,13 @@ def valley_across(
     the path's overall direction and to the final slope (so the loss starts to rise on both
     sides), most steeply curving first. The first whose walls both rise as far above the
     floor as the path fell (first loss minus last) wins, at the smallest half-width that
-    does it; if none does, the one whose lower wall stands highest.
+    does it; if none does, the one whose lower wall stands highest. `points` are the
+    trace's weights as flat vectors; widths are searched up to `landscape_widest` times the
+    path's length.
     """
     origin, target = trace[-1].params, settings.target_index
-    start, end = flatten(trace[0].params), flatten(origin)
+    start, end = points[0], points[-1]
+    length = travelled(points)[-1]
     excluded = np.stack([end - start, flatten(trace[-1].grads)], axis=1)
     directions, curvatures = curving_directions(hessian(origin, inputs, target), excluded)
     drop = trace[0].loss - trace[-1].loss
@@ -155,7 +158,7 @@ def landscape_of(trace: tuple[Step, ...], inputs: np.ndarray, settings: Settings
     points = np.array([flatten(step.params) for step in trace])
     distances = travelled(points)
     length = distances[-1]
-    across, curvature, half_width = valley_across(trace, inputs, settings, length)
+    across, curvature, half_width = valley_across(trace, points, inputs, settings)
 
     size, margin = settings.landscape_size, settings.landscape_margin
     grid_distances = np.linspace(-margin * length, (1.0 + margin) * length, size)

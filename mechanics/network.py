@@ -121,18 +121,23 @@ def batched_losses(
     return -log_softmax(logits)[..., target]
 
 
-def batch_forward(params: Params, inputs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The hidden values and log-probabilities for many input vectors at once: (..., 3) ->
+def batch_logits(params: Params, inputs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The hidden values and logits for many input vectors at once: (..., 3) ->
     ((..., H), (..., K)). The same computation as `forward`, vectorised over examples."""
     hidden = np.tanh(inputs @ params["W1"].T + params["b1"])
-    return hidden, log_softmax(hidden @ params["W2"].T + params["b2"])
+    return hidden, hidden @ params["W2"].T + params["b2"]
+
+
+def batch_forward(params: Params, inputs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The hidden values and log-probabilities for many input vectors at once."""
+    hidden, logits = batch_logits(params, inputs)
+    return hidden, log_softmax(logits)
 
 
 def answers(params: Params, inputs: np.ndarray) -> np.ndarray:
     """The network's answer, the candidate with the highest probability, for each input:
     the largest logit (softmax keeps the order, so it need not be computed)."""
-    hidden = np.tanh(inputs @ params["W1"].T + params["b1"])
-    return np.argmax(hidden @ params["W2"].T + params["b2"], axis=-1)
+    return np.argmax(batch_logits(params, inputs)[1], axis=-1)
 
 
 def example_losses(params: Params, inputs: np.ndarray, targets: np.ndarray) -> np.ndarray:

@@ -127,6 +127,7 @@ def second_run_of(
     sentences = draw_sentences(rng, shared_input, settings)
     held = sentences.held_out
     train_inputs, train_answers = sentences.inputs[~held], sentences.answers[~held]
+    held_inputs, held_answers = sentences.inputs[held], sentences.answers[held]
     steps = snapshot_steps(settings.second_run_steps, settings.map_snapshots)
     axis = np.linspace(-settings.map_extent, settings.map_extent, settings.map_size)
     params = start
@@ -134,9 +135,7 @@ def second_run_of(
     for step in range(settings.second_run_steps + 1):
         train_loss, grads = mean_loss_and_grads(params, train_inputs, train_answers)
         train_losses.append(train_loss)
-        held_out_losses.append(
-            float(example_losses(params, sentences.inputs[held], sentences.answers[held]).mean())
-        )
+        held_out_losses.append(float(example_losses(params, held_inputs, held_answers).mean()))
         if step in steps:
             maps.append(answer_map(params, shared_input, axis))
             given.append(answers(params, sentences.inputs))

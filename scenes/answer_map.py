@@ -62,8 +62,7 @@ class AnswerMap(VGroup):
 
     def cells_for(self, answers: np.ndarray) -> VGroup:
         """The cells of an engine answer map (answers[i, j] at input 2 = axis[i], input 3 =
-        axis[j]), in this map's place: one rectangle per run of equal answers along a row,
-        tagged with the answer it shows and the cells it covers."""
+        axis[j]), in this map's place: one rectangle per run of equal answers along a row."""
         half = self.cell / 2
         cells = VGroup()
         for j in range(answers.shape[1]):
@@ -75,9 +74,7 @@ class AnswerMap(VGroup):
                 # An edge of the same colour closes the anti-aliased seams between runs
                 # (it reaches a fraction of a pixel into the neighbouring cell).
                 rectangle.set_fill(colour, 1.0).set_stroke(colour, 2.0)
-                rectangle.move_to((low + high) / 2)
-                rectangle.answer, rectangle.row, rectangle.columns = answer, j, (first, last)
-                cells.add(rectangle)
+                cells.add(rectangle.move_to((low + high) / 2))
         return cells
 
     @property

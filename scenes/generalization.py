@@ -167,20 +167,17 @@ class Generalization(LessonScene, ThreeDScene):
         scale = list(zip(HEIGHT_COLOURS, levels, strict=True))
         return surface.set_fill_by_value(axes=axes, colorscale=scale, axis=2)
 
-    def framing(self, phi: float, theta: float) -> tuple[float, np.ndarray]:
-        """The zoom and frame centre at which the whole surface, seen from (phi, theta),
-        fills the picture area above the captions, centred in it, a little short of its
-        edges (so a camera move between two framed views stays inside too)."""
+    def view(self, phi: float, theta: float) -> View:
+        """The view from (phi, theta) at the zoom and frame centre at which the whole
+        surface fills the picture area above the captions, centred in it, a little short of
+        its edges (so a camera move between two framed views stays inside too)."""
         camera = self.renderer.camera
-        saved = (camera.get_phi(), camera.get_theta(), camera.get_zoom(), camera.frame_center)
+        saved = self.current_view()
         points = np.vstack([face.points for face in self.surface])
         right, bottom, top = PICTURE
         left = self.grown_backing.get_right()[0] + PICTURE_GAP
         centre = self.surface.get_center()
-        camera.set_phi(phi)
-        camera.set_theta(theta)
-        camera.set_zoom(1.0)
-        camera.reset_rotation_matrix()  # the camera caches it until it next draws
+        self.aim_camera(View(phi, theta, 1.0, centre))
         for _ in range(4):  # perspective makes the shift a little uneven: settle it
             camera.frame_center = centre
             projected = camera.project_points(points)[:, :2]
@@ -190,22 +187,25 @@ class Generalization(LessonScene, ThreeDScene):
             dy = (y0 + y1) / 2 - (bottom + top) / 2 / zoom
             across, up = camera.get_rotation_matrix()[:2]
             centre = centre + dx * across + dy * up
-        phi0, theta0, zoom0, centre0 = saved
-        camera.set_phi(phi0)
-        camera.set_theta(theta0)
-        camera.set_zoom(zoom0)
-        camera.frame_center = centre0
-        camera.reset_rotation_matrix()
-        return zoom, centre
-
-    def view(self, phi: float, theta: float) -> View:
-        """A camera view of the whole surface from (phi, theta), framed."""
-        zoom, centre = self.framing(phi, theta)
+        self.aim_camera(saved)
         return View(phi, theta, zoom, centre)
+
+    def aim_camera(self, view: View) -> None:
+        """Set the camera to a view at once, outside any animation, ready to project."""
+        camera = self.renderer.camera
+        camera.set_phi(view.phi)
+        camera.set_theta(view.theta)
+        camera.set_zoom(view.zoom)
+        camera.frame_center = view.centre
+        camera.reset_rotation_matrix()  # the camera caches it until it next draws
 
     def current_view(self) -> View:
         camera = self.renderer.camera
         return View(camera.get_phi(), camera.get_theta(), camera.get_zoom(), camera.frame_center)
+
+    def note_still_view(self) -> None:
+        """Note the camera, held still while the path is on screen, for the same test."""
+        self.moves_with_path.append((self.current_view(), self.current_view()))
 
     def turn_camera(self, to: View, run_time: float) -> None:
         """Move the camera to a view; moves made while the path is on screen are noted, so
@@ -269,7 +269,7 @@ class Generalization(LessonScene, ThreeDScene):
         self.narrate(
             "Each step of gradient descent rolls it down the valley floor, at the real loss."
         )
-        self.moves_with_path.append((self.current_view(), self.current_view()))  # held still
+        self.note_still_view()
         trail = VGroup()
         for step in range(1, last + 1):
             segment = Line(self.path_point(step - 1), self.path_point(step))
@@ -324,7 +324,7 @@ class Generalization(LessonScene, ThreeDScene):
             first=("trace[0].slope", style.plain),
             last=(f"trace[{last}].slope", style.plain),
         )
-        self.moves_with_path.append((self.current_view(), self.current_view()))  # held still
+        self.note_still_view()
         self.key_frame("valley")
         self.hold_caption()
         self.narrate(

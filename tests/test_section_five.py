@@ -75,11 +75,7 @@ def occluded(scene, view: View, points: np.ndarray) -> list[int]:
     stands nearer the camera there."""
     camera = scene.renderer.camera
     saved = scene.current_view()
-    camera.set_phi(view.phi)
-    camera.set_theta(view.theta)
-    camera.set_zoom(view.zoom)
-    camera.frame_center = view.centre
-    camera.reset_rotation_matrix()
+    scene.aim_camera(view)
     try:
         land, axes = scene.lesson.landscape, scene.axes
         cell = np.array([land.distances[1] - land.distances[0], land.offsets[1] - land.offsets[0]])
@@ -109,11 +105,7 @@ def occluded(scene, view: View, points: np.ndarray) -> list[int]:
                     hidden.append(k)
         return sorted(hidden)
     finally:
-        camera.set_phi(saved.phi)
-        camera.set_theta(saved.theta)
-        camera.set_zoom(saved.zoom)
-        camera.frame_center = saved.centre
-        camera.reset_rotation_matrix()
+        scene.aim_camera(saved)
 
 
 def covers(corners: np.ndarray, point: np.ndarray) -> bool:
