@@ -46,12 +46,16 @@ def cores() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
 
 
-def parse_args(argv: list[str] | None, qualities: Mapping[str, Quality]) -> argparse.Namespace:
+def parse_args(
+    argv: list[str] | None,
+    qualities: Mapping[str, Quality],
+    sections: Sequence[Section] = SECTIONS,
+) -> argparse.Namespace:
     parser = OneLineParser(
         prog="render.py",
         description="Render The Mechanics of Learning for one or more seeds at a quality.",
         epilog="Sections: "
-        + ", ".join(f"{s.number} ({s.slug})" for s in SECTIONS)
+        + ", ".join(f"{s.number} ({s.slug})" for s in sections)
         + ". Files land in OUT/seed-N/QUALITY/; see the README for what each is for.",
     )
     parser.add_argument(
@@ -71,7 +75,7 @@ def parse_args(argv: list[str] | None, qualities: Mapping[str, Quality]) -> argp
         "--sections",
         nargs="+",
         metavar="SECTION",
-        help="numbers (1-5) or names; default: every section, in order",
+        help=f"numbers (1-{len(sections)}) or names; default: every section, in order",
     )
     parser.add_argument(
         "--jobs",
@@ -202,7 +206,7 @@ def read_request(
     argv: list[str] | None, sections: Sequence[Section], qualities: Mapping[str, Quality]
 ) -> Request:
     """The command line, checked; a UsageError names the first thing wrong with it."""
-    args = parse_args(argv, qualities)
+    args = parse_args(argv, qualities, sections)
     return Request(
         seeds=parse_seeds(args.seed),
         quality=qualities[args.quality],

@@ -15,14 +15,12 @@ on the real path at the real loss, and the walls on both sides are real too.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .network import Params, batched_losses, flatten, loss_and_grads, unflatten
-
-if TYPE_CHECKING:
-    from .lesson import Settings, Step
+from .settings import Settings
+from .training import Step
 
 
 @dataclass(frozen=True)

@@ -14,80 +14,16 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .landscape import Landscape, landscape_of
-from .network import Forward, Params, backward, flatten, forward, gradient_step, loss
+from .network import WEIGHT_NAMES, Params
 from .scorecard import Scorecard, scorecard_of
 from .second_run import SecondRun, second_run_of
+from .settings import DEFAULT_SETTINGS, Settings
+from .training import Step, train
 from .wiggle import Wiggle, find_wiggle
 
 SEED_LIMIT = 2**32
+WeightIndex = tuple[str, tuple[int, ...]]  # a weight: its matrix's name and its (row, col)
 SECOND_RUN_STREAM = 1  # the second run's sentences come from the seed's second stream
-
-
-@dataclass(frozen=True)
-class Settings:
-    """Everything besides the seed that shapes a lesson. The defaults are the film's."""
-
-    tokens: tuple[str, ...] = ("The", "Capital", "Is")
-    candidates: tuple[str, ...] = ("Paris", "London", "Rome", "Berlin", "Madrid")
-    target: str = "Paris"
-    hidden_size: int = 4
-    steps: int = 20
-    learning_rate: float = 0.25
-    weight_scale: float = 1.0  # standard deviation of the initial weights
-    input_range: tuple[float, float] = (0.2, 1.0)  # |input value| per token
-    decimals: int = 2  # initial inputs and weights are drawn at this precision
-    wiggle_samples: int = 401
-    wiggle_window: float = 3.0  # a valley must lie within this distance of the start,
-    wiggle_min_distance: float = 0.5  # at least this far from it,
-    wiggle_min_drop: float = 0.1  # and at least this much lower in loss
-    landscape_size: int = 25  # 24 x 24 faces: smooth, and cheap enough to turn the camera on
-    landscape_margin: float = 0.2  # the sheet reaches this fraction of the path's length beyond it
-    landscape_widest: float = 8.0  # walls are searched up to this many path lengths across
-    landscape_samples: int = 800  # ... at this many widths,
-    landscape_candidates: int = 6  # ... along this many most-curving directions
-    sentences_per_answer: int = 3  # the second run: sentences per candidate answer,
-    held_out_per_answer: int = 1  # ... of which this many are held out,
-    sentence_ring: float = 0.75  # ... each answer's place on a ring of this radius,
-    sentence_spread: float = 0.18  # ... its sentences drawn within this distance of it
-    second_run_steps: int = 300
-    second_run_learning_rate: float = 0.4
-    map_size: int = 96  # the answer map: points per axis,
-    map_extent: float = 1.25  # ... inputs 2 and 3 from -extent to +extent,
-    map_snapshots: int = 20  # ... mapped at about this many steps
-    scorecard_stops: tuple[float, ...] = (0.5, 0.25, 0.1, 0.02)  # round confidences to visit
-    max_draws: int = 1000
-
-    def __post_init__(self) -> None:
-        if self.target not in self.candidates:
-            raise ValueError(f"target {self.target!r} is not among the candidates")
-        if self.steps < 1 or self.hidden_size < 1 or self.landscape_size < 3:
-            raise ValueError("steps, hidden_size and landscape_size must be positive")
-        if self.landscape_size % 2 == 0:
-            raise ValueError("landscape_size must be odd, so the path runs along a grid line")
-
-    @property
-    def target_index(self) -> int:
-        return self.candidates.index(self.target)
-
-
-@dataclass(frozen=True)
-class Step:
-    """One point of training: the weights, their gradients, and what the network then says."""
-
-    index: int
-    params: Params
-    grads: Params
-    forward: Forward
-    loss: float
-
-    @property
-    def probabilities(self) -> np.ndarray:
-        return self.forward.probabilities
-
-    @property
-    def slope(self) -> float:
-        """How steep the loss is here: the length of the gradient over all the weights."""
-        return float(np.linalg.norm(flatten(self.grads)))
 
 
 @dataclass(frozen=True)
@@ -130,6 +66,52 @@ class Lesson:
         """p(target) at every step of the trace."""
         return np.array([step.probabilities[self.target_index] for step in self.trace])
 
+    @property
+    def first_guess(self) -> int:
+        """The candidate the untrained network rates highest."""
+        return int(np.argmax(self.trace[0].probabilities))
+
+    @property
+    def largest_weight(self) -> float:
+        """The largest |w| of any weight at any step: the scale line widths are drawn against,
+        so a line's thickness compares between steps."""
+        return max(
+            float(np.abs(step.params[name]).max()) for step in self.trace for name in WEIGHT_NAMES
+        )
+
+    @property
+    def largest_update(self) -> float:
+        """The largest change any one weight makes in any step taken (the last step's update
+        is never taken): the scale update arrows are drawn against."""
+        return max(
+            float(np.abs(step.update[name]).max())
+            for step in self.trace[:-1]
+            for name in WEIGHT_NAMES
+        )
+
+    @property
+    def called_out_weights(self) -> tuple[WeightIndex, WeightIndex, WeightIndex]:
+        """Three weights of the untrained network worth a closer look: the largest (loudest
+        positive), the smallest (most negative) and the one nearest zero (quietest). Ties go
+        to the first in W1, W2 order, row by row."""
+        params = self.trace[0].params
+        weights = [
+            ((name, index), float(params[name][index]))
+            for name in WEIGHT_NAMES
+            for index in np.ndindex(params[name].shape)
+        ]
+        loudest = max(weights, key=lambda item: item[1])
+        inverted = min(weights, key=lambda item: item[1])
+        quietest = min(weights, key=lambda item: abs(item[1]))
+        return loudest[0], inverted[0], quietest[0]
+
+    @property
+    def featured_mixer(self) -> int:
+        """The mixer whose signal sways the untrained target logit the most: |w2 * h| largest."""
+        first = self.trace[0]
+        target_row = first.params["W2"][self.target_index]
+        return int(np.argmax(np.abs(target_row * first.forward.hidden)))
+
 
 def check_seed(seed: object) -> int:
     """The seed as an int, or a ValueError that names the bad value."""
@@ -163,18 +145,6 @@ def draw_network(rng: np.random.Generator, settings: Settings) -> tuple[np.ndarr
     return inputs, params
 
 
-def train(params: Params, inputs: np.ndarray, settings: Settings) -> tuple[Step, ...]:
-    """Plain gradient descent for `settings.steps` steps; step 0 is the untrained network."""
-    target = settings.target_index
-    trace = []
-    for index in range(settings.steps + 1):
-        forward_pass = forward(params, inputs)
-        grads = backward(params, forward_pass, target)
-        trace.append(Step(index, params, grads, forward_pass, loss(forward_pass, target)))
-        params = gradient_step(params, grads, settings.learning_rate)
-    return tuple(trace)
-
-
 def training_tells_the_story(trace: tuple[Step, ...], settings: Settings) -> bool:
     """The untrained guess is not the target, training never makes the loss rise,
     and the target ends above 90%."""
@@ -188,7 +158,7 @@ def training_tells_the_story(trace: tuple[Step, ...], settings: Settings) -> boo
     )
 
 
-def lesson(seed: int = 0, settings: Settings = Settings()) -> Lesson:
+def lesson(seed: int = 0, settings: Settings = DEFAULT_SETTINGS) -> Lesson:
     """Every number of the film for this seed.
 
     Networks are drawn one after another from the seed's own random stream until one tells

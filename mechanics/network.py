@@ -15,6 +15,7 @@ import numpy as np
 Params = dict[str, np.ndarray]
 
 PARAM_NAMES = ("W1", "b1", "W2", "b2")
+WEIGHT_NAMES = ("W1", "W2")  # the weight matrices: inputs to mixers, mixers to outputs
 
 
 @dataclass(frozen=True)

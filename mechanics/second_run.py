@@ -13,14 +13,11 @@ the network's answer over the whole plane is mapped at a few steps along the way
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .network import Params, answers, example_losses, gradient_step, mean_loss_and_grads
-
-if TYPE_CHECKING:
-    from .lesson import Settings
+from .settings import Settings
 
 PARAPHRASE_JITTER = np.pi / 12  # how far a paraphrase's heading strays from even spacing
 

@@ -10,14 +10,11 @@ best h_j lies strictly inside (-1, 1). The rule below picks such a weight.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .network import Params, batched_losses, flat_index, flatten, loss_and_grads
-
-if TYPE_CHECKING:
-    from .lesson import Settings
+from .settings import Settings
 
 WIGGLE_PARAM = "W1"
 PROBE_SAMPLES = 241

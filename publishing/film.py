@@ -1,57 +1,17 @@
-"""The film's sections and the qualities it renders at: the names its files carry."""
+"""The qualities the film renders at, and the names its files carry. The sections are
+scenes/sections.py's registry, re-exported here for publishing."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
-from scenes.sections import TITLES
+from scenes.sections import ROOT, SECTIONS, Section, thumbnail_section
 
-ROOT = Path(__file__).resolve().parent.parent
+__all__ = ["QUALITIES", "ROOT", "SECTIONS", "Quality", "Section", "thumbnail_section"]
 
 TITLE = "The Mechanics of Learning"
 SUBTITLE = "How a neural network learns"
 LECTURE_STEM = "the-mechanics-of-learning"
-
-
-@dataclass(frozen=True)
-class Section:
-    """One section of the film: the Manim scene that draws it and the name its files carry.
-
-    `relative_cost` only orders parallel work (the longest renders start first); it is each
-    scene's render time at 1080p60 relative to the forward pass, as benchmarks/render_speed.py
-    measured it on 2026-11-26 (68, 67, 74, 106 and 134 s).
-    """
-
-    number: int
-    slug: str
-    title: str
-    file: Path
-    scene: str
-    relative_cost: float = 1.0
-
-    @property
-    def stem(self) -> str:
-        return f"{self.number:02d}-{self.slug}"
-
-    @property
-    def exists(self) -> bool:
-        return self.file.is_file()
-
-
-SECTIONS = (
-    Section(1, "forward-pass", TITLES[1], ROOT / "scenes/forward_pass.py", "ForwardPass"),
-    Section(2, "loss", TITLES[2], ROOT / "scenes/loss.py", "Loss", 0.99),
-    Section(3, "wiggle", TITLES[3], ROOT / "scenes/wiggle.py", "Wiggle", 1.1),
-    Section(4, "loop", TITLES[4], ROOT / "scenes/loop.py", "Loop", 1.55),
-    Section(
-        5, "generalization", TITLES[5], ROOT / "scenes/generalization.py", "Generalization", 3.2
-    ),
-)
-
-# The thumbnail is this beat's frame: the network mid-training, an arrow on every weight.
-THUMBNAIL_SECTION = 4
-THUMBNAIL_BEAT = "arrows_first_step"
 
 
 @dataclass(frozen=True)

@@ -20,8 +20,6 @@ from publishing.files import whole_or_absent
 from publishing.film import (
     LECTURE_STEM,
     SUBTITLE,
-    THUMBNAIL_BEAT,
-    THUMBNAIL_SECTION,
     TITLE,
     Quality,
 )
@@ -97,14 +95,23 @@ def lecture_parts(jobs: Sequence[Job], quality: Quality) -> list[Part]:
 def thumbnail_moment(
     jobs: Sequence[Job], parts: Sequence[Part], quality: Quality
 ) -> tuple[Path, float]:
-    """Which video and when to take the thumbnail from: the thumbnail beat's frame when that
-    section was rendered and noted its key frames, otherwise the middle of the lecture."""
+    """Which video and when to take the thumbnail from: the frame of the beat the film's
+    registry names, when that section noted its key frames; otherwise (a film without a
+    thumbnail beat, or a section rendered by plain Manim) the middle of the lecture.
+
+    A key-frame record that lacks the named beat is an error, not a quiet fallback: the beat
+    was renamed, and the registry must follow."""
     for job in jobs:
-        if job.section.number != THUMBNAIL_SECTION or not job.key_frames.is_file():
+        beat = job.section.thumbnail_beat
+        if beat is None or not job.key_frames.is_file():
             continue
         for key_frame in json.loads(job.key_frames.read_text()):
-            if key_frame["name"] == THUMBNAIL_BEAT:
+            if key_frame["name"] == beat:
                 # The beat's time is the end of its animation: take the frame just before.
                 return job.video, key_frame["seconds"] - 0.5 / quality.fps
+        raise ValueError(
+            f"section {job.section.number} has no key frame {beat!r} for the thumbnail: "
+            "rename it in scenes/sections.py"
+        )
     full = lecture_files(jobs[0].folder)[0]
     return full, sum(part.seconds for part in parts) / 2

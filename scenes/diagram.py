@@ -27,9 +27,12 @@ from manim import (
 )
 
 from mechanics import Lesson
+from mechanics import formatting as fmt
+from mechanics.network import WEIGHT_NAMES
+from mechanics.sources import Ref
 from scenes import style
 
-LAYERS = ("W1", "W2")  # W1 joins inputs to hidden mixers, W2 hidden mixers to outputs
+LAYERS = WEIGHT_NAMES  # W1 joins inputs to hidden mixers, W2 hidden mixers to outputs
 
 
 def text(content: str, size: float = style.LABEL_SIZE, colour: str = style.INK, **kwargs) -> Text:
@@ -55,19 +58,18 @@ def card(group: VGroup, edge: str = style.FAINT, buff: float = 0.1) -> VGroup:
     return VGroup(backing, group)
 
 
-def largest_weight(lesson: Lesson) -> float:
-    """The largest |w| on any line at any step: the scale every line width is drawn against."""
-    return max(float(np.abs(step.params[name]).max()) for step in lesson.trace for name in LAYERS)
-
-
 class NetworkDiagram(VGroup):
     """Input, hidden and output nodes with a line per weight, drawn from a set of weights.
 
     `lines[name][index]` is the line of weight `params[name][index]`, e.g. lines["W1"][(j, i)]
     joins input i to mixer j. Build it with `NetworkDiagram(lesson, lesson.trace[0].params)`.
-    `number` is the scene's recorded-number factory (`LessonScene.number`); with it, each
+    `number` is the scene's recorded-number factory (`Record.number`); with it, each
     input node is labelled with its token's value, without it with the token alone.
     `labels=False` draws nodes and lines only, for a small inset.
+
+    How many nodes each column holds comes from the weights' shapes. `gaps` are the
+    distances between neighbouring nodes' centres, column by column; a column taller than
+    `tallest` is squeezed to that height, so a wider network still fits its place.
     """
 
     def __init__(
@@ -77,18 +79,20 @@ class NetworkDiagram(VGroup):
         *,
         column_gap: float = 2.9,
         node_radius: float = 0.27,
-        heights: tuple[float, float, float] = (2.5, 3.4, 3.8),
+        gaps: tuple[float, float, float] = (2.5 / 2, 3.4 / 3, 3.8 / 4),
+        tallest: float = 3.8,
         number: Callable[..., Text] | None = None,
         labels: bool = True,
     ) -> None:
         super().__init__()
         self.lesson = lesson
-        self.largest = largest_weight(lesson)
+        self.largest = lesson.largest_weight
         self.node_radius = node_radius
-        sizes = (len(lesson.tokens), params["W1"].shape[0], len(lesson.candidates))
+        mixers, inputs = params["W1"].shape
+        sizes = (inputs, mixers, params["W2"].shape[0])
         self.columns = [
-            self._column(size, x=(k - 1) * column_gap, height=height)
-            for k, (size, height) in enumerate(zip(sizes, heights, strict=True))
+            self._column(size, x=(k - 1) * column_gap, height=min(gap * (size - 1), tallest))
+            for k, (size, gap) in enumerate(zip(sizes, gaps, strict=True))
         ]
         self.input_nodes, self.hidden_nodes, self.output_nodes = self.columns
         self.lines = {
@@ -146,7 +150,7 @@ class NetworkDiagram(VGroup):
     def _input_label(self, i: int, node: Circle, number: Callable[..., Text] | None) -> VGroup:
         label = VGroup(text(self.lesson.tokens[i]))
         if number is not None:
-            label.add(number(f"inputs[{i}]", style.signed, colour=style.MUTED))
+            label.add(number(Ref(self.lesson).inputs[i], fmt.signed, colour=style.MUTED))
         label.arrange(DOWN, buff=0.08, aligned_edge=RIGHT)
         return label.next_to(node, LEFT, buff=0.22)
 
@@ -161,9 +165,6 @@ class NetworkDiagram(VGroup):
 
     def weight_line(self, name: str, index: tuple[int, int]) -> Line:
         return self.lines[name][tuple(index)]
-
-    def layer_nodes(self, layer: int) -> VGroup:
-        return self.columns[layer]
 
     # Animations the sections share ------------------------------------------------------
     def highlight_weight(self, name: str, index: tuple[int, int]):
@@ -220,9 +221,9 @@ class NetworkDiagram(VGroup):
         return arrows
 
     def params_shape(self, name: str) -> tuple[int, int]:
-        rows = max(index[0] for index in self.lines[name]) + 1
-        cols = max(index[1] for index in self.lines[name]) + 1
-        return rows, cols
+        """The shape of a weight matrix, as the diagram draws it: (nodes fed, nodes feeding)."""
+        layer = LAYERS.index(name)
+        return len(self.columns[layer + 1]), len(self.columns[layer])
 
     def morph_to(self, params: dict[str, np.ndarray]) -> AnimationGroup:
         """Every line eases to the width and colour of a new set of weights."""

@@ -23,22 +23,28 @@ from manim import (
     Write,
 )
 
+from mechanics import formatting as fmt
+from mechanics.sources import Ref
 from scenes import style
 from scenes.diagram import NetworkDiagram, ProbabilityBars, card, text
 from scenes.lesson_scene import LessonScene, beat
 
-STEP = "trace[0]"  # the untrained network: everything in this section is step 0
 # The diagram fills the frame's width; node math is written in the band between its bottom
 # and the captions.
-DIAGRAM = {"column_gap": 3.35, "node_radius": 0.3, "heights": (2.2, 3.0, 3.4)}
+DIAGRAM = {
+    "column_gap": 3.35,
+    "node_radius": 0.3,
+    "gaps": (2.2 / 2, 3.0 / 3, 3.4 / 4),
+    "tallest": 3.4,
+}
 DIAGRAM_CENTRE = (-0.1, 1.1)
 BAR_LENGTH = 1.7
+# How the film names the three weights of Lesson.called_out_weights, in order.
+CALLED_OUT = ("turned up", "inverted", "nearly silent")
 PERCENT_WIDTH = 1.35  # room right of a bar's track for its percentage, "100.0%"
 
 
 class ForwardPass(LessonScene):
-    section_number = 1
-
     def construct(self) -> None:
         self.show_title()
         self.show_inputs_and_target()
@@ -51,7 +57,7 @@ class ForwardPass(LessonScene):
         self.show_probabilities()
         self.explain_random_guess()
 
-    # Choices of what to point at (layout, not maths) ---------------------------------------
+    # The untrained network: everything in this section is step 0 --------------------------
     @property
     def params(self) -> dict[str, np.ndarray]:
         return self.lesson.trace[0].params
@@ -60,42 +66,22 @@ class ForwardPass(LessonScene):
     def forward(self):
         return self.lesson.trace[0].forward
 
-    def called_out_weights(self) -> list[tuple[str, tuple[int, int], str]]:
-        """Three lines to hover over: the loudest positive, the most negative, the quietest."""
-        weights = [
-            (name, index, float(self.params[name][index]))
-            for name in ("W1", "W2")
-            for index in np.ndindex(self.params[name].shape)
-        ]
-        loudest = max(weights, key=lambda item: item[2])
-        inverted = min(weights, key=lambda item: item[2])
-        quietest = min(weights, key=lambda item: abs(item[2]))
-        return [
-            (loudest[0], loudest[1], "turned up"),
-            (inverted[0], inverted[1], "inverted"),
-            (quietest[0], quietest[1], "nearly silent"),
-        ]
-
-    def featured_mixer(self) -> int:
-        """The mixer whose signal sways the target's logit the most."""
-        target = self.lesson.target_index
-        return int(np.argmax(np.abs(self.params["W2"][target] * self.forward.hidden)))
+    @property
+    def step(self) -> Ref:
+        return self.src.trace[0]
 
     def weighted_sum(self, name: str, row: int) -> list:
         """w·x + w·x + ... + b for the node fed by row `row` of layer `name`, as formula
-        parts whose numbers are lesson paths."""
+        parts whose numbers are references into the lesson."""
         bias = {"W1": "b1", "W2": "b2"}[name]
-        signal = {"W1": "inputs[{}]", "W2": f"{STEP}.forward.hidden[{{}}]"}[name]
+        signal = {"W1": self.src.inputs, "W2": self.step.forward.hidden}[name]
+        weights = self.step.params[name]
         parts: list = []
         for col in range(self.params[name].shape[1]):
             if col:
                 parts.append("+")
-            parts += [
-                (f"{STEP}.params['{name}'][{row}, {col}]", style.tex_number),
-                r"\cdot",
-                (signal.format(col), style.tex_number),
-            ]
-        return [*parts, "+", (f"{STEP}.params['{bias}'][{row}]", style.tex_number)]
+            parts += [(weights[row, col], fmt.tex_number), r"\cdot", (signal[col], fmt.tex_number)]
+        return [*parts, "+", (self.step.params[bias][row], fmt.tex_number)]
 
     def split_sum(self, parts: list, terms_on_first_line: int) -> tuple[list, list]:
         """A weighted sum's parts cut before its n-th "+", for a formula over two lines."""
@@ -106,7 +92,7 @@ class ForwardPass(LessonScene):
     def formula_lines(self, *lines: list) -> VGroup:
         """A long formula over several lines: the first flush left, the rest (the working
         carried on, then the result) indented under it, the block in the math band."""
-        block = VGroup(*[self.formula(*parts) for parts in lines])
+        block = VGroup(*[self.record.formula(*parts) for parts in lines])
         block.arrange(DOWN, buff=0.08)
         for line in block[1:]:
             line.align_to(block[0], LEFT).shift(0.6 * RIGHT)
@@ -132,207 +118,212 @@ class ForwardPass(LessonScene):
     # Beats --------------------------------------------------------------------------------
     @beat
     def show_inputs_and_target(self) -> None:
-        self.diagram = NetworkDiagram(self.lesson, self.params, number=self.number, **DIAGRAM)
+        self.diagram = NetworkDiagram(
+            self.lesson, self.params, number=self.record.number, **DIAGRAM
+        )
         self.diagram.move_to([*DIAGRAM_CENTRE, 0])
         diagram = self.feature(self.diagram)
-        self.narrate("We start with a simple goal: text in, a prediction out.")
-        self.play(arrive(diagram.input_nodes, diagram.input_labels, RIGHT, 0.3), run_time=1.5)
-        self.narrate('Out come candidates for the next word. We want "Paris".')
-        self.play(arrive(diagram.output_nodes, diagram.output_labels, LEFT, 0.15), run_time=1.2)
-        goal = text("target", size=style.VALUE_SIZE, colour=style.TARGET)
-        goal.next_to(diagram.target_marker, UP, buff=0.08)
-        self.play(Create(diagram.target_marker), FadeIn(goal), run_time=0.8)
-        self.target_tag = goal
-        self.hold_caption()
+        with self.narration("We start with a simple goal: text in, a prediction out."):
+            self.play(arrive(diagram.input_nodes, diagram.input_labels, RIGHT, 0.3), run_time=1.5)
+        with self.narration('Out come candidates for the next word. We want "Paris".'):
+            self.play(arrive(diagram.output_nodes, diagram.output_labels, LEFT, 0.15), run_time=1.2)
+            goal = text("target", size=style.VALUE_SIZE, colour=style.TARGET)
+            goal.next_to(diagram.target_marker, UP, buff=0.08)
+            self.play(Create(diagram.target_marker), FadeIn(goal), run_time=0.8)
+            self.target_tag = goal
 
     @beat
     def show_network(self) -> None:
         diagram = self.diagram
-        self.narrate(
+        with self.narration(
             'In between, a layer of "mixers". Each line is a weight: a volume slider on its signal.'
-        )
-        self.play(
-            LaggedStart(*[FadeIn(node) for node in diagram.hidden_nodes], lag_ratio=0.15),
-            Create(diagram.all_lines, lag_ratio=0.02),
-            run_time=2.0,
-        )
-        self.legend = weight_legend().move_to([0, self.math_y(), 0])
-        self.play(FadeIn(self.legend), run_time=0.6)
-        self.narrate(
+        ):
+            self.play(
+                LaggedStart(*[FadeIn(node) for node in diagram.hidden_nodes], lag_ratio=0.15),
+                Create(diagram.all_lines, lag_ratio=0.02),
+                run_time=2.0,
+            )
+            self.legend = weight_legend().move_to([0, self.math_y(), 0])
+            self.play(FadeIn(self.legend), run_time=0.6)
+        with self.narration(
             "Thicker means louder. Bright orange adds, dim blue subtracts. For now, all random."
-        )
-        self.wait(1.0)
-        self.hold_caption()
+        ):
+            self.wait(1.0)
 
     @beat
     def call_out_weights(self) -> None:
         diagram = self.diagram
-        self.narrate("Look closer at a line: its weight is just a number.")
-        for name, index, description in self.called_out_weights():
-            line = diagram.weight_line(name, index)
-            value = self.number(
-                f"{STEP}.params['{name}'][{index[0]}, {index[1]}]",
-                style.signed,
-                size=style.LABEL_SIZE,
-                colour=style.HIGHLIGHT,
-                prefix="w = ",
-            )
-            note = text(description, size=style.VALUE_SIZE, colour=style.MUTED)
-            callout = card(VGroup(value, note).arrange(DOWN, buff=0.06), style.HIGHLIGHT)
-            callout.set_z_index(2)  # above the highlighted line it names
-            middle = line.point_from_proportion(0.5)
-            # Away from the diagram's edge: below lines in the upper half, above the others.
-            side = DOWN if middle[1] > diagram.get_center()[1] else UP
-            callout.next_to(middle, side, buff=0.12)
-            self.play(diagram.highlight_weight(name, index), FadeIn(callout), run_time=0.6)
-            self.key_frame(f"weight_{description.replace(' ', '_')}")
-            self.wait(1.2)
-            self.play(
-                diagram.restore_weight(name, index, self.params), FadeOut(callout), run_time=0.5
-            )
+        with self.narration("Look closer at a line: its weight is just a number."):
+            for (name, index), description in zip(
+                self.lesson.called_out_weights, CALLED_OUT, strict=True
+            ):
+                line = diagram.weight_line(name, index)
+                value = self.record.number(
+                    self.step.params[name][index],
+                    fmt.signed,
+                    size=style.LABEL_SIZE,
+                    colour=style.HIGHLIGHT,
+                    prefix="w = ",
+                )
+                note = text(description, size=style.VALUE_SIZE, colour=style.MUTED)
+                callout = card(VGroup(value, note).arrange(DOWN, buff=0.06), style.HIGHLIGHT)
+                callout.set_z_index(2)  # above the highlighted line it names
+                middle = line.point_from_proportion(0.5)
+                # Away from the diagram's edge: below lines in the upper half, above the others.
+                side = DOWN if middle[1] > diagram.get_center()[1] else UP
+                callout.next_to(middle, side, buff=0.12)
+                self.play(diagram.highlight_weight(name, index), FadeIn(callout), run_time=0.6)
+                self.key_frames.save(f"weight_{description.replace(' ', '_')}")
+                self.wait(1.2)
+                self.play(
+                    diagram.restore_weight(name, index, self.params), FadeOut(callout), run_time=0.5
+                )
 
     @beat
     def flow_to_mixers(self) -> None:
         diagram = self.diagram
         self.play(FadeOut(self.legend), run_time=0.4)
-        self.narrate("Run the forward pass: the signal flows from the words into the mixers.")
-        self.play(diagram.fill_nodes(0, self.lesson.inputs), run_time=0.6)
-        self.play(diagram.flash_layer("W1", run_time=1.2))
-        self.play(diagram.fill_nodes(1, self.forward.hidden), run_time=0.8)
+        with self.narration(
+            "Run the forward pass: the signal flows from the words into the mixers."
+        ):
+            self.play(diagram.fill_nodes(0, self.lesson.inputs), run_time=0.6)
+            self.play(diagram.flash_layer("W1", run_time=1.2))
+            self.play(diagram.fill_nodes(1, self.forward.hidden), run_time=0.8)
 
     @beat
     def show_mixer_math(self) -> None:
-        diagram, j = self.diagram, self.featured_mixer()
+        diagram, j = self.diagram, self.lesson.featured_mixer
         node = diagram.hidden_nodes[j]
-        self.narrate("Inside a mixer: weigh each input, add them up, squash the sum with tanh.")
-        self.mixer_math = self.formula_lines(
-            [rf"h_{{{j + 1}}} = \tanh\big(", *self.weighted_sum("W1", j), r"\big)"],
-            [
-                r"= \tanh(",
-                (f"{STEP}.forward.pre_activations[{j}]", style.tex_value),
-                ") =",
-                (f"{STEP}.forward.hidden[{j}]", style.tex_value),
-            ],
-        )
-        name = node_name(rf"h_{{{j + 1}}}").next_to(node, UP, buff=0.08)
-        self.shown_layout(name.tex_string)
-        self.play(
-            *self.highlight_incoming("W1", j),
-            Indicate(node, color=style.HIGHLIGHT),
-            FadeIn(name),
-            Write(self.mixer_math),
-            run_time=1.6,
-        )
-        self.key_frame("mixer_math")
-        self.wait(2.5)
-        self.play(
-            *self.restore_incoming("W1", j),
-            FadeOut(self.mixer_math),
-            FadeOut(name),
-            run_time=0.6,
-        )
+        with self.narration(
+            "Inside a mixer: weigh each input, add them up, squash the sum with tanh."
+        ):
+            self.mixer_math = self.formula_lines(
+                [rf"h_{{{j + 1}}} = \tanh\big(", *self.weighted_sum("W1", j), r"\big)"],
+                [
+                    r"= \tanh(",
+                    (self.step.forward.pre_activations[j], fmt.tex_value),
+                    ") =",
+                    (self.step.forward.hidden[j], fmt.tex_value),
+                ],
+            )
+            name = node_name(rf"h_{{{j + 1}}}").next_to(node, UP, buff=0.08)
+            self.record.layout(name.tex_string)
+            self.play(
+                *self.highlight_incoming("W1", j),
+                Indicate(node, color=style.HIGHLIGHT),
+                FadeIn(name),
+                Write(self.mixer_math),
+                run_time=1.6,
+            )
+            self.key_frames.save("mixer_math")
+            self.wait(2.5)
+            self.play(
+                *self.restore_incoming("W1", j),
+                FadeOut(self.mixer_math),
+                FadeOut(name),
+                run_time=0.6,
+            )
 
     @beat
     def flow_to_outputs(self) -> None:
         diagram = self.diagram
-        self.narrate("The mixers' outputs flow on through the second layer of weights.")
-        self.play(diagram.flash_layer("W2", run_time=1.2))
+        with self.narration("The mixers' outputs flow on through the second layer of weights."):
+            self.play(diagram.flash_layer("W2", run_time=1.2))
 
     @beat
     def show_output_math(self) -> None:
         diagram, target = self.diagram, self.lesson.target_index
-        self.narrate(
+        with self.narration(
             "Each word gets a score, its logit z. Softmax turns scores into probabilities."
-        )
-        first, rest = self.split_sum(self.weighted_sum("W2", target), 2)
-        logit_math = self.formula_lines(
-            [r"z_{\text{" + self.lesson.target + "}} =", *first],
-            rest,
-            ["=", (f"{STEP}.forward.logits[{target}]", style.tex_value)],
-        )
-        name = node_name(r"z_{\text{" + self.lesson.target + "}}")
-        name.next_to(diagram.output_nodes[target], LEFT, buff=0.08).shift(0.3 * UP)
-        self.play(
-            *self.highlight_incoming("W2", target),
-            Indicate(diagram.output_nodes[target], color=style.HIGHLIGHT),
-            FadeIn(name),
-            Write(logit_math),
-            run_time=1.6,
-        )
-        self.key_frame("logit_math")
-        self.wait(2.5)
-        softmax = [r"p(\text{" + self.lesson.target + r"}) = e^{"]
-        softmax += [(f"{STEP}.forward.logits[{target}]", style.tex_value), r"} \,/\, \big("]
-        for k in range(len(self.lesson.candidates)):
-            if k:
-                softmax.append("+")
-            softmax += ["e^{", (f"{STEP}.forward.logits[{k}]", style.tex_value), "}"]
-        softmax.append(r"\big)")
-        softmax_math = self.formula_lines(
-            softmax, ["=", (f"{STEP}.probabilities[{target}]", tex_percent)]
-        )
-        # One formula goes, then the next comes: a morph between them would show both.
-        self.play(*self.restore_incoming("W2", target), FadeOut(logit_math), run_time=0.4)
-        self.play(FadeIn(softmax_math), run_time=0.6)
-        self.key_frame("softmax_math")
-        self.wait(2.5)
-        self.play(FadeOut(softmax_math), FadeOut(name), run_time=0.5)
+        ):
+            first, rest = self.split_sum(self.weighted_sum("W2", target), 2)
+            logit_math = self.formula_lines(
+                [r"z_{\text{" + self.lesson.target + "}} =", *first],
+                rest,
+                ["=", (self.step.forward.logits[target], fmt.tex_value)],
+            )
+            name = node_name(r"z_{\text{" + self.lesson.target + "}}")
+            name.next_to(diagram.output_nodes[target], LEFT, buff=0.08).shift(0.3 * UP)
+            self.play(
+                *self.highlight_incoming("W2", target),
+                Indicate(diagram.output_nodes[target], color=style.HIGHLIGHT),
+                FadeIn(name),
+                Write(logit_math),
+                run_time=1.6,
+            )
+            self.key_frames.save("logit_math")
+            self.wait(2.5)
+            softmax = [r"p(\text{" + self.lesson.target + r"}) = e^{"]
+            softmax += [(self.step.forward.logits[target], fmt.tex_value), r"} \,/\, \big("]
+            for k in range(len(self.lesson.candidates)):
+                if k:
+                    softmax.append("+")
+                softmax += ["e^{", (self.step.forward.logits[k], fmt.tex_value), "}"]
+            softmax.append(r"\big)")
+            softmax_math = self.formula_lines(
+                softmax, ["=", (self.step.probabilities[target], fmt.tex_percent)]
+            )
+            # One formula goes, then the next comes: a morph between them would show both.
+            self.play(*self.restore_incoming("W2", target), FadeOut(logit_math), run_time=0.4)
+            self.play(FadeIn(softmax_math), run_time=0.6)
+            self.key_frames.save("softmax_math")
+            self.wait(2.5)
+            self.play(FadeOut(softmax_math), FadeOut(name), run_time=0.5)
 
     @beat
     def show_probabilities(self) -> None:
         diagram = self.diagram
         probabilities = self.forward.probabilities
-        self.narrate("Every candidate gets a probability; together they add up to 100%.")
-        # Room on the right for the bars and their percentages: the diagram moves left.
-        bars = ProbabilityBars(diagram, length=BAR_LENGTH)
-        room = style.FRAME_RIGHT - (bars.get_right()[0] + PERCENT_WIDTH)
-        self.play(diagram.animate.shift(room * RIGHT), FadeOut(self.target_tag), run_time=0.8)
-        self.bars = bars.shift(room * RIGHT)
-        labels = VGroup(
-            *[
-                self.bars.place_label(
-                    self.number(
-                        f"{STEP}.probabilities[{k}]",
-                        style.percent,
-                        colour=style.TARGET if k == self.lesson.target_index else style.INK,
-                    ),
-                    k,
-                )
-                for k in range(len(probabilities))
-            ]
-        )
-        self.feature(VGroup(diagram, self.bars, labels))
-        self.play(FadeIn(self.bars.tracks), run_time=0.5)
-        self.play(
-            diagram.fill_nodes(2, probabilities, colour=style.INK),
-            *self.bars.grow_to(probabilities),
-            FadeIn(labels),
-            run_time=1.5,
-        )
-        self.readout = self.number(
-            f"{STEP}.probabilities[{self.lesson.target_index}]",
-            style.percent,
-            size=style.READOUT_SIZE,
-            colour=style.TARGET,
-            prefix=f"{self.lesson.target} probability: ",
-        ).to_corner(UR, buff=0.4)
-        self.play(FadeIn(self.readout, shift=0.2 * DOWN), run_time=0.8)
-        self.wait(1.0)
+        with self.narration("Every candidate gets a probability; together they add up to 100%."):
+            # Room on the right for the bars and their percentages: the diagram moves left.
+            bars = ProbabilityBars(diagram, length=BAR_LENGTH)
+            room = style.FRAME_RIGHT - (bars.get_right()[0] + PERCENT_WIDTH)
+            self.play(diagram.animate.shift(room * RIGHT), FadeOut(self.target_tag), run_time=0.8)
+            self.bars = bars.shift(room * RIGHT)
+            labels = VGroup(
+                *[
+                    self.bars.place_label(
+                        self.record.number(
+                            self.step.probabilities[k],
+                            fmt.percent,
+                            colour=style.TARGET if k == self.lesson.target_index else style.INK,
+                        ),
+                        k,
+                    )
+                    for k in range(len(probabilities))
+                ]
+            )
+            self.feature(VGroup(diagram, self.bars, labels))
+            self.play(FadeIn(self.bars.tracks), run_time=0.5)
+            self.play(
+                diagram.fill_nodes(2, probabilities, colour=style.INK),
+                *self.bars.grow_to(probabilities),
+                FadeIn(labels),
+                run_time=1.5,
+            )
+            self.readout = self.record.number(
+                self.step.probabilities[self.lesson.target_index],
+                fmt.percent,
+                size=style.READOUT_SIZE,
+                colour=style.TARGET,
+                prefix=f"{self.lesson.target} probability: ",
+            ).to_corner(UR, buff=0.4)
+            self.play(FadeIn(self.readout, shift=0.2 * DOWN), run_time=0.8)
+            self.wait(1.0)
 
     @beat
     def explain_random_guess(self) -> None:
-        first_guess = self.lesson.candidates[int(np.argmax(self.forward.probabilities))]
-        guess_index = self.lesson.candidates.index(first_guess)
-        self.narrate(
+        guess_index = self.lesson.first_guess
+        first_guess = self.lesson.candidates[guess_index]
+        with self.narration(
             f'Its best guess is "{first_guess}", not "{self.lesson.target}". '
             "The output is random because the weights are random."
-        )
-        self.play(
-            Indicate(self.diagram.output_labels[guess_index], color=style.HIGHLIGHT),
-            run_time=1.2,
-        )
-        self.wait(1.0)
-        self.hold_caption()
+        ):
+            self.play(
+                Indicate(self.diagram.output_labels[guess_index], color=style.HIGHLIGHT),
+                run_time=1.2,
+            )
+            self.wait(1.0)
 
 
 def arrive(nodes: VGroup, labels: VGroup, direction, lag: float) -> LaggedStart:
@@ -344,10 +335,6 @@ def arrive(nodes: VGroup, labels: VGroup, direction, lag: float) -> LaggedStart:
         ],
         lag_ratio=lag,
     )
-
-
-def tex_percent(probability: float) -> str:
-    return style.percent(probability).replace("%", r"\%")
 
 
 def node_name(tex: str) -> MathTex:

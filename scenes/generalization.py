@@ -41,11 +41,13 @@ from manim import (
     linear,
 )
 
+from mechanics import formatting as fmt
 from scenes import style
 from scenes.answer_map import AnswerMap, held_out_marker, trained_marker
 from scenes.chart import Chart
 from scenes.diagram import card, text
-from scenes.lesson_scene import Drawn, LessonScene, beat
+from scenes.lesson_scene import LessonScene, beat
+from scenes.sections import closing_card
 
 
 @dataclass(frozen=True)
@@ -62,7 +64,7 @@ class View:
 class LossCurve:
     """One of the second run's loss curves and its read-out."""
 
-    source: str  # the SecondRun array it plots, one loss per step
+    series: str  # the SecondRun field it plots, one loss per step
     words: str  # the read-out's prefix
     colour: str
     width: float
@@ -91,12 +93,6 @@ CHART_AT = (4.8, -0.5)  # centre and size of the second run's loss chart
 CHART_SIZE = (3.3, 2.6)
 LEGEND_Y = 2.75
 HEIGHT_COLOURS = ["#2B5FD9", "#21A6A6", "#3DDC97", "#F5A524", "#FF5A4E"]  # low to high loss
-WORDS = (
-    ("Guess", 1, "The Forward Pass"),
-    ("Measure", 2, "The Scorecard"),
-    ("Wiggle", 3, "The Gradient"),
-    ("Step", 4, "The Loop"),
-)
 
 
 def grid_index(value: float, grid: np.ndarray) -> int:
@@ -105,8 +101,6 @@ def grid_index(value: float, grid: np.ndarray) -> int:
 
 
 class Generalization(LessonScene, ThreeDScene):
-    section_number = 5
-
     def construct(self) -> None:
         self.show_title()
         self.show_the_landscape()
@@ -246,13 +240,12 @@ class Generalization(LessonScene, ThreeDScene):
         self.set_camera_orientation(
             start.phi, start.theta, zoom=start.zoom, frame_center=start.centre
         )
-        self.narrate(
+        with self.narration(
             "The real loss on a sheet of weight space: along it runs the training path; "
             "across it, the loss rises on both sides."
-        )
-        self.play(FadeIn(self.surface), FadeIn(self.backing), FadeIn(key), run_time=1.5)
-        self.turn_camera(self.view(*ROLL_VIEW), run_time=1.2)
-        self.hold_caption()
+        ):
+            self.play(FadeIn(self.surface), FadeIn(self.backing), FadeIn(key), run_time=1.5)
+            self.turn_camera(self.view(*ROLL_VIEW), run_time=1.2)
 
     @beat
     def roll_down_the_real_path(self) -> None:
@@ -261,46 +254,44 @@ class Generalization(LessonScene, ThreeDScene):
         self.ball.set_stroke(style.BACKGROUND, 3, background=True)
         self.add_fixed_orientation_mobjects(self.ball)
         self.remove(self.ball)
-        self.narrate("The ball is our network's state where training started.")
-        self.play(Transform(self.backing, self.grown_backing), run_time=0.4)
-        self.play(FadeIn(self.ball), FadeIn(self.step_readout), run_time=0.6)
-        self.measure_ball(0)
-        self.hold_caption()
-        self.narrate(
+        with self.narration("The ball is our network's state where training started."):
+            self.play(Transform(self.backing, self.grown_backing), run_time=0.4)
+            self.play(FadeIn(self.ball), FadeIn(self.step_readout), run_time=0.6)
+            self.measure_ball(0)
+        with self.narration(
             "Each step of gradient descent rolls it down the valley floor, at the real loss."
-        )
-        self.note_still_view()
-        trail = VGroup()
-        for step in range(1, last + 1):
-            segment = Line(self.path_point(step - 1), self.path_point(step))
-            segment.set_stroke(style.HIGHLIGHT, 4)
-            trail.add(segment)
-            self.play(
-                self.ball.animate.move_to(self.path_point(step)),
-                Create(segment),
-                run_time=0.9 if step < 4 else 0.35,
-                rate_func=linear,
-            )
-            # The read-out turns over the moment the ball arrives: a morph between digits
-            # would be unreadable at this pace.
-            readout = self.readout_at(step)
-            self.remove(self.step_readout)
-            self.add(readout)
-            self.step_readout = readout
-            self.measure_ball(step)
-        self.trail = trail
-        self.key_frame("rolled_down")
-        self.hold_caption()
+        ):
+            self.note_still_view()
+            trail = VGroup()
+            for step in range(1, last + 1):
+                segment = Line(self.path_point(step - 1), self.path_point(step))
+                segment.set_stroke(style.HIGHLIGHT, 4)
+                trail.add(segment)
+                self.play(
+                    self.ball.animate.move_to(self.path_point(step)),
+                    Create(segment),
+                    run_time=0.9 if step < 4 else 0.35,
+                    rate_func=linear,
+                )
+                # The read-out turns over the moment the ball arrives: a morph between digits
+                # would be unreadable at this pace.
+                readout = self.readout_at(step)
+                self.remove(self.step_readout)
+                self.add(readout)
+                self.step_readout = readout
+                self.measure_ball(step)
+            self.trail = trail
+            self.key_frames.save("rolled_down")
 
     def readout_at(self, step: int) -> VGroup:
         """The step counter and the trace's real loss at that step, flat on the screen."""
         readout = VGroup(
-            self.number(
-                f"trace[{step}].index", style.step_number, size=style.READOUT_SIZE, prefix="Step "
+            self.record.number(
+                self.src.trace[step].index, fmt.whole, size=style.READOUT_SIZE, prefix="Step "
             ),
-            self.number(
-                f"trace[{step}].loss",
-                style.loss_value,
+            self.record.number(
+                self.src.trace[step].loss,
+                fmt.loss_value,
                 size=style.READOUT_SIZE,
                 colour=style.LOSS,
                 prefix="Loss ",
@@ -311,32 +302,30 @@ class Generalization(LessonScene, ThreeDScene):
     def measure_ball(self, step: int) -> None:
         """Record where the ball is drawn, read back into the sheet's coordinates."""
         along, across, height = self.axes.p2c(self.ball.get_center())
-        self.drawn.append(Drawn("ball along", along, f"landscape.path[{step}][0]"))
-        self.drawn.append(Drawn("ball across", across, f"landscape.path[{step}][1]"))
-        self.drawn.append(Drawn("ball height", height, f"landscape.path_losses[{step}]"))
+        self.record.drew("ball along", along, self.src.landscape.path[step][0])
+        self.record.drew("ball across", across, self.src.landscape.path[step][1])
+        self.record.drew("ball height", height, self.src.landscape.path_losses[step])
 
     @beat
     def look_along_the_floor(self) -> None:
         last = len(self.lesson.trace) - 1
         self.turn_camera(self.view(*FLOOR_VIEW), run_time=2.0)
-        self.narrate(
+        with self.narration(
             "The floor flattens: the slope shrank from {first} to {last}.",
-            first=("trace[0].slope", style.plain),
-            last=(f"trace[{last}].slope", style.plain),
-        )
-        self.note_still_view()
-        self.key_frame("valley")
-        self.hold_caption()
-        self.narrate(
+            first=(self.src.trace[0].slope, fmt.plain),
+            last=(self.src.trace[last].slope, fmt.plain),
+        ):
+            self.note_still_view()
+            self.key_frames.save("valley")
+        with self.narration(
             "Past step {last} it still sinks, to {beyond}: there is no lowest point. "
             "We stop where the loss is small.",
-            last=(f"trace[{last}].index", style.whole),
-            beyond=("landscape.beyond", style.loss_value),
-        )
-        self.floor_beyond = self.floor_past_the_end()
-        self.play(Create(self.floor_beyond), run_time=1.5, rate_func=linear)
-        self.bring_to_front(self.ball)  # the line starts under the ball, not across it
-        self.hold_caption()
+            last=(self.src.trace[last].index, fmt.whole),
+            beyond=(self.src.landscape.beyond, fmt.loss_value),
+        ):
+            self.floor_beyond = self.floor_past_the_end()
+            self.play(Create(self.floor_beyond), run_time=1.5, rate_func=linear)
+            self.bring_to_front(self.ball)  # the line starts under the ball, not across it
 
     def floor_past_the_end(self) -> VGroup:
         """The floor from the path's end to the sheet's far end: a dashed line through the
@@ -384,27 +373,26 @@ class Generalization(LessonScene, ThreeDScene):
         everything = VGroup(self.before, self.after, self.chart, self.chart_labels)
         self.feature(everything)
         self.pin(VGroup(everything, self.before_title, self.before_count, self.legend))
-        self.narrate(
+        with self.narration(
             "One sentence can only be memorized. A second run: the same starting network, "
             "taught {train} sentences; {held} more are held out.",
-            train=("second_run.train_count", style.whole),
-            held=("second_run.held_out_count", style.whole),
-        )
-        self.play(
-            self.reveal(self.before),
-            FadeIn(self.before_title),
-            FadeIn(self.legend),
-            run_time=1.0,
-        )
-        self.play(
-            self.reveal(self.after),
-            FadeIn(self.before_count),
-            FadeIn(self.second_readouts),
-            self.chart.draw(),
-            FadeIn(self.chart_labels),
-            run_time=1.0,
-        )
-        self.hold_caption()
+            train=(self.src.second_run.train_count, fmt.whole),
+            held=(self.src.second_run.held_out_count, fmt.whole),
+        ):
+            self.play(
+                self.reveal(self.before),
+                FadeIn(self.before_title),
+                FadeIn(self.legend),
+                run_time=1.0,
+            )
+            self.play(
+                self.reveal(self.after),
+                FadeIn(self.before_count),
+                FadeIn(self.second_readouts),
+                self.chart.draw(),
+                FadeIn(self.chart_labels),
+                run_time=1.0,
+            )
 
     def cover(self, answer_map: AnswerMap) -> Rectangle:
         """An opaque card over a map. Maps come and go under a fading cover rather than
@@ -430,11 +418,11 @@ class Generalization(LessonScene, ThreeDScene):
         return answer_map
 
     def held_out_count(self, snapshot: int) -> Text:
-        return self.worded(
+        return self.record.worded(
             "held out right: {right} of {held}",
             size=style.VALUE_SIZE,
-            right=(f"second_run.held_out_right[{snapshot}]", style.whole),
-            held=("second_run.held_out_count", style.whole),
+            right=(self.src.second_run.held_out_right[snapshot], fmt.whole),
+            held=(self.src.second_run.held_out_count, fmt.whole),
         )
 
     def answer_legend(self) -> VGroup:
@@ -468,20 +456,20 @@ class Generalization(LessonScene, ThreeDScene):
             height=CHART_SIZE[1],
             x_ticks=[(0, "0"), (steps, f"{steps}")],
             y_ticks=[(0.0, "0"), (top, f"{top:g}")],
-            tick_label=self.layout_text,
+            tick_label=self.record.layout_text,
         )
         chart.move_to([*CHART_AT, 0])
         self.chart_labels = chart.axis_labels(("step", style.MUTED), ("loss", style.MUTED))
-        self.curves = {curve.source: VGroup() for curve in LOSS_CURVES}
+        self.curves = {curve.series: VGroup() for curve in LOSS_CURVES}
         return chart
 
     def second_run_readouts(self, snapshot: int) -> VGroup:
         """The after-map's step, its held-out count, and both losses at that step."""
         run = self.lesson.second_run
         step = int(run.snapshot_steps[snapshot])
-        title = self.number(
-            f"second_run.snapshot_steps[{snapshot}]",
-            style.whole,
+        title = self.record.number(
+            self.src.second_run.snapshot_steps[snapshot],
+            fmt.whole,
             size=style.LABEL_SIZE,
             prefix="training: step ",
         ).next_to(self.after.border, UP, buff=0.15)
@@ -489,9 +477,9 @@ class Generalization(LessonScene, ThreeDScene):
         losses = VGroup()
         for curve in LOSS_CURVES:
             swatch = Line(ORIGIN, 0.35 * RIGHT).set_stroke(curve.colour, curve.width)
-            value = self.number(
-                f"second_run.{curve.source}[{step}]",
-                style.loss_value,
+            value = self.record.number(
+                getattr(self.src.second_run, curve.series)[step],
+                fmt.loss_value,
                 size=style.VALUE_SIZE,
                 colour=curve.colour,
                 prefix=f"{curve.words}: ",
@@ -504,36 +492,35 @@ class Generalization(LessonScene, ThreeDScene):
     def curve_piece(self, curve: LossCurve, first: int, last: int) -> VMobject:
         """A loss curve from step `first` to step `last`, through the engine's losses at
         every step."""
-        losses = getattr(self.lesson.second_run, curve.source)
+        losses = getattr(self.lesson.second_run, curve.series)
         points = [self.chart.c2p(step, losses[step]) for step in range(first, last + 1)]
         piece = VMobject().set_points_as_corners(points).set_stroke(curve.colour, curve.width)
-        self.curves[curve.source].add(piece)
+        self.curves[curve.series].add(piece)
         return self.pin(piece)
 
     @beat
     def train_on_many_sentences(self) -> None:
         run = self.lesson.second_run
-        self.narrate(
+        with self.narration(
             "The held-out loss falls with the training loss, from {first} to {last}.",
-            first=("second_run.held_out_losses[0]", style.loss_value),
-            last=("second_run.held_out_losses[-1]", style.loss_value),
-        )
-        for snapshot in range(1, len(run.snapshot_steps)):
-            first, last = run.snapshot_steps[snapshot - 1], run.snapshot_steps[snapshot]
-            pieces = [self.curve_piece(curve, first, last) for curve in LOSS_CURVES]
-            self.play(*(Create(piece) for piece in pieces), run_time=0.4, rate_func=linear)
-            # The map, the step and the numbers turn over together, on one frame.
-            cells = self.pin(self.after.cells_for(run.maps[snapshot]))
-            self.after.remove(self.after.cells)
-            self.after.cells = cells
-            self.after.insert(0, cells)  # under the border and the markers
-            self.maps_shown.append((snapshot, self.after, cells))
-            readouts = self.pin(self.second_run_readouts(snapshot))
-            self.remove(self.second_readouts)
-            self.add(readouts)
-            self.second_readouts = readouts
-        self.key_frame("second_run_trained")
-        self.hold_caption()
+            first=(self.src.second_run.held_out_losses[0], fmt.loss_value),
+            last=(self.src.second_run.held_out_losses[-1], fmt.loss_value),
+        ):
+            for snapshot in range(1, len(run.snapshot_steps)):
+                first, last = run.snapshot_steps[snapshot - 1], run.snapshot_steps[snapshot]
+                pieces = [self.curve_piece(curve, first, last) for curve in LOSS_CURVES]
+                self.play(*(Create(piece) for piece in pieces), run_time=0.4, rate_func=linear)
+                # The map, the step and the numbers turn over together, on one frame.
+                cells = self.pin(self.after.cells_for(run.maps[snapshot]))
+                self.after.remove(self.after.cells)
+                self.after.cells = cells
+                self.after.insert(0, cells)  # under the border and the markers
+                self.maps_shown.append((snapshot, self.after, cells))
+                readouts = self.pin(self.second_run_readouts(snapshot))
+                self.remove(self.second_readouts)
+                self.add(readouts)
+                self.second_readouts = readouts
+            self.key_frames.save("second_run_trained")
 
     @beat
     def test_the_held_out_sentences(self) -> None:
@@ -541,20 +528,19 @@ class Generalization(LessonScene, ThreeDScene):
         held = VGroup(
             *(m for m, h in zip(self.after.markers, sentences.held_out, strict=True) if h)
         )
-        self.narrate(
+        with self.narration(
             "Before training, {before} of {held} held-out sentences were answered right; "
             "now {after} of {held} land in their answer's region: generalization.",
-            before=("second_run.held_out_right[0]", style.whole),
-            after=("second_run.held_out_right[-1]", style.whole),
-            held=("second_run.held_out_count", style.whole),
-        )
-        rings = VGroup(
-            *(Circle(radius=0.2).move_to(marker).set_stroke(style.INK, 4) for marker in held)
-        )
-        self.pin(rings)
-        self.play(Create(rings), run_time=0.8)
-        self.play(FadeOut(rings), run_time=0.5)
-        self.hold_caption()
+            before=(self.src.second_run.held_out_right[0], fmt.whole),
+            after=(self.src.second_run.held_out_right[-1], fmt.whole),
+            held=(self.src.second_run.held_out_count, fmt.whole),
+        ):
+            rings = VGroup(
+                *(Circle(radius=0.2).move_to(marker).set_stroke(style.INK, 4) for marker in held)
+            )
+            self.pin(rings)
+            self.play(Create(rings), run_time=0.8)
+            self.play(FadeOut(rings), run_time=0.5)
 
     @beat
     def close_the_loop(self) -> None:
@@ -569,12 +555,14 @@ class Generalization(LessonScene, ThreeDScene):
         )
         self.remove(*maps, *covers)
         columns = VGroup()
-        for word, number, title in WORDS:
+        for section in closing_card():
             columns.add(
                 VGroup(
-                    text(word, size=style.TITLE_SIZE * 0.85, weight="BOLD"),
-                    self.layout_text(
-                        f"{number}  {title}", size=style.VALUE_SIZE, colour=style.MUTED
+                    text(section.closing_word, size=style.TITLE_SIZE * 0.85, weight="BOLD"),
+                    self.record.layout_text(
+                        f"{section.number}  {section.short_title}",
+                        size=style.VALUE_SIZE,
+                        colour=style.MUTED,
                     ),
                 ).arrange(DOWN, buff=0.25)
             )
@@ -585,9 +573,9 @@ class Generalization(LessonScene, ThreeDScene):
             column[1].shift((lowest - column[1].get_top()[1]) * UP)
         self.pin(columns)
         self.feature(columns)
-        self.narrate("You have mastered the loop: Guess, Measure, Wiggle, Step.")
-        for column in columns:
-            self.play(FadeIn(column, shift=0.2 * DOWN), run_time=0.6)
-        self.key_frame("closing_card")
-        self.wait(2.5)  # the film's last picture
-        self.hold_caption()
+        verbs = ", ".join(section.closing_word for section in closing_card())
+        with self.narration(f"You have mastered the loop: {verbs}."):
+            for column in columns:
+                self.play(FadeIn(column, shift=0.2 * DOWN), run_time=0.6)
+            self.key_frames.save("closing_card")
+            self.wait(2.5)  # the film's last picture

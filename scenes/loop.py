@@ -21,50 +21,45 @@ from manim import (
     VGroup,
 )
 
+from mechanics import formatting as fmt
+from mechanics.sources import Ref, value_of
 from scenes import style
 from scenes.chart import Chart
-from scenes.diagram import LAYERS, NetworkDiagram, ProbabilityBars, UpdateArrow, text
-from scenes.lesson_scene import Drawn, LessonScene, beat
+from scenes.diagram import NetworkDiagram, ProbabilityBars, UpdateArrow, text
+from scenes.lesson_scene import LessonScene, beat
 
 FULL_STEPS = 3  # the first steps play each beat on its own, slowly; the rest run faster
 
 
 class Loop(LessonScene):
-    section_number = 4
-
     def construct(self) -> None:
         self.show_title()
         self.set_up_the_network()
         self.explain_the_step()
-        for n in range(len(self.lesson.trace) - 1):
-            self.train_step(n, full=n < FULL_STEPS)
+        self.train_step(0, full=True)
+        with self.narration("Again: forward, loss, arrows, shift."):
+            for n in range(1, FULL_STEPS):
+                self.train_step(n, full=True)
+        with self.narration(f"Again and again. Watch the {self.lesson.target} probability climb."):
+            for n in range(FULL_STEPS, len(self.lesson.trace) - 1):
+                self.train_step(n, full=False)
         self.show_the_trained_network()
-
-    # What one step changes, read from the trace ------------------------------------------
-    def changes(self, n: int) -> dict[str, np.ndarray]:
-        """The update step n takes: -learning_rate * gradient, per weight."""
-        grads = self.lesson.trace[n].grads
-        return {name: -self.lesson.learning_rate * grads[name] for name in LAYERS}
-
-    def largest_change(self) -> float:
-        """The largest single-weight move of the whole training: arrow lengths' scale."""
-        return max(
-            float(np.abs(self.changes(n)[name]).max())
-            for n in range(len(self.lesson.trace) - 1)
-            for name in LAYERS
-        )
 
     # Beats --------------------------------------------------------------------------------
     @beat
     def set_up_the_network(self) -> None:
         lesson = self.lesson
         self.diagram = NetworkDiagram(
-            lesson, lesson.trace[0].params, number=self.number, heights=(2.7, 3.7, 4.3)
+            lesson,
+            lesson.trace[0].params,
+            number=self.record.number,
+            gaps=(2.7 / 2, 3.7 / 3, 4.3 / 4),
+            tallest=4.3,
         )
         self.diagram.scale(0.86).to_edge(LEFT, buff=0.35).shift(0.1 * DOWN)
         self.bars = ProbabilityBars(self.diagram, length=1.1)
         self.feature(VGroup(self.diagram, self.bars))
-        self.arrow_scale = self.largest_change()
+        self.arrow_scale = self.lesson.largest_update
         # Every update arrow drawn, as (step, layer, weight index, arrow): tests measure its
         # direction and length from the drawing itself.
         self.arrows_shown: list[tuple[int, str, tuple[int, int], UpdateArrow]] = []
@@ -75,7 +70,7 @@ class Loop(LessonScene):
             height=2.5,
             x_ticks=[(0, "0"), (10, "10"), (20, "20")],
             y_ticks=[(0.0, "0"), (0.5, "0.5"), (1.0, "1")],
-            tick_label=self.layout_text,
+            tick_label=self.record.layout_text,
         ).move_to([5.3, 0.55, 0])
         chart_title = text(
             f"p({lesson.target}) per step", size=style.VALUE_SIZE, colour=style.TARGET
@@ -85,41 +80,39 @@ class Loop(LessonScene):
         self.readout = VGroup()
         self.percent_labels = VGroup()
         self.plot = VGroup()
-        self.narrate(
+        with self.narration(
             "We don't wiggle one weight at a time. Backpropagation gives us "
             "the gradient of every weight at once."
-        )
-        self.play(FadeIn(self.diagram), FadeIn(self.bars.tracks), run_time=1.2)
-        self.play(self.chart.draw(), FadeIn(self.chart_title), run_time=1.0)
-        self.hold_caption()
+        ):
+            self.play(FadeIn(self.diagram), FadeIn(self.bars.tracks), run_time=1.2)
+            self.play(self.chart.draw(), FadeIn(self.chart_title), run_time=1.0)
 
     @beat
     def explain_the_step(self) -> None:
-        self.narrate(
+        with self.narration(
             "Then every weight takes a small step against its gradient, "
             "the way the ghost dot pointed downhill."
-        )
-        legend = arrow_legend().next_to(self.chart, DOWN, buff=0.35)
-        self.arrow_legend = legend
-        self.play(FadeIn(legend), run_time=0.8)
-        self.hold_caption()
+        ):
+            legend = arrow_legend().next_to(self.chart, DOWN, buff=0.35)
+            self.arrow_legend = legend
+            self.play(FadeIn(legend), run_time=0.8)
 
     def readout_for(self, n: int) -> VGroup:
         """Step n's counter, loss and p(Paris), for the top right."""
         target = self.lesson.target_index
-        step = self.number(
-            f"trace[{n}].index", style.step_number, size=style.READOUT_SIZE, prefix="Step "
+        step = self.record.number(
+            self.src.trace[n].index, fmt.whole, size=style.READOUT_SIZE, prefix="Step "
         )
-        loss = self.number(
-            f"trace[{n}].loss",
-            style.loss_value,
+        loss = self.record.number(
+            self.src.trace[n].loss,
+            fmt.loss_value,
             size=style.READOUT_SIZE,
             colour=style.LOSS,
             prefix="Loss ",
         )
-        paris = self.number(
-            f"trace[{n}].probabilities[{target}]",
-            style.percent,
+        paris = self.record.number(
+            self.src.trace[n].probabilities[target],
+            fmt.percent,
             size=style.READOUT_SIZE,
             colour=style.TARGET,
             prefix=f"{self.lesson.target} ",
@@ -156,9 +149,9 @@ class Loop(LessonScene):
         labels = VGroup(
             *[
                 self.bars.place_label(
-                    self.number(
-                        f"trace[{n}].probabilities[{k}]",
-                        style.percent,
+                    self.record.number(
+                        self.src.trace[n].probabilities[k],
+                        fmt.percent,
                         size=style.VALUE_SIZE * 0.9,
                         colour=style.TARGET if k == self.lesson.target_index else style.INK,
                     ),
@@ -179,23 +172,22 @@ class Loop(LessonScene):
 
     def plot_point(self, n: int) -> VGroup:
         """Step n's p(target) on the plot, joined to the previous step's point."""
-        p = self.read(f"trace[{n}].probabilities[{self.lesson.target_index}]")
-        point = self.chart.c2p(n, p)
+        p = self.plotted(n)
+        point = self.chart.c2p(n, value_of(p))
         dot = Dot(point, radius=0.045, color=style.TARGET)
-        self.drawn.append(
-            Drawn("plot point", self.chart.p2c(dot.get_center())[1], self.plot_source(n))
-        )
+        self.record.drew("plot point", self.chart.p2c(dot.get_center())[1], p)
         pieces = VGroup(dot)
         if len(self.plot):
             pieces.add(Line(self.plot[-1][0].get_center(), point).set_stroke(style.TARGET, 3))
         self.plot.add(pieces)
         return pieces
 
-    def plot_source(self, n: int) -> str:
-        return f"trace[{n}].probabilities[{self.lesson.target_index}]"
+    def plotted(self, n: int) -> Ref:
+        """What the plot shows at step n: p(target)."""
+        return self.src.trace[n].probabilities[self.lesson.target_index]
 
     def show_arrows(self, n: int, run_time: float) -> dict:
-        arrows = self.diagram.update_arrows(self.changes(n), self.arrow_scale)
+        arrows = self.diagram.update_arrows(self.lesson.trace[n].update, self.arrow_scale)
         for (name, index), arrow in arrows.items():
             self.arrows_shown.append((n, name, index, arrow))
         self.play(*[FadeIn(arrow, scale=0.6) for arrow in arrows.values()], run_time=run_time)
@@ -215,28 +207,23 @@ class Loop(LessonScene):
         if n == 0:
             self.narrate_first_step()
         elif full:
-            if n == 1:
-                self.narrate("Again: forward, loss, arrows, shift.")
             self.play_step(n, forward=1.0, flash=0.5, arrows=0.7, shift=1.0)
             self.wait(0.4)
         else:
-            if n == FULL_STEPS:
-                self.narrate(f"Again and again. Watch the {self.lesson.target} probability climb.")
             self.play_step(n, forward=0.3, flash=0.15, arrows=0.25, shift=0.35)
 
     def narrate_first_step(self) -> None:
-        self.narrate("The signal goes forward through the current weights.")
-        self.run_forward(0, run_time=1.2)
-        self.narrate("The loss flashes red: this is how wrong the network is now.")
-        self.flash_loss(run_time=0.6)
-        self.hold_caption()
-        self.narrate("Arrows: up raises a weight, down lowers it; longer means a bigger step.")
-        arrows = self.show_arrows(0, run_time=0.8)
-        self.key_frame("arrows_first_step")
-        self.hold_caption()
-        self.narrate("The weights physically shift.")
-        self.step_weights(0, arrows, run_time=1.2)
-        self.hold_caption()
+        with self.narration("The signal goes forward through the current weights."):
+            self.run_forward(0, run_time=1.2)
+        with self.narration("The loss flashes red: this is how wrong the network is now."):
+            self.flash_loss(run_time=0.6)
+        with self.narration(
+            "Arrows: up raises a weight, down lowers it; longer means a bigger step."
+        ):
+            arrows = self.show_arrows(0, run_time=0.8)
+            self.key_frames.save("arrows_first_step")
+        with self.narration("The weights physically shift."):
+            self.step_weights(0, arrows, run_time=1.2)
 
     def play_step(
         self, n: int, *, forward: float, flash: float, arrows: float, shift: float
@@ -253,16 +240,15 @@ class Loop(LessonScene):
         target = self.lesson.target_index
         self.run_forward(last, run_time=0.8)
         self.flash_loss(run_time=0.6)
-        self.narrate(
+        with self.narration(
             f"After {{steps}} steps, the network gives {self.lesson.target} {{p}}.",
-            steps=(f"trace[{last}].index", style.step_number),
-            p=(f"trace[{last}].probabilities[{target}]", style.percent),
-        )
-        self.play(
-            Circumscribe(self.diagram.output_labels[target], color=style.TARGET),
-            run_time=1.2,
-        )
-        self.hold_caption()
+            steps=(self.src.trace[last].index, fmt.whole),
+            p=(self.src.trace[last].probabilities[target], fmt.percent),
+        ):
+            self.play(
+                Circumscribe(self.diagram.output_labels[target], color=style.TARGET),
+                run_time=1.2,
+            )
 
 
 def arrow_legend() -> VGroup:

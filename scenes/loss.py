@@ -28,27 +28,25 @@ from manim import (
     smooth,
 )
 
+from mechanics import formatting as fmt
 from scenes import style
 from scenes.chart import Chart
 from scenes.diagram import text
 from scenes.lesson_scene import LessonScene, beat
 
-CARD = "scorecard"
 P_DECIMALS = 3  # p is written to three places so -log of the written p rounds to the loss shown
 LOSS_DECIMALS = 2
 
 
 def p_text(p: float) -> str:
-    return f"{p:.{P_DECIMALS}f}"
+    return fmt.fixed(p, P_DECIMALS)
 
 
 def loss_text(loss: float) -> str:
-    return f"{loss:.{LOSS_DECIMALS}f}"
+    return fmt.fixed(loss, LOSS_DECIMALS)
 
 
 class Loss(LessonScene):
-    section_number = 2
-
     def construct(self) -> None:
         self.show_title()
         self.show_formula()
@@ -61,13 +59,14 @@ class Loss(LessonScene):
     # Beats --------------------------------------------------------------------------------
     @beat
     def show_formula(self) -> None:
-        self.narrate("The network guessed wrong. But how wrong? The loss puts a number on it.")
-        self.formula_big = MathTex(
-            r"L", "=", r"-\log(", "p", ")", font_size=96, color=style.INK
-        ).set_color_by_tex("p", style.TARGET)
-        self.play(Write(self.formula_big), run_time=1.5)
-        self.narrate('Cross entropy, simplified: minus the log of p, the confidence in "Paris".')
-        self.hold_caption()
+        with self.narration(
+            "The network guessed wrong. But how wrong? The loss puts a number on it."
+        ):
+            self.formula_big = MathTex(
+                r"L", "=", r"-\log(", "p", ")", font_size=96, color=style.INK
+            ).set_color_by_tex("p", style.TARGET)
+            self.play(Write(self.formula_big), run_time=1.5)
+        self.say('Cross entropy, simplified: minus the log of p, the confidence in "Paris".')
         self.formula_small = (
             MathTex(r"L", "=", r"-\log(", "p", ")", font_size=54, color=style.INK)
             .set_color_by_tex("p", style.TARGET)
@@ -86,24 +85,24 @@ class Loss(LessonScene):
             height=4.1,
             x_ticks=[(0.0, "0"), (0.5, "0.5"), (1.0, "1")],
             y_ticks=[(value, f"{value}") for value in range(int(ceiling) + 1)],
-            tick_label=self.layout_text,
+            tick_label=self.record.layout_text,
         ).move_to([-2.35, 0.25, 0])
         axes = self.axes
         labels = axes.axis_labels(("p, confidence in Paris", style.TARGET), ("loss L", style.LOSS))
         self.curve = axes.curve(card.curve_ps, card.curve_losses, style.LOSS)
         self.feature(VGroup(axes, self.curve))
-        self.narrate("Plot it: the loss for every confidence p between 0 and 1.")
-        self.play(Create(axes.axes), FadeIn(axes.ticks), FadeIn(labels), run_time=1.2)
-        self.play(Create(self.curve), run_time=2.0, rate_func=linear)
-        self.add_marker_and_readout()
-        self.wait(0.5)
+        with self.narration("Plot it: the loss for every confidence p between 0 and 1."):
+            self.play(Create(axes.axes), FadeIn(axes.ticks), FadeIn(labels), run_time=1.2)
+            self.play(Create(self.curve), run_time=2.0, rate_func=linear)
+            self.add_marker_and_readout()
+            self.wait(0.5)
 
     def add_marker_and_readout(self) -> None:
         """The marker on the curve, the slider under the read-out, and the live read-out."""
         card, axes = self.lesson.scorecard, self.axes
         self.tracker = ValueTracker(card.stops[0])
-        p_now = self.follow(f"{CARD}.ps", self.tracker, p_text)
-        loss_now = self.follow(f"{CARD}.losses", self.tracker, loss_text)
+        p_now = self.record.follow(self.src.scorecard.ps, self.tracker, p_text)
+        loss_now = self.record.follow(self.src.scorecard.losses, self.tracker, loss_text)
 
         def marker_point():
             return axes.c2p(p_now(), loss_now())
@@ -126,9 +125,9 @@ class Loss(LessonScene):
         self.readout = live_readout(p_now, loss_now).move_to([4.1, 1.15, 0])
         self.marker = VGroup(drop, across, dot)
         self.slider = slider
-        self.narrate("At 1, the network is certain of Paris, and the loss is zero.")
-        self.play(FadeIn(self.marker), FadeIn(slider), FadeIn(self.readout), run_time=0.8)
-        self.key_frame("certain")
+        with self.narration("At 1, the network is certain of Paris, and the loss is zero."):
+            self.play(FadeIn(self.marker), FadeIn(slider), FadeIn(self.readout), run_time=0.8)
+            self.key_frames.save("certain")
 
     def slide_to(self, stop: int, run_time: float) -> None:
         self.play(
@@ -139,55 +138,59 @@ class Loss(LessonScene):
 
     @beat
     def slide_through_round_values(self) -> None:
-        self.narrate("As confidence drops, the loss climbs.")
-        self.slide_to(1, run_time=2.0)
-        self.wait(1.0)
-        self.slide_to(2, run_time=1.5)
-        self.wait(1.0)
-        self.narrate("At one chance in ten, the loss is already this high.")
-        self.slide_to(3, run_time=1.5)
-        self.play(Indicate(self.readout, color=style.HIGHLIGHT, scale_factor=1.08), run_time=0.8)
-        self.key_frame("one_in_ten")
-        self.hold_caption()
+        with self.narration("As confidence drops, the loss climbs."):
+            self.slide_to(1, run_time=2.0)
+            self.wait(1.0)
+            self.slide_to(2, run_time=1.5)
+            self.wait(1.0)
+        with self.narration("At one chance in ten, the loss is already this high."):
+            self.slide_to(3, run_time=1.5)
+            self.play(
+                Indicate(self.readout, color=style.HIGHLIGHT, scale_factor=1.08), run_time=0.8
+            )
+            self.key_frames.save("one_in_ten")
 
     @beat
     def show_the_blow_up(self) -> None:
         axes = self.axes
-        self.narrate("Towards zero confidence, the loss explodes.")
-        self.slide_to(4, run_time=1.5)
-        top = axes.c2p(self.lesson.scorecard.curve_ps[0], self.lesson.scorecard.loss_ceiling)
-        arrow = Arrow(top + 0.05 * UP, top + 0.55 * UP, buff=0, color=style.LOSS, stroke_width=5)
-        infinity = MathTex(r"L \to \infty \text{ as } p \to 0", color=style.LOSS, font_size=36)
-        self.shown_layout(infinity.tex_string)
-        infinity.next_to(arrow, RIGHT, buff=0.2)
-        self.play(Create(arrow), FadeIn(infinity), run_time=0.8)
-        self.blow_up = VGroup(arrow, infinity)
-        self.key_frame("blow_up")
-        self.wait(2.0)
+        with self.narration("Towards zero confidence, the loss explodes."):
+            self.slide_to(4, run_time=1.5)
+            top = axes.c2p(self.lesson.scorecard.curve_ps[0], self.lesson.scorecard.loss_ceiling)
+            arrow = Arrow(
+                top + 0.05 * UP, top + 0.55 * UP, buff=0, color=style.LOSS, stroke_width=5
+            )
+            infinity = MathTex(r"L \to \infty \text{ as } p \to 0", color=style.LOSS, font_size=36)
+            self.record.layout(infinity.tex_string)
+            infinity.next_to(arrow, RIGHT, buff=0.2)
+            self.play(Create(arrow), FadeIn(infinity), run_time=0.8)
+            self.blow_up = VGroup(arrow, infinity)
+            self.key_frames.save("blow_up")
+            self.wait(2.0)
 
     @beat
     def stop_at_the_network(self) -> None:
-        self.narrate(
+        with self.narration(
             "Now our network from section 1: it gave Paris {p}, so its loss is {loss}.",
-            p=(f"{CARD}.actual_p", style.percent),
-            loss=(f"{CARD}.actual_loss", loss_text),
-        )
-        self.slide_to(5, run_time=2.0)
-        tag = text("our network", size=style.VALUE_SIZE, colour=style.HIGHLIGHT)
-        tag.next_to(self.marker[2], RIGHT, buff=0.2)
-        self.play(
-            Flash(self.marker[2].get_center(), color=style.HIGHLIGHT, flash_radius=0.35),
-            FadeIn(tag),
-            run_time=0.9,
-        )
-        self.key_frame("our_network")
-        self.wait(2.5)
+            p=(self.src.scorecard.actual_p, fmt.percent),
+            loss=(self.src.scorecard.actual_loss, loss_text),
+        ):
+            self.slide_to(5, run_time=2.0)
+            tag = text("our network", size=style.VALUE_SIZE, colour=style.HIGHLIGHT)
+            tag.next_to(self.marker[2], RIGHT, buff=0.2)
+            self.play(
+                Flash(self.marker[2].get_center(), color=style.HIGHLIGHT, flash_radius=0.35),
+                FadeIn(tag),
+                run_time=0.9,
+            )
+            self.key_frames.save("our_network")
+            self.wait(2.5)
 
     @beat
     def close_on_hating_wrong(self) -> None:
-        self.narrate("The network hates being wrong: the less it believes, the more it pays.")
-        self.wait(1.0)
-        self.hold_caption()
+        with self.narration(
+            "The network hates being wrong: the less it believes, the more it pays."
+        ):
+            self.wait(1.0)
 
 
 def live_readout(p_now, loss_now) -> VGroup:

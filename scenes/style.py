@@ -1,4 +1,5 @@
-"""The film's visual vocabulary: palette, type, sizes and number formatting, in one place.
+"""The film's visual vocabulary: palette, type and sizes, in one place (numbers are written
+by mechanics/formatting.py).
 
 Colours follow the Okabe-Ito colour-blind-safe palette, and no meaning rests on hue alone:
 positive weights are bright warm lines, negative weights dimmer cool ones (they differ in
@@ -44,61 +45,10 @@ MATH_SIZE = 36
 
 # Layout (Manim units; the frame is 14.2 x 8) --------------------------------------------
 FRAME_RIGHT = 6.85  # the right edge of what is drawn, a margin inside the frame's 7.11
-HEADER_Y = 3.55
 CAPTION_Y = -3.3  # centre of the caption band, two lines clear of the frame's bottom edge
 CAPTION_TOP = -2.85  # nothing else may reach below this line
 CAPTION_WIDTH = 12.6
 READING_SPEED = 17.0  # characters per second: every caption stays up at least this long
-
-MINUS = "\N{MINUS SIGN}"
-
-
-def signed(value: float, decimals: int = 2) -> str:
-    """+0.42 / −0.13 with a true minus sign; a value that rounds to zero shows as 0.00."""
-    text = f"{value:+.{decimals}f}"
-    if float(text) == 0.0:
-        return f"{0.0:.{decimals}f}"
-    return text.replace("-", MINUS)
-
-
-def plain(value: float, decimals: int = 2) -> str:
-    """0.42 / −0.13: a number with a sign only when negative."""
-    text = f"{value:.{decimals}f}"
-    if float(text) == 0.0:
-        text = f"{0.0:.{decimals}f}"
-    return text.replace("-", MINUS)
-
-
-def percent(probability: float, decimals: int = 1) -> str:
-    """0.1086 -> 10.9%."""
-    return f"{100.0 * probability:.{decimals}f}%"
-
-
-def loss_value(loss: float) -> str:
-    """A loss as the read-outs of sections 3-5 write it: three places, 0.039."""
-    return f"{loss:.3f}"
-
-
-def whole(value: float) -> str:
-    """A count or a training step's number: 7."""
-    return f"{int(value)}"
-
-
-step_number = whole
-
-
-def tex_number(value: float, decimals: int = 2) -> str:
-    """A number for MathTex: negatives in parentheses so products read unambiguously."""
-    text = f"{value:.{decimals}f}"
-    if float(text) == 0.0:
-        return f"{0.0:.{decimals}f}"
-    return f"({text})" if text.startswith("-") else text
-
-
-def tex_value(value: float, decimals: int = 2) -> str:
-    """A number standing alone in MathTex (a result, an exponent): no parentheses."""
-    text = f"{value:.{decimals}f}"
-    return f"{0.0:.{decimals}f}" if float(text) == 0.0 else text
 
 
 def stroke_width_for(weight: float, largest: float, thinnest: float = 1.0, thickest: float = 9.0):

@@ -25,27 +25,26 @@ from manim import (
     smooth,
 )
 
+from mechanics import formatting as fmt
 from scenes import style
 from scenes.chart import Chart
 from scenes.diagram import NetworkDiagram
-from scenes.lesson_scene import Drawn, LessonScene, LiveText, beat
+from scenes.lesson_scene import LessonScene, beat
+from scenes.record import LiveText
 
-CURVE = "wiggle"
 TANGENT_HALF_WIDTH = 0.55  # in units of w: how far the tangent reaches either side
 SWEEP_MARGIN = 0.03  # the sweep turns this fraction of the samples short of each end
 
 
 def w_text(w: float) -> str:
-    return style.signed(w)
+    return fmt.signed(w)
 
 
 def slope_text(slope: float) -> str:
-    return style.signed(slope, 3)
+    return fmt.signed(slope, 3)
 
 
 class Wiggle(LessonScene):
-    section_number = 3
-
     def construct(self) -> None:
         self.show_title()
         self.single_out_one_weight()
@@ -64,14 +63,13 @@ class Wiggle(LessonScene):
         row, col = wiggle.index
         token = self.lesson.tokens[col]
         words = f"w: from \u201c{token}\u201d to mixer {row + 1}"
-        caption = self.layout_text(words, size=style.VALUE_SIZE, colour=style.MUTED)
+        caption = self.record.layout_text(words, size=style.VALUE_SIZE, colour=style.MUTED)
         caption.next_to(self.inset, DOWN, buff=0.25).align_to(self.inset, LEFT)
-        self.narrate("To fix a high loss, we have to blame specific connections.")
-        self.play(FadeIn(self.inset), run_time=1.0)
-        self.narrate("Take one of them, a single weight w of the real network.")
-        self.play(self.inset.highlight_weight(wiggle.name, wiggle.index), FadeIn(caption))
-        self.weight_caption = caption
-        self.hold_caption()
+        with self.narration("To fix a high loss, we have to blame specific connections."):
+            self.play(FadeIn(self.inset), run_time=1.0)
+        with self.narration("Take one of them, a single weight w of the real network."):
+            self.play(self.inset.highlight_weight(wiggle.name, wiggle.index), FadeIn(caption))
+            self.weight_caption = caption
 
     @beat
     def draw_the_loss_curve(self) -> None:
@@ -85,27 +83,26 @@ class Wiggle(LessonScene):
             width=7.6,
             height=4.9,
             x_ticks=[
-                (value, style.plain(value, 0))
+                (value, fmt.plain(value, 0))
                 for value in range(math.ceil(low), math.floor(high) + 1)
             ],
-            tick_label=self.layout_text,
+            tick_label=self.record.layout_text,
         ).move_to([3.0, 0.45, 0])
         axes = self.axes
         labels = axes.axis_labels(("w, the weight", style.HIGHLIGHT), ("loss", style.LOSS))
         self.curve = axes.curve(wiggle.ws, wiggle.losses, style.LOSS)
         self.feature(VGroup(axes, self.curve))
-        self.narrate("Wiggle w, hold every other weight still, and watch the loss.")
-        self.play(axes.draw(), FadeIn(labels), run_time=1.0)
-        self.play(Create(self.curve), run_time=2.0, rate_func=linear)
-        self.hold_caption()
+        with self.narration("Wiggle w, hold every other weight still, and watch the loss."):
+            self.play(axes.draw(), FadeIn(labels), run_time=1.0)
+            self.play(Create(self.curve), run_time=2.0, rate_func=linear)
 
     @beat
     def show_the_slope(self) -> None:
         wiggle, axes = self.lesson.wiggle, self.axes
         self.tracker = ValueTracker(wiggle.start_index)
-        w_now = self.follow(f"{CURVE}.ws", self.tracker, w_text)
-        loss_now = self.follow(f"{CURVE}.losses", self.tracker, style.loss_value)
-        slope_now = self.follow(f"{CURVE}.slopes", self.tracker, slope_text)
+        w_now = self.record.follow(self.src.wiggle.ws, self.tracker, w_text)
+        loss_now = self.record.follow(self.src.wiggle.losses, self.tracker, fmt.loss_value)
+        slope_now = self.record.follow(self.src.wiggle.slopes, self.tracker, slope_text)
 
         def point():
             return axes.c2p(w_now(), loss_now())
@@ -140,11 +137,11 @@ class Wiggle(LessonScene):
         )
         tracker = self.tracker
         self.readouts = VGroup(
-            self.readout("w = ", f"{CURVE}.ws", tracker, w_text, colour=style.HIGHLIGHT),
+            self.readout("w = ", self.src.wiggle.ws, tracker, w_text, colour=style.HIGHLIGHT),
             self.readout(
-                "loss = ", f"{CURVE}.losses", tracker, style.loss_value, colour=style.LOSS
+                "loss = ", self.src.wiggle.losses, tracker, fmt.loss_value, colour=style.LOSS
             ),
-            self.readout("slope = ", f"{CURVE}.slopes", tracker, slope_text, colour=style.INK),
+            self.readout("slope = ", self.src.wiggle.slopes, tracker, slope_text, colour=style.INK),
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.2)
         self.readouts.next_to(self.weight_caption, DOWN, buff=0.35, aligned_edge=LEFT)
         self.hint = LiveText(
@@ -158,12 +155,13 @@ class Wiggle(LessonScene):
         line.add_updater(
             lambda m: m.set_stroke(width=max(style.stroke_width_for(w_now(), largest), 2.5))
         )
-        self.narrate("The dot is the network as it is now. The ghost dot shows the slope here.")
-        self.play(FadeIn(VGroup(drop, dot)), FadeIn(self.readouts), run_time=0.8)
-        self.play(Create(tangent), FadeIn(ghost), FadeIn(self.hint), run_time=0.8)
-        self.measure_tangent()
-        self.key_frame("slope_at_start")
-        self.hold_caption()
+        with self.narration(
+            "The dot is the network as it is now. The ghost dot shows the slope here."
+        ):
+            self.play(FadeIn(VGroup(drop, dot)), FadeIn(self.readouts), run_time=0.8)
+            self.play(Create(tangent), FadeIn(ghost), FadeIn(self.hint), run_time=0.8)
+            self.measure_tangent()
+            self.key_frames.save("slope_at_start")
 
     def sweep_to(self, index: int, run_time: float) -> None:
         self.play(self.tracker.animate.set_value(index), run_time=run_time, rate_func=smooth)
@@ -174,38 +172,37 @@ class Wiggle(LessonScene):
         (w1, loss1), (w2, loss2) = (self.axes.p2c(p) for p in self.tangent.get_start_and_end())
         index = int(round(self.tracker.get_value()))
         slope = (loss2 - loss1) / (w2 - w1)
-        self.drawn.append(Drawn("tangent slope", slope, f"{CURVE}.slopes[{index}]"))
+        self.record.drew("tangent slope", slope, self.src.wiggle.slopes[index])
 
     @beat
     def wiggle_left_and_right(self) -> None:
         samples = len(self.lesson.wiggle.ws)
         margin = int(SWEEP_MARGIN * samples)
-        self.narrate("Wiggle it: if w goes up a little, does the loss go up or down?")
-        self.sweep_to(margin, run_time=2.5)
-        self.key_frame("wiggled_left")
-        self.wait(0.6)
-        self.sweep_to(samples - 1 - margin, run_time=3.5)
-        self.key_frame("wiggled_right")
-        self.wait(0.6)
-        self.hold_caption()
+        with self.narration("Wiggle it: if w goes up a little, does the loss go up or down?"):
+            self.sweep_to(margin, run_time=2.5)
+            self.key_frames.save("wiggled_left")
+            self.wait(0.6)
+            self.sweep_to(samples - 1 - margin, run_time=3.5)
+            self.key_frames.save("wiggled_right")
+            self.wait(0.6)
 
     @beat
     def settle_in_the_valley(self) -> None:
         wiggle, axes = self.lesson.wiggle, self.axes
-        self.narrate("Follow the slope downhill to the sweet spot: the valley, where it is flat.")
-        self.sweep_to(wiggle.valley_index, run_time=3.0)
-        valley = axes.c2p(float(wiggle.ws[wiggle.valley_index]), wiggle.valley_loss)
-        self.play(Flash(valley, color=style.TARGET, flash_radius=0.35), run_time=0.9)
-        self.key_frame("valley")
-        self.hold_caption()
+        with self.narration(
+            "Follow the slope downhill to the sweet spot: the valley, where it is flat."
+        ):
+            self.sweep_to(wiggle.valley_index, run_time=3.0)
+            valley = axes.c2p(float(wiggle.ws[wiggle.valley_index]), wiggle.valley_loss)
+            self.play(Flash(valley, color=style.TARGET, flash_radius=0.35), run_time=0.9)
+            self.key_frames.save("valley")
 
     @beat
     def link_to_the_gradient(self) -> None:
-        self.narrate(
+        with self.narration(
             "That slope is the gradient. Next, backpropagation finds it for every weight at once."
-        )
-        self.wait(1.0)
-        self.hold_caption()
+        ):
+            self.wait(1.0)
         self.play(FadeOut(self.weight_caption), run_time=0.5)
 
 

@@ -1,0 +1,75 @@
+"""How the film writes a number, in one place, with one rounding rule.
+
+`fixed` is the rule: round to a number of decimal places (Python's correctly rounded format)
+and write a value that rounds to zero as 0, never −0. Every other writer here is `fixed` plus
+a sign, a unit or a typesetting habit. The scenes and the story CLI (`python -m mechanics`)
+write with these, so a number reads the same wherever it appears.
+"""
+
+from __future__ import annotations
+
+import re
+
+MINUS = "\N{MINUS SIGN}"
+NUMBER = re.compile(r"[−\-]?\d+(?:\.\d+)?%?")  # a written number, as it stands in a text
+
+
+def fixed(value: float, decimals: int = 2) -> str:
+    """0.42 / -0.13 / 0.00: rounded to `decimals` places, never a negative zero."""
+    written = f"{value:.{decimals}f}"
+    return f"{0.0:.{decimals}f}" if float(written) == 0.0 else written
+
+
+def plain(value: float, decimals: int = 2) -> str:
+    """0.42 / −0.13: a sign only when negative, a true minus sign."""
+    return fixed(value, decimals).replace("-", MINUS)
+
+
+def signed(value: float, decimals: int = 2) -> str:
+    """+0.42 / −0.13 / 0.00: always a sign, except on a value that rounds to zero."""
+    written = fixed(value, decimals)
+    if float(written) > 0.0:
+        written = "+" + written
+    return written.replace("-", MINUS)
+
+
+def percent(probability: float, decimals: int = 1) -> str:
+    """0.1086 -> 10.9%."""
+    return f"{fixed(100.0 * probability, decimals)}%"
+
+
+def loss_value(loss: float) -> str:
+    """A loss as the read-outs of sections 3-5 write it: three places, 0.039."""
+    return fixed(loss, 3)
+
+
+def whole(value: float) -> str:
+    """A count or a training step's number: 7."""
+    return f"{int(value)}"
+
+
+def tex_number(value: float, decimals: int = 2) -> str:
+    """A number inside a MathTex product: negatives in parentheses, so -0.5 · -0.3 cannot
+    be misread."""
+    written = fixed(value, decimals)
+    return f"({written})" if written.startswith("-") else written
+
+
+def tex_value(value: float, decimals: int = 2) -> str:
+    """A number standing alone in MathTex (a result, an exponent): no parentheses."""
+    return fixed(value, decimals)
+
+
+def tex_percent(probability: float, decimals: int = 1) -> str:
+    """A percentage for MathTex, where % starts a comment: 10.9\\%."""
+    return percent(probability, decimals).replace("%", r"\%")
+
+
+def has_digits(content: str) -> bool:
+    """Whether a text shows any digit, so it may carry a number."""
+    return re.search(r"\d", content) is not None
+
+
+def numbers_in(content: str) -> list[str]:
+    """Every written number in a text or formula, as written."""
+    return NUMBER.findall(content)
