@@ -5,20 +5,15 @@ from __future__ import annotations
 import argparse
 import sys
 
-import numpy as np
-
+from .formatting import percent
 from .lesson import Lesson, lesson
-
-
-def percent(p: float) -> str:
-    return f"{100.0 * p:.1f}%"
 
 
 def story(lesson_: Lesson) -> str:
     """A plain-text account of every section's key numbers."""
     first, last = lesson_.trace[0], lesson_.trace[-1]
     target = lesson_.target_index
-    guess = lesson_.candidates[int(np.argmax(first.probabilities))]
+    guess = lesson_.candidates[lesson_.first_guess]
     wiggle, landscape, run = lesson_.wiggle, lesson_.landscape, lesson_.second_run
     named = zip(lesson_.candidates, first.probabilities, strict=True)
     lines = [

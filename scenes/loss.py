@@ -94,8 +94,7 @@ class Loss(LessonScene):
         with self.narration("Plot it: the loss for every confidence p between 0 and 1."):
             self.play(Create(axes.axes), FadeIn(axes.ticks), FadeIn(labels), run_time=1.2)
             self.play(Create(self.curve), run_time=2.0, rate_func=linear)
-            self.add_marker_and_readout()
-            self.wait(0.5)
+        self.add_marker_and_readout()
 
     def add_marker_and_readout(self) -> None:
         """The marker on the curve, the slider under the read-out, and the live read-out."""
@@ -128,6 +127,7 @@ class Loss(LessonScene):
         with self.narration("At 1, the network is certain of Paris, and the loss is zero."):
             self.play(FadeIn(self.marker), FadeIn(slider), FadeIn(self.readout), run_time=0.8)
             self.key_frames.save("certain")
+            self.wait(0.5)
 
     def slide_to(self, stop: int, run_time: float) -> None:
         self.play(

@@ -48,12 +48,19 @@ class Narrator:
         self.caption: Caption | None = None
         self.words: str | None = None  # the open subtitle's words
         self.start = 0.0  # when the open subtitle came on
+        self.speaking = False  # inside a narration block
 
     @contextmanager
     def line(self, words: str, run_time: float = 0.5) -> Iterator[None]:
         """Show `words` for the block, and at least as long as they take to read."""
+        if self.speaking:
+            raise RuntimeError(f"a narration inside another: {words!r}; end the first block")
         self.show(words, run_time)
-        yield
+        self.speaking = True
+        try:
+            yield
+        finally:
+            self.speaking = False
         self.hold()
 
     def show(self, words: str, run_time: float) -> None:

@@ -17,7 +17,8 @@ import numpy as np
 from manim import DecimalNumber, MathTex, Tex, Text, VMobject, config
 
 from scenes import style
-from scenes.lesson_scene import Caption, texts_on_screen
+from scenes.narration import Caption
+from scenes.record import texts_on_screen
 
 MIN_CAP_PX_AT_1080P = 24
 MIN_WIDTH_SHARE = 0.60

@@ -4,19 +4,17 @@ from __future__ import annotations
 
 import atexit
 import functools
-import re
+import importlib
 import shutil
 import tempfile
 from pathlib import Path
 
 from manim import tempconfig
 
-from scenes.forward_pass import ForwardPass
-from scenes.generalization import Generalization
-from scenes.lesson_scene import LAYOUT, LessonScene, resolve
-from scenes.loop import Loop
-from scenes.loss import Loss
-from scenes.wiggle import Wiggle
+from mechanics.settings import DEFAULT_SETTINGS, Settings
+from scenes.lesson_scene import LessonScene
+from scenes.record import LAYOUT
+from scenes.sections import SECTIONS, Section
 
 from .frame_audit import FrameAudit
 from .layout_audit import LayoutAudit
@@ -24,7 +22,15 @@ from .layout_audit import LayoutAudit
 MEDIA = Path(tempfile.mkdtemp(prefix="mechanics-test-media-"))
 atexit.register(shutil.rmtree, MEDIA, ignore_errors=True)
 SEEDS = (0, 7)  # the seeds every scene test renders
-SCENES = (ForwardPass, Loss, Wiggle, Loop, Generalization)  # the five sections, in order
+
+
+def scene_of(section: Section) -> type[LessonScene]:
+    """The scene class a registered section names, imported from its file."""
+    module = importlib.import_module(f"scenes.{section.file.stem}")
+    return getattr(module, section.scene)
+
+
+SCENES = tuple(scene_of(section) for section in SECTIONS)  # every section, in order
 TINY = {
     "pixel_width": 320,
     "pixel_height": 180,
@@ -35,13 +41,19 @@ TINY = {
 }
 
 
-def render_tiny(scene_class: type[LessonScene], seed: int, media: Path = MEDIA) -> LessonScene:
-    """Render the scene for a seed at 320x180, 5 fps (narrower, and Pango wraps long texts:
-    at 192 pixels a 10-unit caption line breaks in two), and return it with its record."""
+def render_tiny(
+    scene_class: type[LessonScene],
+    seed: int,
+    media: Path = MEDIA,
+    settings: Settings = DEFAULT_SETTINGS,
+) -> LessonScene:
+    """Render the scene for a seed (and settings) at 320x180, 5 fps (narrower, and Pango
+    wraps long texts: at 192 pixels a 10-unit caption line breaks in two), and return it
+    with its record."""
     folder = media / f"{scene_class.__name__}-{seed}"
     # One LaTeX cache for every test render: formulas compile once, not once per scene.
     with tempconfig({**TINY, "media_dir": str(folder), "tex_dir": str(MEDIA / "Tex")}):
-        scene = scene_class(seed=seed)
+        scene = scene_class(seed=seed, settings=settings)
         scene.frame_audit = FrameAudit()
         scene.frame_audit.install(scene)
         scene.layout_audit = LayoutAudit()
@@ -62,7 +74,7 @@ def srt_of(scene: LessonScene) -> str:
 
 def engine_numbers(scene: LessonScene):
     """Every recorded number that claims to come from the engine."""
-    return [shown for shown in scene.shown if shown.source != LAYOUT]
+    return [shown for shown in scene.record.shown if shown.source != LAYOUT]
 
 
 def parse_written(written: str) -> tuple[float, int]:
@@ -77,12 +89,8 @@ def parse_written(written: str) -> tuple[float, int]:
 def assert_number_is_the_engines(scene: LessonScene, shown) -> None:
     """The value recorded is the engine's at that source, and the written number is that
     value correctly rounded."""
-    engine_value = float(resolve(scene.lesson, shown.source))
+    engine_value = float(shown.source.value_in(scene.lesson))
     assert shown.value == engine_value, shown
     parsed, places = parse_written(shown.written)
     assert abs(parsed - engine_value) <= 0.5 * 10.0**-places + 1e-12, shown
     assert shown.written in shown.text, shown
-
-
-def digits_in(content: str) -> bool:
-    return re.search(r"\d", content) is not None

@@ -23,15 +23,9 @@ import render
 from mechanics import lesson
 from publishing import video
 from publishing.files import sha256
-from publishing.film import (
-    LECTURE_STEM,
-    SECTIONS,
-    THUMBNAIL_BEAT,
-    THUMBNAIL_SECTION,
-    Quality,
-    Section,
-)
+from publishing.film import LECTURE_STEM, SECTIONS, Quality, Section, thumbnail_section
 from publishing.thumbnail import BOTTOM_BAND, SIZE, TOP_BAND
+from scenes.sections import with_section
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "engine_number.py"
@@ -140,9 +134,9 @@ def test_chapters_are_youtube_lines_at_the_real_section_boundaries(lecture):
 def test_the_thumbnail_is_a_real_frame_of_the_loop_with_the_title(lecture):
     thumbnail = Image.open(lecture / "thumbnail.png")
     assert thumbnail.format == "PNG" and thumbnail.size == SIZE == (1280, 720)
-    (loop,) = [s for s in SECTIONS if s.number == THUMBNAIL_SECTION]
+    loop = thumbnail_section()
     key_frames = json.loads((lecture / ".manim" / loop.stem / "key-frames.json").read_text())
-    (moment,) = [k["seconds"] for k in key_frames if k["name"] == THUMBNAIL_BEAT]
+    (moment,) = [k["seconds"] for k in key_frames if k["name"] == loop.thumbnail_beat]
     frame = video.frame_at(lecture / f"{loop.stem}.mp4", moment - 0.5 / TINY.fps)
     source = np.asarray(Image.fromarray(frame).resize(SIZE, Image.Resampling.LANCZOS), int)
     pixels = np.asarray(thumbnail.convert("RGB"), int)
@@ -202,6 +196,34 @@ def test_a_second_run_reuses_every_section_and_writes_the_same_files(lecture, ma
     assert {path.name: path.stat().st_mtime_ns for path in section_videos(lecture)} == before
     again = json.loads((lecture / "manifest.json").read_text())
     assert again == manifest
+
+
+def test_a_section_added_to_the_registry_renders_into_the_lecture(lecture, tmp_path, capsys):
+    """Adding a section is one scene file and one registry entry: the fixture's sixth section
+    renders beside the film's five (reused, their keys unchanged) into a six-chapter lecture
+    whose manifest, captions and chapters include it."""
+    from tests.fixtures.recap import RECAP
+
+    out = tmp_path / "out"
+    shutil.copytree(lecture.parent.parent, out)
+    film = with_section(RECAP)
+    assert render_tiny("--seed", "0", "--out", str(out), sections=film) == 0
+    printed = capsys.readouterr().out
+    assert printed.count("reused from an earlier run") == len(SECTIONS)
+    folder = out / "seed-0" / "tiny"
+    recap = folder / f"{RECAP.stem}.mp4"
+    assert recap.is_file()
+    frames = sum(video.frame_count(folder / f"{s.stem}.mp4") for s in film)
+    assert video.frame_count(folder / f"{LECTURE_STEM}.mp4") == frames
+    manifest = json.loads((folder / "manifest.json").read_text())
+    sections = [entry for entry in manifest["files"] if entry["kind"] == "section"]
+    assert [entry["title"] for entry in sections] == [s.title for s in film]
+    chapters = (folder / "chapters.txt").read_text().splitlines()
+    assert len(chapters) == 6 and chapters[-1].endswith("Recap")
+    engine = lesson(0)
+    last = engine.trace[-1]
+    captions = (folder / f"{LECTURE_STEM}.srt").read_text()
+    assert f"the loss fell from {engine.trace[0].loss:.3f} to {last.loss:.3f}" in captions
 
 
 # ---- determinism ---------------------------------------------------------------------------

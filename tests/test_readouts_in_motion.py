@@ -29,7 +29,7 @@ import pytest
 from manim import Scene
 
 from mechanics import Lesson, lesson
-from scenes import style
+from mechanics import formatting as fmt
 from scenes.generalization import Generalization
 from scenes.lesson_scene import LessonScene
 from scenes.loop import Loop
@@ -53,7 +53,7 @@ def wiggle_rows(lesson_: Lesson) -> list[Row]:
     """Section 3: the three read-outs follow one sample of the wiggle."""
     wiggle = lesson_.wiggle
     return [
-        {"w = ": w_text(w), "loss = ": style.loss_value(loss), "slope = ": slope_text(slope)}
+        {"w = ": w_text(w), "loss = ": fmt.loss_value(loss), "slope = ": slope_text(slope)}
         for w, loss, slope in zip(wiggle.ws, wiggle.losses, wiggle.slopes, strict=True)
     ]
 
@@ -61,7 +61,7 @@ def wiggle_rows(lesson_: Lesson) -> list[Row]:
 def training_rows(lesson_: Lesson) -> list[Row]:
     """Section 5: the step counter and that step's loss."""
     return [
-        {"Step ": style.step_number(step.index), "Loss ": style.loss_value(step.loss)}
+        {"Step ": fmt.whole(step.index), "Loss ": fmt.loss_value(step.loss)}
         for step in lesson_.trace
     ]
 
@@ -70,7 +70,7 @@ def loop_rows(lesson_: Lesson) -> list[Row]:
     """Section 4: the step counter, its loss, and the target's probability then."""
     target = f"{lesson_.target} "
     return [
-        {**row, target: style.percent(step.probabilities[lesson_.target_index])}
+        {**row, target: fmt.percent(step.probabilities[lesson_.target_index])}
         for row, step in zip(training_rows(lesson_), lesson_.trace, strict=True)
     ]
 
@@ -275,10 +275,10 @@ class WiggleDrawnOverItsOldReadings(Wiggle):
 class WiggleWhoseLossFollowsTheSlopes(Wiggle):
     """The "loss = " read-out wired to the slopes: well drawn numbers, but not losses."""
 
-    def readout(self, prefix, source, tracker, formatter, **text_kwargs):
+    def readout(self, prefix, series, tracker, formatter, **text_kwargs):
         if prefix == "loss = ":
-            source = source.replace("losses", "slopes")
-        return super().readout(prefix, source, tracker, formatter, **text_kwargs)
+            series = self.src.wiggle.slopes
+        return super().readout(prefix, series, tracker, formatter, **text_kwargs)
 
 
 def test_a_read_out_drawn_over_its_old_reading_is_caught(tmp_path):

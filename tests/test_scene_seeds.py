@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from scenes import style
+from mechanics import formatting as fmt
 from scenes.loss import Loss, loss_text
 from scenes.seeding import scene_seed
 
@@ -48,7 +48,7 @@ def test_render_py_renders_a_real_section_for_its_seed_with_stills(tmp_path):
     assert (folder / "02-loss.mp4").stat().st_size > 10_000
     lesson = cached_lesson(7)
     captions = (folder / "02-loss.srt").read_text()
-    p = style.percent(lesson.target_probabilities[0])
+    p = fmt.percent(lesson.target_probabilities[0])
     assert f"it gave Paris {p}, so its loss is {loss_text(lesson.trace[0].loss)}" in captions
     stills = sorted((folder / "stills" / "02-loss").glob("*.png"))
     assert [still.stem for still in stills][:2] == ["01-title_card", "02-show_title"]

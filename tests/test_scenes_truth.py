@@ -13,13 +13,17 @@ import numpy as np
 import pytest
 from manim import FadeIn
 
-from scenes import style
+from mechanics import formatting as fmt
+from mechanics.settings import Settings
+from mechanics.sources import Ref, Source, source_of
 from scenes.diagram import text
 from scenes.forward_pass import ForwardPass
 from scenes.generalization import Generalization
-from scenes.lesson_scene import LAYOUT, beat, resolve
+from scenes.lesson_scene import beat
 from scenes.loop import Loop
 from scenes.loss import Loss, loss_text, p_text
+from scenes.record import LAYOUT
+from scenes.sections import SECTIONS
 from scenes.wiggle import Wiggle, slope_text, w_text
 
 from .scene_rendering import (
@@ -36,23 +40,23 @@ from .scene_rendering import (
 def unrecorded(scene) -> set[str]:
     """Digit-bearing texts seen on screen that are not a recorded text. A caption shows its
     recorded narration split over lines, so a run of whole words of a narration counts."""
-    recorded = {shown.text for shown in scene.shown}
+    recorded = {shown.text for shown in scene.record.shown}
     return {
         seen
-        for seen in scene.seen_on_screen
+        for seen in scene.record.seen_on_screen
         if seen not in recorded and not any(f" {seen} " in f" {r} " for r in recorded)
     }
 
 
 def texts_with(scene, written: str) -> list[str]:
-    return [shown.text for shown in scene.shown if shown.written == written]
+    return [shown.text for shown in scene.record.shown if shown.written == written]
 
 
 @pytest.mark.parametrize("scene_class", SCENES)
 @pytest.mark.parametrize("seed", SEEDS)
 def test_every_number_on_screen_was_recorded(scene_class, seed):
     scene = rendered(scene_class, seed)
-    assert scene.seen_on_screen, "the scene showed no numbers at all"
+    assert scene.record.seen_on_screen, "the scene showed no numbers at all"
     assert unrecorded(scene) == set()
 
 
@@ -83,30 +87,37 @@ def test_forward_pass_shows_inputs_probabilities_and_the_paris_readout(seed):
     lesson = scene.lesson
     first = lesson.trace[0]
     for value in lesson.inputs:
-        assert texts_with(scene, style.signed(value)), value
+        assert texts_with(scene, fmt.signed(value)), value
     for probability in first.probabilities:
-        assert texts_with(scene, style.percent(probability)), probability
-    paris = style.percent(first.probabilities[lesson.target_index])
-    assert f"Paris probability: {paris}" in scene.seen_on_screen
+        assert texts_with(scene, fmt.percent(probability)), probability
+    paris = fmt.percent(first.probabilities[lesson.target_index])
+    assert f"Paris probability: {paris}" in scene.record.seen_on_screen
 
 
 @pytest.mark.parametrize("seed", SEEDS)
 def test_forward_pass_writes_out_one_mixer_and_the_paris_output(seed):
     scene = rendered(ForwardPass, seed)
     first = scene.lesson.trace[0]
-    sources = {shown.source for shown in scene.shown}
-    mixers = [
+    sources = {shown.source for shown in scene.record.shown}
+    step = Ref(scene.lesson).trace[0]
+    mixers, inputs = first.params["W1"].shape
+
+    def shown(ref: Ref) -> bool:
+        return source_of(ref) in sources
+
+    written_out = [
         j
-        for j in range(len(first.forward.hidden))
-        if f"trace[0].forward.hidden[{j}]" in sources
-        and all(f"trace[0].params['W1'][{j}, {i}]" in sources for i in range(3))
-        and f"trace[0].forward.pre_activations[{j}]" in sources
+        for j in range(mixers)
+        if shown(step.forward.hidden[j])
+        and all(shown(step.params["W1"][j, i]) for i in range(inputs))
+        and shown(step.forward.pre_activations[j])
     ]
-    assert mixers, "no mixer's weighted sum was written out"
+    assert written_out, "no mixer's weighted sum was written out"
     target = scene.lesson.target_index
-    assert all(f"trace[0].params['W2'][{target}, {j}]" in sources for j in range(4))
-    assert all(f"trace[0].forward.logits[{k}]" in sources for k in range(5))
-    tex = [s.text for s in scene.shown if s.source == f"trace[0].forward.logits[{target}]"]
+    assert all(shown(step.params["W2"][target, j]) for j in range(mixers))
+    assert all(shown(step.forward.logits[k]) for k in range(len(scene.lesson.candidates)))
+    logit = source_of(step.forward.logits[target])
+    tex = [s.text for s in scene.record.shown if s.source == logit]
     assert any(r"\tanh" not in t and "e^{" in t for t in tex)  # the softmax was written
 
 
@@ -114,7 +125,7 @@ def test_forward_pass_writes_out_one_mixer_and_the_paris_output(seed):
 def test_forward_pass_calls_out_weights_by_their_real_values(seed):
     scene = rendered(ForwardPass, seed)
     params = scene.lesson.trace[0].params
-    called = [s for s in scene.shown if s.text.startswith("w = ")]
+    called = [s for s in scene.record.shown if s.text.startswith("w = ")]
     assert len(called) == 3
     all_weights = np.concatenate([params["W1"].ravel(), params["W2"].ravel()])
     assert called[0].value == all_weights.max()
@@ -127,11 +138,11 @@ def test_loss_stops_at_round_values_then_at_the_networks_p(seed):
     scene = rendered(Loss, seed)
     card = scene.lesson.scorecard
     for stop in card.stops:
-        assert p_text(card.ps[stop]) in scene.seen_on_screen
-        assert loss_text(card.losses[stop]) in scene.seen_on_screen
-    assert "0.100" in scene.seen_on_screen and "2.30" in scene.seen_on_screen
+        assert p_text(card.ps[stop]) in scene.record.seen_on_screen
+        assert loss_text(card.losses[stop]) in scene.record.seen_on_screen
+    assert "0.100" in scene.record.seen_on_screen and "2.30" in scene.record.seen_on_screen
     assert card.ps[card.stops[-1]] == scene.lesson.target_probabilities[0]
-    assert loss_text(scene.lesson.trace[0].loss) in scene.seen_on_screen
+    assert loss_text(scene.lesson.trace[0].loss) in scene.record.seen_on_screen
 
 
 @pytest.mark.parametrize("seed", SEEDS)
@@ -140,15 +151,15 @@ def test_captions_are_written_to_srt_with_the_engines_numbers(seed):
     loss = srt_of(rendered(Loss, seed))
     lesson = rendered(Loss, seed).lesson
     assert "because the weights are random" in forward
-    p = style.percent(lesson.target_probabilities[0])
+    p = fmt.percent(lesson.target_probabilities[0])
     assert f"it gave Paris {p}, so its loss is {loss_text(lesson.trace[0].loss)}" in loss
 
 
 @pytest.mark.parametrize("scene_class", SCENES)
 def test_layout_numbers_are_only_section_numbers_and_axis_ticks(scene_class):
     scene = rendered(scene_class, 0)
-    layout = {s.written for s in scene.shown if s.source == LAYOUT}
-    section_numbers = {"1", "2", "3", "4", "5"}
+    layout = {s.written for s in scene.record.shown if s.source == LAYOUT}
+    section_numbers = {f"{section.number}" for section in SECTIONS}
     axis_ticks = {
         "0",
         "0.5",
@@ -156,7 +167,8 @@ def test_layout_numbers_are_only_section_numbers_and_axis_ticks(scene_class):
         *(f"\N{MINUS SIGN}{n}" for n in range(1, 6)),
     }
     axis_ticks.add(f"{scene.lesson.settings.second_run_steps}")  # section 5's second run
-    node_indices = {"1", "2", "3", "4"}  # h_1 .. h_4
+    mixers = scene.lesson.settings.hidden_size
+    node_indices = {f"{j}" for j in range(1, mixers + 1)}  # h_1, h_2, ...
     assert layout <= section_numbers | axis_ticks | node_indices | {"100%"}
 
 
@@ -177,10 +189,12 @@ def test_wiggle_curve_is_drawn_through_the_engines_samples(seed):
 def test_every_tangent_drawn_has_the_backprop_slope(seed):
     scene = rendered(Wiggle, seed)
     wiggle = scene.lesson.wiggle
-    tangents = [drawn for drawn in scene.drawn if drawn.kind == "tangent slope"]
+    tangents = [drawn for drawn in scene.record.drawn if drawn.kind == "tangent slope"]
     assert len(tangents) >= 4  # at the start, both ends of the sweep, the valley
     for drawn in tangents:
-        index = int(drawn.source.split("[")[1].rstrip("]"))
+        *series, index = drawn.source.steps
+        assert Source(tuple(series)) == source_of(Ref(scene.lesson).wiggle.slopes)
+        index = index.key
         _, backprop = wiggle.at(wiggle.ws[index])  # the engine's gradient, computed afresh
         assert drawn.value == pytest.approx(backprop, rel=1e-6, abs=1e-9), drawn
 
@@ -189,10 +203,10 @@ def test_every_tangent_drawn_has_the_backprop_slope(seed):
 def test_wiggle_starts_at_the_real_weight_and_settles_in_the_engines_valley(seed):
     scene = rendered(Wiggle, seed)
     wiggle = scene.lesson.wiggle
-    assert f"w = {w_text(wiggle.start)}" in scene.seen_on_screen
-    assert f"slope = {slope_text(wiggle.slopes[wiggle.start_index])}" in scene.seen_on_screen
-    assert f"w = {w_text(wiggle.valley)}" in scene.seen_on_screen
-    assert "slope = 0.000" in scene.seen_on_screen
+    assert f"w = {w_text(wiggle.start)}" in scene.record.seen_on_screen
+    assert f"slope = {slope_text(wiggle.slopes[wiggle.start_index])}" in scene.record.seen_on_screen
+    assert f"w = {w_text(wiggle.valley)}" in scene.record.seen_on_screen
+    assert "slope = 0.000" in scene.record.seen_on_screen
     assert wiggle.ws[wiggle.valley_index] == wiggle.valley
 
 
@@ -209,10 +223,10 @@ def test_loop_shows_every_steps_loss_and_paris_probability(seed):
     lesson = scene.lesson
     assert len(lesson.trace) - 1 >= 15
     for n, step in enumerate(lesson.trace):
-        assert f"Step {n}" in scene.seen_on_screen
-        assert f"Loss {style.loss_value(step.loss)}" in scene.seen_on_screen
-        paris = style.percent(step.probabilities[lesson.target_index])
-        assert f"Paris {paris}" in scene.seen_on_screen
+        assert f"Step {n}" in scene.record.seen_on_screen
+        assert f"Loss {fmt.loss_value(step.loss)}" in scene.record.seen_on_screen
+        paris = fmt.percent(step.probabilities[lesson.target_index])
+        assert f"Paris {paris}" in scene.record.seen_on_screen
     assert lesson.target_probabilities[-1] > 0.9
 
 
@@ -294,11 +308,11 @@ def readouts_that_disagree(scene) -> list[str]:
         if len(steps) != 1:
             continue
         step = lesson.trace[int(steps[0].split()[1])]
-        expected = {"Loss ": f"Loss {style.loss_value(step.loss)}"}
+        expected = {"Loss ": f"Loss {fmt.loss_value(step.loss)}"}
         if isinstance(scene, Loop):
-            expected["Paris "] = f"Paris {style.percent(step.probabilities[target])}"
+            expected["Paris "] = f"Paris {fmt.percent(step.probabilities[target])}"
             labels = [t for t in screen if re.fullmatch(r"\d+\.\d%", t)]
-            if labels and labels != [style.percent(p) for p in step.probabilities]:
+            if labels and labels != [fmt.percent(p) for p in step.probabilities]:
                 wrong.append(f"moment {moment}: {steps[0]} beside percentages {labels}")
             shares = scene.layout_audit.bar_shares[moment]
             if (
@@ -371,7 +385,7 @@ def sweep_readings_that_disagree(scene) -> list[str]:
     """Moments where w, loss and slope on screen are not one sample of the engine's curve."""
     wiggle = scene.lesson.wiggle
     samples = {
-        (f"w = {w_text(w)}", f"loss = {style.loss_value(loss)}", f"slope = {slope_text(slope)}")
+        (f"w = {w_text(w)}", f"loss = {fmt.loss_value(loss)}", f"slope = {slope_text(slope)}")
         for w, loss, slope in zip(wiggle.ws, wiggle.losses, wiggle.slopes, strict=True)
     }
     wrong = []
@@ -402,10 +416,10 @@ class WiggleWhoseLossFollowsTheSlope(Wiggle):
         self.show_the_slope()
         self.wiggle_left_and_right()
 
-    def readout(self, prefix, source, tracker, formatter, **kwargs):
+    def readout(self, prefix, series, tracker, formatter, **kwargs):
         if prefix == "loss = ":
-            source = source.replace("losses", "slopes")
-        return super().readout(prefix, source, tracker, formatter, **kwargs)
+            series = self.src.wiggle.slopes
+        return super().readout(prefix, series, tracker, formatter, **kwargs)
 
 
 def test_a_loss_read_out_showing_the_slope_is_caught(tmp_path):
@@ -416,10 +430,10 @@ def test_a_loss_read_out_showing_the_slope_is_caught(tmp_path):
 @pytest.mark.parametrize("seed", SEEDS)
 def test_plot_points_sit_at_each_steps_paris_probability(seed):
     scene = rendered(Loop, seed)
-    points = [drawn for drawn in scene.drawn if drawn.kind == "plot point"]
+    points = [drawn for drawn in scene.record.drawn if drawn.kind == "plot point"]
     assert len(points) == len(scene.lesson.trace)
     for drawn in points:
-        assert drawn.value == pytest.approx(float(resolve(scene.lesson, drawn.source)), abs=1e-9)
+        assert drawn.value == pytest.approx(float(drawn.source.value_in(scene.lesson)), abs=1e-9)
 
 
 class ForwardPassWithATypedNumber(ForwardPass):
@@ -435,14 +449,28 @@ def test_a_number_typed_into_a_scene_is_caught(tmp_path):
     assert unrecorded(scene) == {"Paris: 42.0%"}
 
 
-def test_resolve_reads_the_lesson_by_path():
-    lesson = rendered(Loss, 0).lesson
-    assert resolve(lesson, "trace[0].params['W1'][0, 0]") == lesson.trace[0].params["W1"][0, 0]
-
-
 @pytest.mark.parametrize("seed", SEEDS)
 def test_landscape_readout_tracks_the_real_loss_at_every_step(seed):
     scene = rendered(Generalization, seed)
     for step in scene.lesson.trace:
-        assert f"Step {step.index}" in scene.seen_on_screen
-        assert f"Loss {style.loss_value(step.loss)}" in scene.seen_on_screen
+        assert f"Step {step.index}" in scene.record.seen_on_screen
+        assert f"Loss {fmt.loss_value(step.loss)}" in scene.record.seen_on_screen
+
+
+# ---- the network's size comes from the settings, not from the scenes ----------------------
+WIDER = Settings(hidden_size=6)
+
+
+@pytest.mark.parametrize("scene_class", [ForwardPass, Loop], ids=lambda c: c.__name__)
+def test_sections_drawing_the_network_tell_the_truth_with_six_mixers(scene_class, tmp_path):
+    scene = render_tiny(scene_class, 0, media=tmp_path, settings=WIDER)
+    assert scene.lesson.trace[0].params["W1"].shape == (6, 3)
+    assert len(scene.diagram.hidden_nodes) == 6
+    assert len(scene.diagram.all_lines) == 6 * 3 + 5 * 6
+    numbers = engine_numbers(scene)
+    assert len(numbers) >= 10
+    for shown in numbers:
+        assert_number_is_the_engines(scene, shown)
+    assert unrecorded(scene) == set()
+    assert scene.frame_audit.checked >= 100 and scene.frame_audit.mismatches == []
+    assert [str(problem) for problem in scene.layout_audit.problems[:10]] == []

@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 from manim import Circle, Square
 
+from mechanics import formatting as fmt
 from mechanics.network import PARAM_NAMES
 from scenes import style
 from scenes.generalization import Generalization, View
@@ -48,7 +49,7 @@ def test_ball_rolls_along_the_real_path_at_the_real_loss_one_step_at_a_time(seed
     expected = {"ball along": travelled, "ball across": np.zeros_like(travelled)}
     expected["ball height"] = lesson.losses
     for kind, values in expected.items():
-        measured = [drawn.value for drawn in scene.drawn if drawn.kind == kind]
+        measured = [drawn.value for drawn in scene.record.drawn if drawn.kind == kind]
         np.testing.assert_allclose(measured, values, atol=1e-9, err_msg=kind)
 
 
@@ -285,8 +286,8 @@ def second_run_readouts_that_disagree(scene) -> list[str]:
             [
                 f"held out right: {run.held_out_right[0]} of {held}",
                 f"held out right: {run.held_out_right[snapshot]} of {held}",
-                f"trained on: {style.loss_value(run.train_losses[step])}",
-                f"held out: {style.loss_value(run.held_out_losses[step])}",
+                f"trained on: {fmt.loss_value(run.train_losses[step])}",
+                f"held out: {fmt.loss_value(run.held_out_losses[step])}",
             ]
         )
         found = sorted(  # the read-outs, not the legend's words
@@ -313,7 +314,7 @@ def test_a_count_from_the_wrong_snapshot_is_caught():
     moment = next(
         k for k, s in enumerate(screens) if "training: step 0" in s and "trained on" in " ".join(s)
     )
-    last = f"trained on: {style.loss_value(run.train_losses[-1])}"
+    last = f"trained on: {fmt.loss_value(run.train_losses[-1])}"
     wrong_screen = [last if t.startswith("trained on") else t for t in screens[moment]]
     planted = SimpleNamespace(
         lesson=scene.lesson, layout_audit=SimpleNamespace(screens=[wrong_screen])
