@@ -40,7 +40,10 @@ def test_backprop_matches_central_differences_for_every_entry(seed, step_index):
             numeric = numerical_gradient(step.params, lesson_.inputs, target, name, index)
             assert relative_error(grads[name][index], numeric) < 1e-6, (name, index)
             checked += 1
-    assert checked == sum(step.params[name].size for name in PARAM_NAMES) == 3 * 4 + 4 + 4 * 5 + 5
+    inputs, mixers = len(lesson_.tokens), lesson_.settings.hidden_size
+    outputs = len(lesson_.candidates)
+    every_weight_and_bias = inputs * mixers + mixers + mixers * outputs + outputs
+    assert checked == sum(step.params[name].size for name in PARAM_NAMES) == every_weight_and_bias
 
 
 def test_trace_gradients_are_the_backprop_gradients_of_their_weights():

@@ -208,3 +208,24 @@ def test_manim_cli_writes_the_same_video_as_manims_own_command_line(tmp_path):
         videos.append(video_file)
     assert video.frame_count(videos[0]) == 15
     assert sha256(videos[0]) == sha256(videos[1])
+
+
+# ---- the thumbnail beat the registry names ------------------------------------------------
+
+
+def test_a_thumbnail_beat_the_scene_no_longer_saves_is_an_error_not_a_quiet_fallback(tmp_path):
+    """Renaming the beat without the registry would otherwise move the thumbnail silently."""
+    import json
+    from types import SimpleNamespace
+
+    from publishing.lecture import thumbnail_moment
+
+    key_frames = tmp_path / "key-frames.json"
+    key_frames.write_text(json.dumps([{"name": "arrows_renamed", "seconds": 3.0}]))
+    section = Section(1, "loop", "Loop", tmp_path / "loop.py", "Loop", thumbnail_beat="arrows")
+    job = SimpleNamespace(section=section, key_frames=key_frames, video=tmp_path / "loop.mp4")
+    parts = [Part("Loop", 0.0, 10.0, "")]
+    with pytest.raises(ValueError, match="no key frame 'arrows'"):
+        thumbnail_moment([job], parts, AT_60)
+    key_frames.write_text(json.dumps([{"name": "arrows", "seconds": 3.0}]))
+    assert thumbnail_moment([job], parts, AT_60) == (job.video, 3.0 - 0.5 / 60)

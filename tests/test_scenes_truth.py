@@ -163,7 +163,7 @@ def test_layout_numbers_are_only_section_numbers_and_axis_ticks(scene_class):
     axis_ticks = {
         "0",
         "0.5",
-        *(f"{n}" for n in range(1, 21)),  # value ticks, and steps up to 20
+        *(f"{n}" for n in range(1, scene.lesson.settings.steps + 1)),  # value and step ticks
         *(f"\N{MINUS SIGN}{n}" for n in range(1, 6)),
     }
     axis_ticks.add(f"{scene.lesson.settings.second_run_steps}")  # section 5's second run
