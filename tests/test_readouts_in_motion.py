@@ -35,6 +35,7 @@ from scenes.lesson_scene import LessonScene
 from scenes.loop import Loop
 from scenes.wiggle import Wiggle, slope_text, w_text
 
+from .planted import WiggleWhoseLossFollowsTheSlopes
 from .readout_ocr import Film, Read, frame_count, normalise, read, render_watched
 
 SEEDS = (0, 7)
@@ -270,15 +271,6 @@ class WiggleDrawnOverItsOldReadings(Wiggle):
 
     def update_to_time(self, t: float) -> None:
         Scene.update_to_time(self, t)
-
-
-class WiggleWhoseLossFollowsTheSlopes(Wiggle):
-    """The "loss = " read-out wired to the slopes: well drawn numbers, but not losses."""
-
-    def readout(self, prefix, series, tracker, formatter, **text_kwargs):
-        if prefix == "loss = ":
-            series = self.src.wiggle.slopes
-        return super().readout(prefix, series, tracker, formatter, **text_kwargs)
 
 
 def test_a_read_out_drawn_over_its_old_reading_is_caught(tmp_path):

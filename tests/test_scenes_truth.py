@@ -1,6 +1,6 @@
-"""Sections 1 and 2 show the engine's numbers, and only the engine's numbers.
+"""Every section shows the engine's numbers, and only the engine's numbers.
 
-Each scene records every number it puts on screen with the lesson path it came from, and
+Each scene records every number it puts on screen with its place in the lesson, and
 notes every digit-bearing text on screen after each animation. These tests render the
 scenes tiny for seeds 0 and 7 and hold both records to the engine.
 """
@@ -26,6 +26,7 @@ from scenes.record import LAYOUT
 from scenes.sections import SECTIONS
 from scenes.wiggle import Wiggle, slope_text, w_text
 
+from .planted import WiggleWhoseLossFollowsTheSlopes
 from .scene_rendering import (
     SCENES,
     SEEDS,
@@ -407,19 +408,14 @@ def test_wiggle_read_outs_show_one_sample_of_the_curve_at_every_moment(seed):
     assert sweep_readings_that_disagree(scene) == []
 
 
-class WiggleWhoseLossFollowsTheSlope(Wiggle):
-    """A read-out labelled "loss" that shows the slope's samples."""
+class WiggleWhoseLossFollowsTheSlope(WiggleWhoseLossFollowsTheSlopes):
+    """A read-out labelled "loss" that shows the slope's samples, up to the sweeps."""
 
     def construct(self) -> None:
         self.single_out_one_weight()
         self.draw_the_loss_curve()
         self.show_the_slope()
         self.wiggle_left_and_right()
-
-    def readout(self, prefix, series, tracker, formatter, **kwargs):
-        if prefix == "loss = ":
-            series = self.src.wiggle.slopes
-        return super().readout(prefix, series, tracker, formatter, **kwargs)
 
 
 def test_a_loss_read_out_showing_the_slope_is_caught(tmp_path):
