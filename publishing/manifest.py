@@ -16,10 +16,10 @@ from pathlib import Path
 import av
 
 from mechanics import Lesson
+from mechanics import formatting as fmt
 from publishing import video
 from publishing.files import sha256, whole_or_absent
 from publishing.film import TITLE, Quality
-from scenes import style
 
 PROJECT = "mechanics-of-learning"
 
@@ -62,13 +62,13 @@ def key_numbers(lesson: Lesson) -> dict:
             "top_candidate": lesson.candidates[int(first.probabilities.argmax())],
         },
         "initial_target_probability": float(first.probabilities[target]),
-        "initial_target_probability_shown": style.percent(first.probabilities[target]),
+        "initial_target_probability_shown": fmt.percent(first.probabilities[target]),
         "final_target_probability": float(last.probabilities[target]),
-        "final_target_probability_shown": style.percent(last.probabilities[target]),
+        "final_target_probability_shown": fmt.percent(last.probabilities[target]),
         "initial_loss": float(first.loss),
         "final_loss": float(last.loss),
         "losses_per_step": [float(step.loss) for step in lesson.trace],
-        "losses_per_step_shown": [style.loss_value(step.loss) for step in lesson.trace],
+        "losses_per_step_shown": [fmt.loss_value(step.loss) for step in lesson.trace],
         "target_probability_per_step": [float(p) for p in lesson.target_probabilities],
         "wiggle": {
             "weight": f"{lesson.wiggle.name}[{lesson.wiggle.index[0]}, {lesson.wiggle.index[1]}]",

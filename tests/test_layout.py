@@ -117,8 +117,8 @@ class LossWithACrossFade(Loss):
 
     def construct(self) -> None:
         self.draw_curve()
-        old = self.layout_text("1", size=style.READOUT_SIZE).move_to([4.0, 0.0, 0.0])
-        new = self.layout_text("2", size=style.READOUT_SIZE).move_to(old)
+        old = self.record.layout_text("1", size=style.READOUT_SIZE).move_to([4.0, 0.0, 0.0])
+        new = self.record.layout_text("2", size=style.READOUT_SIZE).move_to(old)
         self.add(old)
         self.play(FadeOut(old), FadeIn(new), run_time=1.0)
 
