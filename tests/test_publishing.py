@@ -322,7 +322,10 @@ def test_several_seeds_make_one_lecture_each(tmp_path, capsys):
 def test_ctrl_c_stops_every_render_and_leaves_no_lecture(tmp_path):
     out = tmp_path / "out"
     slow = fixture_sections(tmp_path / "scenes", second_scene="Slow")
+    # A shell that starts the tests in the background (`pytest &`) makes them ignore SIGINT,
+    # and children inherit that: the driver takes Ctrl-C as a terminal would deliver it.
     driver = (
+        "import signal; signal.signal(signal.SIGINT, signal.default_int_handler); "
         "import sys; sys.path[:0] = [{root!r}, {tests!r}]; import test_publishing as t; "
         "from pathlib import Path; "
         "sys.exit(t.render_tiny('--out', {out!r}, sections=t.fixture_sections(Path({scenes!r}), "
