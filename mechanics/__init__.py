@@ -5,10 +5,12 @@ L = lesson(seed=0)
 """
 
 from .landscape import Landscape
-from .lesson import Lesson, Settings, Step, check_seed, lesson
+from .lesson import Lesson, check_seed, lesson
 from .network import Forward, backward, forward, loss
 from .scorecard import Scorecard
 from .second_run import SecondRun, Sentences
+from .settings import Settings
+from .training import Step
 from .wiggle import Wiggle
 
 __all__ = [
