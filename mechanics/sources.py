@@ -95,9 +95,6 @@ class Ref:
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError("a Ref is read-only")
 
-    def __len__(self) -> int:
-        return len(self._value)
-
     def __repr__(self) -> str:
         return f"Ref({self._source})"
 

@@ -32,8 +32,6 @@ from mechanics.network import WEIGHT_NAMES
 from mechanics.sources import Ref
 from scenes import style
 
-LAYERS = WEIGHT_NAMES  # W1 joins inputs to hidden mixers, W2 hidden mixers to outputs
-
 
 def text(content: str, size: float = style.LABEL_SIZE, colour: str = style.INK, **kwargs) -> Text:
     """Text in the film's typeface.
@@ -101,9 +99,9 @@ class NetworkDiagram(VGroup):
                 for row, target in enumerate(self.columns[layer + 1])
                 for col, source in enumerate(self.columns[layer])
             }
-            for layer, name in enumerate(LAYERS)
+            for layer, name in enumerate(WEIGHT_NAMES)
         }
-        for name in LAYERS:
+        for name in WEIGHT_NAMES:
             for index, line in self.lines[name].items():
                 line.set_stroke(**self.line_style(params[name][index]))
         self.input_labels = VGroup(
@@ -121,7 +119,9 @@ class NetworkDiagram(VGroup):
         self.target_marker = SurroundingRectangle(
             target_label, color=style.TARGET, buff=0.08, corner_radius=0.08, stroke_width=2
         )
-        self.all_lines = VGroup(*[line for name in LAYERS for line in self.lines[name].values()])
+        self.all_lines = VGroup(
+            *[line for name in WEIGHT_NAMES for line in self.lines[name].values()]
+        )
         self.add(self.all_lines, *self.columns)
         if labels:
             self.add(self.input_labels, self.output_labels, self.target_marker)
@@ -208,7 +208,7 @@ class NetworkDiagram(VGroup):
         pointing the way the weight moves, longer for larger moves (square-root scaled
         against the largest change of the whole training, so small late steps still show)."""
         arrows = {}
-        for name in LAYERS:
+        for name in WEIGHT_NAMES:
             sources = self.params_shape(name)[1]
             for index, line in self.lines[name].items():
                 change = float(changes[name][index])
@@ -222,7 +222,7 @@ class NetworkDiagram(VGroup):
 
     def params_shape(self, name: str) -> tuple[int, int]:
         """The shape of a weight matrix, as the diagram draws it: (nodes fed, nodes feeding)."""
-        layer = LAYERS.index(name)
+        layer = WEIGHT_NAMES.index(name)
         return len(self.columns[layer + 1]), len(self.columns[layer])
 
     def morph_to(self, params: dict[str, np.ndarray]) -> AnimationGroup:
@@ -230,7 +230,7 @@ class NetworkDiagram(VGroup):
         return AnimationGroup(
             *[
                 line.animate.set_stroke(**self.line_style(params[name][index]))
-                for name in LAYERS
+                for name in WEIGHT_NAMES
                 for index, line in self.lines[name].items()
             ]
         )
