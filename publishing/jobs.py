@@ -24,11 +24,20 @@ from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
 
-from publishing import captions, video
+from publishing import captions, soundtrack, video
 from publishing.files import sha256, whole_or_absent
 from publishing.film import ROOT, SECTIONS, Quality, Section
 from publishing.stills import contact_sheet
-from scenes.seeding import KEY_FRAMES_VARIABLE, SEED_VARIABLE, STILLS_VARIABLE
+from scenes.seeding import (
+    BURNED,
+    CAPTIONS_VARIABLE,
+    KEY_FRAMES_VARIABLE,
+    LINES_VARIABLE,
+    SEED_VARIABLE,
+    STILLS_VARIABLE,
+    VOICE_VARIABLE,
+)
+from voices import SILENT, audio, voice_named
 
 RECORD_VERSION = 1
 ANIMATION_LINE = re.compile(r"Animation (\d+) :")
@@ -48,6 +57,8 @@ class Job:
     quality: Quality
     folder: Path  # <out>/seed-<N>/<quality>
     stills: bool = False
+    voice: str = SILENT  # "piper", "none" or a folder of recordings (voices.voice_named)
+    caption_mode: str = BURNED  # burned into the picture, or only in the .srt ("file")
 
     @property
     def name(self) -> str:
@@ -73,6 +84,20 @@ class Job:
     def key_frames(self) -> Path:
         """When each key frame of the section is on screen, written by the scene."""
         return self.media / "key-frames.json"
+
+    @property
+    def lines(self) -> Path:
+        """The lines the section spoke, with when each starts, written by the scene."""
+        return self.media / "lines.json"
+
+    @property
+    def speech(self) -> Path:
+        """The section's sound track as 48 kHz PCM, kept to join into the lecture's."""
+        return self.media / "speech.wav"
+
+    @property
+    def spoken(self) -> bool:
+        return self.voice != SILENT
 
     @property
     def record(self) -> Path:
@@ -121,8 +146,9 @@ class Outcome:
 
 
 def source_files(section: Section, sections: Sequence[Section]) -> list[Path]:
-    """The files whose content decides a section's pixels: its own scene, the shared scene
-    modules (every scene module that is not another section's), and the engine."""
+    """The files whose content decides a section's pixels and sound: its own scene, the
+    shared scene modules (every scene module that is not another section's), the engine
+    and the voices (speech sets the beats' lengths)."""
     # Every section's scene file is its own, including the film's when tests or benchmarks
     # swap in other sections.
     others = {other.file.resolve() for other in (*SECTIONS, *sections) if other != section}
@@ -131,7 +157,8 @@ def source_files(section: Section, sections: Sequence[Section]) -> list[Path]:
         for path in sorted((ROOT / "scenes").glob("*.py"))
         if path.resolve() not in others and path.resolve() != section.file.resolve()
     ]
-    return [section.file, *shared, *sorted((ROOT / "mechanics").glob("*.py"))]
+    engine = sorted((ROOT / "mechanics").glob("*.py"))
+    return [section.file, *shared, *engine, *sorted((ROOT / "voices").glob("*.py"))]
 
 
 def render_key(job: Job, sections: Sequence[Section], versions: dict[str, str]) -> str:
@@ -144,11 +171,19 @@ def render_key(job: Job, sections: Sequence[Section], versions: dict[str, str]) 
         "scene": job.section.scene,
         "manim": job.manim_arguments(),
         "versions": versions,
+        "voice": voice_key(job),
+        "captions": job.caption_mode,
     }
     digest.update(json.dumps(described, sort_keys=True).encode())
     for path in source_files(job.section, sections):
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
+
+
+def voice_key(job: Job) -> dict | None:
+    """What decides the section's speech (None for a silent film)."""
+    voice = voice_named(job.voice)
+    return voice.key(job.section.stem) if voice else None
 
 
 def read_record(job: Job) -> dict:
@@ -167,6 +202,8 @@ def finished(job: Job, key: str) -> dict | None:
         return None
     if record.get("captions") and not job.captions.is_file():
         return None
+    if job.spoken and (not job.speech.is_file() or sha256(job.speech) != record.get("speech")):
+        return None
     return record
 
 
@@ -177,10 +214,15 @@ def render(job: Job, key: str, running: Running) -> Outcome:
     job.log.parent.mkdir(parents=True, exist_ok=True)
     job.record.unlink(missing_ok=True)
     job.key_frames.unlink(missing_ok=True)
+    job.lines.unlink(missing_ok=True)
+    job.speech.unlink(missing_ok=True)
     env = {
         **os.environ,
         SEED_VARIABLE: str(job.seed),
         KEY_FRAMES_VARIABLE: str(job.key_frames),
+        LINES_VARIABLE: str(job.lines),
+        VOICE_VARIABLE: job.voice,
+        CAPTIONS_VARIABLE: job.caption_mode,
         "COLUMNS": "200",  # one log line per Manim message, so progress can be read from it
     }
     env.pop(STILLS_VARIABLE, None)
@@ -196,7 +238,9 @@ def render(job: Job, key: str, running: Running) -> Outcome:
     produced = sorted(job.media.glob(f"videos/**/{job.quality.height}p*/{job.section.scene}.mp4"))
     if not produced:
         raise RenderError(f"{describe(job)} made no video; Manim's log: {job.log}")
-    video.write_constant_rate(produced[:1], job.video, job.quality)
+    frames = video.frame_count(produced[0])
+    sound = speech_track(job, frames) if job.spoken else None
+    video.write_constant_rate(produced[:1], job.video, job.quality, sound)
     seconds = video.frame_count(job.video) / job.quality.fps
     srt = produced[0].with_suffix(".srt")
     if srt.exists():
@@ -212,6 +256,7 @@ def render(job: Job, key: str, running: Running) -> Outcome:
         "video_sha256": sha256(job.video),
         "captions": srt.exists(),
         "stills": job.stills,
+        "speech": sha256(job.speech) if job.spoken else None,
         "seconds_of_video": seconds,
         "seconds_to_render": elapsed,
         "peak_memory_mb": peak_memory,
@@ -223,6 +268,16 @@ def render(job: Job, key: str, running: Running) -> Outcome:
     # place (its cache is off); its LaTeX and text caches stay to speed the next render.
     shutil.rmtree(job.media / "videos", ignore_errors=True)
     return Outcome(job, seconds, elapsed, reused=False, peak_memory_mb=peak_memory)
+
+
+def speech_track(job: Job, frames: int):
+    """The section's speech, laid out as its scene spoke it, kept beside it for the lecture."""
+    track = soundtrack.section_track(
+        soundtrack.read_lines(job.lines), soundtrack.samples_for(frames, job.quality.fps)
+    )
+    with whole_or_absent(job.speech) as partial:
+        audio.write_wav(partial, track)
+    return track
 
 
 def describe(job: Job) -> str:

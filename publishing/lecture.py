@@ -13,8 +13,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from mechanics import lesson
-from publishing import captions, video
+from publishing import captions, soundtrack, video
 from publishing.captions import Part
 from publishing.files import whole_or_absent
 from publishing.film import (
@@ -24,8 +26,9 @@ from publishing.film import (
     Quality,
 )
 from publishing.jobs import Job
-from publishing.manifest import Entry, write_manifest
+from publishing.manifest import Entry, Speech, write_manifest
 from publishing.thumbnail import make_thumbnail
+from voices import audio, voice_named
 
 CHAPTERS = "chapters.txt"
 THUMBNAIL = "thumbnail.png"
@@ -55,7 +58,8 @@ def assemble(folder: Path, seed: int, quality: Quality, jobs: Sequence[Job]) -> 
     """Join the rendered sections (every section of the film, in order) into the lecture
     and write its captions, chapters, thumbnail and manifest, the manifest last."""
     full, full_captions = lecture_files(folder)[:2]
-    copied = video.write_constant_rate([job.video for job in jobs], full, quality)
+    sound = lecture_speech(jobs)
+    copied = video.write_constant_rate([job.video for job in jobs], full, quality, sound)
     parts = lecture_parts(jobs, quality)
     with whole_or_absent(full_captions) as partial:
         partial.write_text(captions.merged_captions(parts))
@@ -77,8 +81,18 @@ def assemble(folder: Path, seed: int, quality: Quality, jobs: Sequence[Job]) -> 
     if note is None:
         entries.append(Entry(chapters, "chapters"))
     entries.append(Entry(thumbnail, "thumbnail"))
-    write_manifest(folder, lesson(seed), quality, entries)
+    voice = voice_named(jobs[0].voice)
+    spoken = Speech(voice.describe(), soundtrack.sound_facts(full)) if voice else None
+    write_manifest(folder, lesson(seed), quality, entries, spoken)
     return Lecture(full, sum(part.seconds for part in parts), copied, note)
+
+
+def lecture_speech(jobs: Sequence[Job]) -> np.ndarray | None:
+    """The sections' sound tracks end to end (None for a silent film): each is exactly as
+    long as its video, so the speech stays in step with the picture across every join."""
+    if not jobs[0].spoken:
+        return None
+    return np.concatenate([audio.read_wav(job.speech) for job in jobs])
 
 
 def lecture_parts(jobs: Sequence[Job], quality: Quality) -> list[Part]:

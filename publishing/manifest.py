@@ -20,6 +20,7 @@ from mechanics import formatting as fmt
 from publishing import video
 from publishing.files import sha256, whole_or_absent
 from publishing.film import TITLE, Quality
+from publishing.soundtrack import SoundFacts
 
 PROJECT = "mechanics-of-learning"
 
@@ -32,6 +33,30 @@ class Entry:
     kind: str  # "lecture", "section", "captions", "chapters", "thumbnail"
     title: str = ""
     start: float | None = None  # seconds from the lecture's start, for sections
+
+
+@dataclass(frozen=True)
+class Speech:
+    """Who speaks the lecture, and how its sound measures."""
+
+    voice: dict  # the voice's own description (name, engine, model card)
+    sound: SoundFacts
+
+
+def speech_entry(speech: Speech | None) -> dict:
+    if speech is None:
+        return {"voice": None, "audio": None}
+    sound = speech.sound
+    return {
+        "voice": speech.voice,
+        "audio": {
+            "codec": f"{sound.codec} {sound.profile}",
+            "sample_rate": sound.sample_rate,
+            "channels": sound.channels,
+            "integrated_loudness_lufs": round(sound.loudness_lufs, 2),
+            "true_peak_dbtp": round(sound.true_peak_dbtp, 2),
+        },
+    }
 
 
 def versions() -> dict[str, str]:
@@ -118,7 +143,11 @@ def file_entry(folder: Path, entry: Entry) -> dict:
 
 
 def write_manifest(
-    folder: Path, lesson: Lesson, quality: Quality, entries: Sequence[Entry]
+    folder: Path,
+    lesson: Lesson,
+    quality: Quality,
+    entries: Sequence[Entry],
+    speech: Speech | None = None,
 ) -> Path:
     """Write manifest.json (under a temporary name, then renamed) and return its path."""
     manifest = {
@@ -131,6 +160,7 @@ def write_manifest(
             "fps": quality.fps,
         },
         "versions": versions(),
+        **speech_entry(speech),
         "files": [file_entry(folder, entry) for entry in entries],
         "key_numbers": key_numbers(lesson),
     }

@@ -14,6 +14,7 @@ import hashlib
 import itertools
 import os
 import struct
+from collections import deque
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -22,6 +23,7 @@ from pathlib import Path
 import av
 import numpy as np
 
+from publishing import soundtrack
 from publishing.files import whole_or_absent
 from publishing.film import Quality
 
@@ -171,8 +173,14 @@ def can_copy(sources: Sequence[Path]) -> bool:
     return True
 
 
-def write_constant_rate(sources: Sequence[Path], destination: Path, quality: Quality) -> bool:
-    """Join the videos, in order, into one fast-start MP4 at exactly the quality's frame rate.
+def write_constant_rate(
+    sources: Sequence[Path],
+    destination: Path,
+    quality: Quality,
+    sound: np.ndarray | None = None,
+) -> bool:
+    """Join the videos, in order, into one fast-start MP4 at exactly the quality's frame rate,
+    with `sound` (a mono 48 kHz track as long as the video) as its AAC sound track.
 
     The encoded frames are copied, not re-encoded, when the streams allow (see `can_copy`);
     otherwise they are decoded and encoded again by x264 with the settings the sections were
@@ -184,14 +192,41 @@ def write_constant_rate(sources: Sequence[Path], destination: Path, quality: Qua
         whole_or_absent(destination) as partial,
         av.open(str(partial), "w", format="mp4", options={"movflags": "+faststart"}) as out,
     ):
+        muxer = Muxer(out, sound)
         if copied:
-            _copy_frames(sources, out, quality.fps)
+            _copy_frames(sources, muxer, quality.fps)
         else:
-            _encode_frames(sources, out, quality.fps, quality.encoder_options)
+            _encode_frames(sources, muxer, quality.fps, quality.encoder_options)
+        muxer.finish()
     return copied
 
 
-def _copy_frames(sources: Sequence[Path], out: av.container.OutputContainer, fps: int) -> None:
+class Muxer:
+    """Writes the video's packets, slipping the sound's packets in between in time order,
+    so a player reading the file from the start finds picture and sound side by side."""
+
+    def __init__(self, out: av.container.OutputContainer, sound: np.ndarray | None) -> None:
+        self.out, self.sound = out, sound
+        self.pending: deque[av.Packet] = deque()
+
+    def add_sound(self) -> None:
+        """Add the sound's stream after the video's (it is stream 1) and encode it."""
+        if self.sound is not None:
+            self.pending = deque(soundtrack.encoded(self.out, self.sound))
+
+    def mux(self, packets: av.Packet | Sequence[av.Packet]) -> None:
+        for packet in [packets] if isinstance(packets, av.Packet) else packets:
+            when = packet.dts * packet.time_base
+            while self.pending and self.pending[0].dts * self.pending[0].time_base <= when:
+                self.out.mux(self.pending.popleft())
+            self.out.mux(packet)
+
+    def finish(self) -> None:
+        self.out.mux(list(self.pending))
+        self.pending.clear()
+
+
+def _copy_frames(sources: Sequence[Path], muxer: Muxer, fps: int) -> None:
     """Copy every encoded frame, giving frame n of the joined video the time n / fps.
 
     Packets arrive in decoding order; a frame's place in presentation order is the rank of
@@ -202,8 +237,9 @@ def _copy_frames(sources: Sequence[Path], out: av.container.OutputContainer, fps
     loaded = [_packets(source) for source in sources]
     delay = max((_reorder_delay(packets) for packets in loaded), default=0)
     with av.open(str(sources[0])) as first:
-        stream = out.add_stream_from_template(first.streams.video[0])
+        stream = muxer.out.add_stream_from_template(first.streams.video[0])
     stream.time_base = Fraction(1, fps * 256)
+    muxer.add_sound()
     offset = 0
     for packets in loaded:
         ranks = {pts: rank for rank, pts in enumerate(sorted(p.pts for p in packets))}
@@ -213,7 +249,7 @@ def _copy_frames(sources: Sequence[Path], out: av.container.OutputContainer, fps
             packet.dts = offset + decode_index - delay
             packet.duration = 1
             packet.stream = stream
-            out.mux(packet)
+            muxer.mux(packet)
         offset += len(packets)
 
 
@@ -231,15 +267,16 @@ def _reorder_delay(packets: list[av.Packet]) -> int:
 
 def _encode_frames(
     sources: Sequence[Path],
-    out: av.container.OutputContainer,
+    muxer: Muxer,
     fps: int,
     encoder_options: dict[str, str],
 ) -> None:
     with av.open(str(sources[0])) as first:
         template = first.streams.video[0].codec_context
         width, height = template.width, template.height
-    stream = out.add_stream("libx264", rate=fps, options=encoder_options)
+    stream = muxer.out.add_stream("libx264", rate=fps, options=encoder_options)
     stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
+    muxer.add_sound()
     index = 0
     for source in sources:
         with av.open(str(source)) as container:
@@ -249,6 +286,6 @@ def _encode_frames(
                     raise ValueError(f"cannot join {source}: it is {size}")
                 picture = frame.reformat(format="yuv420p")
                 picture.pts, picture.time_base = index, Fraction(1, fps)
-                out.mux(stream.encode(picture))
+                muxer.mux(stream.encode(picture))
                 index += 1
-    out.mux(stream.encode(None))
+    muxer.mux(stream.encode(None))

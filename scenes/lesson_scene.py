@@ -169,3 +169,4 @@ class LessonScene(Scene):
         self.narrator.close()
         super().tear_down()
         self.key_frames.write_timeline()
+        self.narrator.write_lines()

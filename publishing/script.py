@@ -1,0 +1,133 @@
+"""The narration script of a seed: every line the film speaks, with its id and that seed's
+numbers, found by running the sections' scenes without drawing them.
+
+    render.py --seed 7 --script      # writes renders/seed-7/script.txt
+
+A lecturer reads it aloud, one recording per line named by its id, and renders with
+`--voice FOLDER`. The lines of each section are kept (with the key of the code and seed that
+wrote them) so asking again, or checking a folder of recordings, costs nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from publishing.files import whole_or_absent
+from publishing.film import TITLE, Section
+from publishing.jobs import RenderError, Running, source_files
+from scenes.seeding import CAPTIONS_VARIABLE, LINES_VARIABLE, SEED_VARIABLE, VOICE_VARIABLE
+from voices import SILENT
+
+SCRIPT = "script.txt"
+
+
+def script_key(section: Section, sections: Sequence[Section], seed: int) -> str:
+    """What decides a section's lines: its code, the shared code, the engine and the seed."""
+    digest = hashlib.sha256(f"{seed} {section.scene}".encode())
+    for path in source_files(section, sections):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def section_lines(
+    section: Section, sections: Sequence[Section], seed: int, folder: Path, running: Running
+) -> list[dict]:
+    """The lines `section` speaks for `seed` (id and words), from the kept copy when the
+    code and seed are the same, else by running its scene without drawing a frame."""
+    kept = folder / f"{section.stem}.json"
+    key = script_key(section, sections, seed)
+    try:
+        stored = json.loads(kept.read_text())
+        if stored["key"] == key:
+            return stored["lines"]
+    except (OSError, ValueError, KeyError):
+        pass
+    media = folder / section.stem
+    lines_file = media / "lines.json"
+    lines_file.unlink(missing_ok=True)
+    media.mkdir(parents=True, exist_ok=True)
+    env = {
+        **os.environ,
+        SEED_VARIABLE: str(seed),
+        VOICE_VARIABLE: SILENT,
+        CAPTIONS_VARIABLE: "burned",
+        LINES_VARIABLE: str(lines_file),
+    }
+    for variable in ("MECHANICS_STILLS", "MECHANICS_KEY_FRAMES"):
+        env.pop(variable, None)
+    command = [
+        sys.executable,
+        "-m",
+        "manim",
+        "render",
+        "--dry_run",
+        "-s",
+        "-ql",
+        "--disable_caching",
+        "--progress_bar",
+        "none",
+        "--media_dir",
+        str(media),
+        str(section.file),
+        section.scene,
+    ]
+    log = media / "script.log"
+    with log.open("w") as log_file:
+        returncode, _ = running.run(command, env=env, stdout=log_file)
+    if returncode != 0 or not lines_file.is_file():
+        raise RenderError(
+            f"the script of section {section.number} ({section.title}) for seed {seed} could "
+            f"not be read from its scene; log: {log}"
+        )
+    lines = [
+        {"id": line["id"], "words": line["words"]} for line in json.loads(lines_file.read_text())
+    ]
+    with whole_or_absent(kept) as partial:
+        partial.write_text(json.dumps({"key": key, "lines": lines}, indent=1))
+    return lines
+
+
+def film_lines(
+    film: Sequence[Section],
+    sections: Sequence[Section],
+    seed: int,
+    folder: Path,
+    workers: int,
+) -> list[dict]:
+    """Every line of the film for a seed, in order (sections read `workers` at a time)."""
+    running = Running()
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        try:
+            per_section = list(
+                pool.map(lambda s: section_lines(s, sections, seed, folder, running), film)
+            )
+        except BaseException:
+            running.stop_all()
+            raise
+    return [line for lines in per_section for line in lines]
+
+
+def script_text(seed: int, lines: Sequence[dict], voice_folder: str = "FOLDER") -> str:
+    """The script as a person reads it: each line's id (the recording's name) and words."""
+    head = [
+        f"{TITLE}: the narration script for seed {seed}",
+        "",
+        "Record each line below as <id>.wav or <id>.flac in one folder (any sample rate),",
+        "then render the film timed to your voice:",
+        f"    python render.py --seed {seed} --voice {voice_folder}",
+        "Read the numbers as they are written; they are this seed's.",
+        "",
+    ]
+    body = [f"{line['id']}\n    {line['words']}\n" for line in lines]
+    return "\n".join(head) + "\n" + "\n".join(body)
+
+
+def write_script(path: Path, seed: int, lines: Sequence[dict]) -> None:
+    with whole_or_absent(path) as partial:
+        partial.write_text(script_text(seed, lines))

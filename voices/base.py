@@ -1,0 +1,100 @@
+"""What every voice of the film is: something that turns a line of narration into a clip.
+
+A voice is chosen by name (`voice_named`): "piper" (the film's own, see voices/piper.py),
+"none" (a silent film; the lecturer speaks in the hall) or a folder of the lecturer's own
+recordings, one per line id (voices/recorded.py). Clips are 48 kHz, 16-bit, mono WAV files,
+levelled by voices/audio.py, and cached: a line is spoken once per voice and wording.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from publishing.files import whole_or_absent
+from voices import audio
+
+PIPER = "piper"
+SILENT = "none"
+CACHE_VARIABLE = "MECHANICS_SPEECH_CACHE"
+
+
+@dataclass(frozen=True)
+class Clip:
+    """A line's speech: a levelled 48 kHz mono WAV and how long it plays."""
+
+    path: Path
+    seconds: float
+
+
+class Voice(ABC):
+    """A speaker of the film's lines."""
+
+    name: str
+
+    @abstractmethod
+    def clip(self, line_id: str, words: str) -> Clip:
+        """The line spoken (from the cache when it was spoken before)."""
+
+    @abstractmethod
+    def key(self, line_prefix: str) -> dict:
+        """What decides the clips of the lines whose ids start with `line_prefix` (a
+        section's), for the section's render key: a change re-renders the section."""
+
+    @abstractmethod
+    def describe(self) -> dict:
+        """The voice as the manifest names it."""
+
+
+def code_digest() -> str:
+    """A digest of the code that makes clips, so changing it makes every clip afresh."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def speech_cache() -> Path:
+    """Where clips are kept between runs: MECHANICS_SPEECH_CACHE, or the user's cache."""
+    named = os.environ.get(CACHE_VARIABLE)
+    if named:
+        return Path(named)
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "mechanics-of-learning" / "speech"
+
+
+def cached_clip(path: Path, make: Callable[[], np.ndarray]) -> Clip:
+    """The clip at `path`, made (and written whole) first when it is not there yet."""
+    if not path.is_file():
+        samples = make()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with whole_or_absent(path) as partial:
+            audio.write_wav(partial, samples)
+    return Clip(path, audio.seconds_of_wav(path))
+
+
+def voice_named(name: str, cache: Path | None = None) -> Voice | None:
+    """The voice called `name`: "piper", "none" (None: a silent film) or a folder of
+    recordings. A ValueError says, in one line, what is wrong with it."""
+    cache = speech_cache() if cache is None else cache
+    if name == SILENT:
+        return None
+    if name == PIPER:
+        from voices.piper import PiperJoe
+
+        return PiperJoe(cache)
+    from voices.recorded import Recordings
+
+    folder = Path(name)
+    if not folder.is_dir():
+        raise ValueError(
+            f"--voice must be {PIPER!r}, {SILENT!r} or a folder of recordings; "
+            f"{name!r} is not a folder"
+        )
+    return Recordings(folder, cache)

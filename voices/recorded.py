@@ -1,0 +1,84 @@
+"""The lecturer's own voice: one recording per line, named by the line's id.
+
+    render.py --seed 7 --script          # writes the lines to read, with their ids
+    render.py --seed 7 --voice takes/    # takes/01-forward-pass-01.wav, ... (or .flac)
+
+Any sample rate and channel count FFmpeg reads will do; each recording is trimmed of the
+silence around it and levelled like the film's own voice, so the film is timed to the
+lecturer's pace and sounds even from line to line.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from pathlib import Path
+
+from publishing.files import sha256
+from voices import audio
+from voices.base import Clip, Voice, cached_clip, code_digest
+
+SUFFIXES = (".wav", ".flac")
+
+
+class Recordings(Voice):
+    """A folder of recordings, `<line id>.wav` or `<line id>.flac`."""
+
+    def __init__(self, folder: Path, cache: Path) -> None:
+        self.folder = folder
+        self.cache = cache / "recordings"
+        self.name = f"recordings in {folder}"
+
+    def recording(self, line_id: str) -> Path | None:
+        for suffix in SUFFIXES:
+            for path in (
+                self.folder / f"{line_id}{suffix}",
+                self.folder / f"{line_id}{suffix.upper()}",
+            ):
+                if path.is_file():
+                    return path
+        return None
+
+    def problem(self, line_id: str) -> str | None:
+        """Why the line's recording cannot be used, in a few words, or None."""
+        path = self.recording(line_id)
+        if path is None:
+            return f"{line_id} is missing"
+        try:
+            samples, _ = audio.read_samples(path)
+        except audio.AudioError as error:
+            return f"{path.name}: {error}"
+        if audio.peak_dbfs(samples) < audio.SILENT_RECORDING_DBFS:
+            return f"{path.name} is silent"
+        return None
+
+    def problems(self, line_ids: Sequence[str]) -> list[str]:
+        return [problem for line_id in line_ids if (problem := self.problem(line_id))]
+
+    def clip(self, line_id: str, words: str) -> Clip:
+        problem = self.problem(line_id)
+        if problem:
+            raise audio.AudioError(f"recording {problem} (in {self.folder})")
+        path = self.recording(line_id)
+        digest = hashlib.sha256(f"{sha256(path)} {code_digest()}".encode()).hexdigest()[:32]
+        return cached_clip(self.cache / f"{digest}.wav", lambda: self.prepare(path))
+
+    @staticmethod
+    def prepare(path: Path):
+        samples, rate = audio.read_samples(path)
+        return audio.prepared(samples, rate)
+
+    def key(self, line_prefix: str) -> dict:
+        recordings = sorted(
+            path
+            for path in self.folder.iterdir()
+            if path.name.startswith(line_prefix) and path.suffix.lower() in SUFFIXES
+        )
+        return {
+            "voice": "recordings",
+            "files": {path.name: sha256(path) for path in recordings},
+            "code": code_digest(),
+        }
+
+    def describe(self) -> dict:
+        return {"name": "the lecturer's recordings", "folder": str(self.folder.resolve())}
