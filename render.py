@@ -281,7 +281,7 @@ def main(
     try:
         request = read_request(argv, sections, qualities)
         for seed in request.seeds:
-            prepare_folder(request.folder(seed))
+            prepare_folder(request.seed_folder(seed) if request.script else request.folder(seed))
         if not request.sections:
             say("render.py: no section scenes exist yet; nothing to render")
             return 0
@@ -311,11 +311,13 @@ def main(
 
 
 def read_script(request: Request, sections: Sequence[Section], seed: int) -> list[dict]:
-    """The seed's narration lines; with --script, also written to script.txt for reading."""
-    film = [section for section in sections if section.exists]
+    """The lines the asked-for sections speak for a seed; with --script, also written to
+    script.txt for reading aloud."""
     say(f"seed {seed}: reading the narration script from the scenes")
     folder = request.seed_folder(seed)
-    lines = scripts.film_lines(film, sections, seed, folder / ".script", request.workers)
+    lines = scripts.film_lines(
+        request.sections, sections, seed, folder / ".script", request.workers
+    )
     if request.script:
         scripts.write_script(folder / scripts.SCRIPT, seed, lines)
         say(f"seed {seed}: {len(lines)} lines in {folder / scripts.SCRIPT}")

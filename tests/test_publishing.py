@@ -19,26 +19,20 @@ import pytest
 import srt
 from PIL import Image
 
-import render
 from mechanics import lesson
-from publishing import video
+from publishing import soundtrack, video
 from publishing.files import sha256
-from publishing.film import LECTURE_STEM, SECTIONS, Quality, Section, thumbnail_section
+from publishing.film import LECTURE_STEM, SECTIONS, Section, thumbnail_section
 from publishing.thumbnail import BOTTOM_BAND, SIZE, TOP_BAND
+from scenes.narration import PAUSE_AFTER_SPEECH
 from scenes.sections import with_section
+from voices.audio import EDGE_SECONDS
+
+from .audio_checks import bs1770_loudness, fft_true_peak_dbtp, rms_windows
+from .lecture_rendering import TINY, render_tiny
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "engine_number.py"
-
-# 256 pixels wide, not 192: at 192x108 (and 192x112) x264 encoded one three-frame animation
-# of section 2 differently in about one run in eight, from identical input and with one
-# thread; at 256x144 (16 runs) and 854x480 (8 runs) it never did.
-TINY = Quality("tiny", 256, 144, 5, ("--resolution", "256,144", "--frame_rate", "5"))
-QUALITIES = {**render.QUALITIES, TINY.name: TINY}
-
-
-def render_tiny(*args: str, sections=SECTIONS) -> int:
-    return render.main(["--quality", "tiny", *args], sections=sections, qualities=QUALITIES)
 
 
 @pytest.fixture(scope="module")
@@ -85,7 +79,16 @@ def test_every_video_fits_youtubes_recommendations(lecture, name):
     assert (facts.width, facts.height) == (TINY.width, TINY.height)
     assert facts.frame_rate == TINY.fps
     assert len(facts.frame_durations) == 1  # a constant frame rate
-    assert facts.audio_streams == 0  # no track at all rather than a silent one
+    assert facts.audio_streams == 1
+    sound = soundtrack.sound_facts(lecture / name)
+    assert (sound.codec, sound.profile, sound.sample_rate, sound.channels) == (
+        "aac",
+        "LC",
+        48_000,
+        2,
+    )
+    # As long as the picture, but for the AAC encoder's last frame of padding.
+    assert 0 <= sound.seconds - facts.frames / TINY.fps < soundtrack.AAC_FRAME / 48_000
     gaps = np.diff([*facts.keyframe_indices, facts.frames])
     assert facts.keyframe_indices[0] == 0 and gaps.max() <= max(1, TINY.fps // 2)
 
@@ -144,6 +147,80 @@ def test_the_thumbnail_is_a_real_frame_of_the_loop_with_the_title(lecture):
     assert np.abs(pixels[middle] - source[middle]).max() == 0
     title_band = pixels[:TOP_BAND]
     assert (title_band.max(axis=2) > 200).mean() > 0.02  # the title's light type is there
+
+
+# ---- the voice ---------------------------------------------------------------------------
+
+
+def spoken_lines(folder: Path, section: Section) -> list[dict]:
+    return json.loads((folder / ".manim" / section.stem / "lines.json").read_text())
+
+
+def test_the_lecture_plays_at_youtubes_loudness_under_the_peak_ceiling(lecture, manifest):
+    sound = soundtrack.decoded(lecture / f"{LECTURE_STEM}.mp4")
+    loudness, peak = bs1770_loudness(sound), fft_true_peak_dbtp(sound)
+    assert -15.0 <= loudness <= -13.0
+    assert peak <= -1.0
+    assert np.abs(sound).max() < 0.999  # nothing clipped
+    measured = manifest["audio"]
+    assert measured["integrated_loudness_lufs"] == pytest.approx(loudness, abs=0.1)
+    assert measured["true_peak_dbtp"] == pytest.approx(peak, abs=0.2)
+    assert (measured["codec"], measured["sample_rate"], measured["channels"]) == (
+        "aac LC",
+        48_000,
+        2,
+    )
+    assert manifest["voice"]["name"] == "joe (Piper, en_US, medium)"
+    assert "License: CC0" in manifest["voice"]["model_card"]
+
+
+def test_each_line_is_spoken_in_its_own_span_with_silence_between(lecture):
+    """Speech lies inside each line's span from the scene's timeline, and silence outside,
+    in every section and in the full lecture at the sections' starts: picture and sound
+    are in step across every join (to 40 ms here, the 20 ms windows' resolution)."""
+    lecture_sound = soundtrack.decoded(lecture / f"{LECTURE_STEM}.mp4")[:, 0]
+    for section, start in zip(SECTIONS, starts(lecture), strict=True):
+        lines = spoken_lines(lecture, section)
+        own = soundtrack.decoded(lecture / f"{section.stem}.mp4")[:, 0]
+        length = len(own)
+        offset = round(start * 48_000)
+        for sound in (own, lecture_sound[offset : offset + length]):
+            level = rms_windows(sound)  # 20 ms windows
+            spoken = np.zeros(len(level), bool)
+            for line in lines:
+                first, last = line["start"] / 0.02, (line["start"] + line["seconds"]) / 0.02
+                inside = level[int(first) + 3 : int(last) - 3]
+                assert np.mean(inside > -45) > 0.6, line["id"]  # speech, with its own pauses
+                # The first sound comes within one frame of the line's start.
+                onset = np.argmax(level[int(first) - 5 :] > -45) + int(first) - 5
+                heard_at = line["start"] + EDGE_SECONDS  # a clip keeps 40 ms before its speech
+                assert abs(onset * 0.02 - heard_at) <= 0.04, line["id"]
+                spoken[max(int(first) - 2, 0) : int(last) + 3] = True
+            assert (level[~spoken] < -60).all(), section.stem  # silence between lines
+
+
+def test_no_line_is_cut_off_or_runs_into_the_next(lecture):
+    for section in SECTIONS:
+        lines = spoken_lines(lecture, section)
+        seconds = video.frame_count(lecture / f"{section.stem}.mp4") / TINY.fps
+        ends = [line["start"] + line["seconds"] for line in lines]
+        assert all(
+            a + PAUSE_AFTER_SPEECH <= b["start"] + 1e-9
+            for a, b in zip(ends, lines[1:], strict=False)
+        )
+        assert ends[-1] <= seconds, section.stem
+
+
+def test_captions_are_timed_to_the_speech(lecture):
+    for section in SECTIONS:
+        lines = spoken_lines(lecture, section)
+        cues = list(srt.parse((lecture / f"{section.stem}.srt").read_text()))
+        assert [cue.content for cue in cues] == [line["words"] for line in lines]
+        for cue, line in zip(cues, lines, strict=True):
+            assert cue.start.total_seconds() == pytest.approx(line["start"], abs=0.001)
+            spoken_until = line["start"] + line["seconds"]
+            assert spoken_until <= cue.end.total_seconds() + 0.001
+            assert cue.end.total_seconds() <= spoken_until + PAUSE_AFTER_SPEECH + 0.001
 
 
 def test_the_manifest_describes_every_file_truly(lecture, manifest):
