@@ -3,8 +3,9 @@ writes it as JSON so figures can be compared between commits.
 
     .venv/bin/python benchmarks/render_speed.py [--seed 0] [--jobs 2] [--json FILE]
 
-In order, each from a cold cache (a fresh folder): the full lecture at 1080p60 and at
-preview (wall seconds, video seconds, their ratio R, each Manim process's peak memory);
+In order, each from a cold cache (a fresh folder, and a fresh cache of speech): the full
+narrated lecture at 1080p60, the silent one (--voice none) beside it, and the narrated one
+at preview (wall seconds, video seconds, their ratio R, each Manim process's peak memory);
 the floor, that is the same 1080p frames decoded and only converted and encoded again with
 the project's x264 settings, as the same ratio; a warm re-run with nothing changed; a run
 after changing one section; lesson(seed); and the quality of the 1080p encode against a
@@ -43,6 +44,7 @@ from publishing import video  # noqa: E402
 from publishing.film import QUALITIES, SECTIONS, Quality  # noqa: E402
 from publishing.manifest import versions  # noqa: E402
 from publishing.manim_cli import encoder_frame  # noqa: E402
+from voices.base import CACHE_VARIABLE  # noqa: E402
 
 YOUTUBE_1080P60_MBPS = 12.0  # YouTube's recommended upload bitrate for 1080p60 SDR, H.264
 QUALITY_SAMPLE_EVERY = 6  # frames compared for PSNR/SSIM: every sixth (10 per second)
@@ -58,7 +60,13 @@ def lossless(quality: Quality) -> Quality:
 
 
 def run_render(
-    out: Path, seed: int, quality: str, jobs: int, qualities=QUALITIES, sections=SECTIONS
+    out: Path,
+    seed: int,
+    quality: str,
+    jobs: int,
+    qualities=QUALITIES,
+    sections=SECTIONS,
+    extra: tuple[str, ...] = (),
 ) -> dict:
     """render.py for the seed and quality into `out`, quietly: its wall time, and per
     section the figures its render record keeps and whether it was rendered this time."""
@@ -68,7 +76,8 @@ def run_render(
     started = time.perf_counter()
     with contextlib.redirect_stdout(io.StringIO()) as printed:
         code = render.main(
-            ["--seed", str(seed), "--quality", quality, "--jobs", str(jobs), "--out", str(out)],
+            ["--seed", str(seed), "--quality", quality, "--jobs", str(jobs), "--out", str(out)]
+            + list(extra),
             sections=sections,
             qualities=qualities,
         )
@@ -218,7 +227,8 @@ def changed_section_run(out: Path, seed: int, jobs: int) -> dict:
 def table(report: dict) -> str:
     lines = [f"machine: {report['machine']}", ""]
     lines.append(f"{'run':<26} {'wall s':>8} {'video s':>8} {'R':>6}")
-    for name in ("cold_1080p60", "cold_preview", "floor_1080p60", "warm_1080p60", "changed_one"):
+    runs = ("cold_1080p60", "silent_1080p60", "cold_preview", "floor_1080p60", "warm_1080p60")
+    for name in (*runs, "changed_one"):
         if name in report:
             run = report[name]
             lines.append(
@@ -230,7 +240,11 @@ def table(report: dict) -> str:
             f"{'1080p60 R / floor R':<26} "
             f"{report['cold_1080p60']['ratio'] / report['floor_1080p60']['ratio']:>24.2f}"
         )
-    for name in ("cold_1080p60", "cold_preview"):
+    if "cold_1080p60" in report and "silent_1080p60" in report:
+        narrated, silent = report["cold_1080p60"], report["silent_1080p60"]
+        ratio = narrated["wall_seconds"] / silent["wall_seconds"]
+        lines.append(f"{'narrated / silent wall':<26} {ratio:>24.2f}")
+    for name in ("cold_1080p60", "silent_1080p60", "cold_preview"):
         if name in report:
             lines += ["", f"{name}: section, render s, video s, R, peak memory MB"]
             for row in report[name]["sections"]:
@@ -268,6 +282,11 @@ def main() -> None:
     seed, jobs = args.seed, args.jobs
     out = Path(args.keep or tempfile.mkdtemp(prefix="render-speed-"))
     shutil.rmtree(out / f"seed-{seed}", ignore_errors=True)
+    shutil.rmtree(out / "silent", ignore_errors=True)
+    # A cold cache of speech too: the narrated render synthesizes every line.
+    speech = out / "speech-cache"
+    shutil.rmtree(speech, ignore_errors=True)
+    os.environ[CACHE_VARIABLE] = str(speech)
     report = {
         "machine": f"{platform.node()}, {os.cpu_count()} cores, Python {platform.python_version()}",
         "seed": seed,
@@ -290,6 +309,8 @@ def main() -> None:
 
     step("cold_1080p60", lambda: run_render(out, seed, "1080p", jobs))
     folder = Path(report["cold_1080p60"]["folder"])
+    silent = ("--voice", "none")
+    step("silent_1080p60", lambda: run_render(out / "silent", seed, "1080p", jobs, extra=silent))
     step("warm_1080p60", lambda: run_render(out, seed, "1080p", jobs))
     step("changed_one", lambda: changed_section_run(out, seed, jobs))
     step("cold_preview", lambda: run_render(out, seed, "preview", jobs))

@@ -52,7 +52,9 @@ def section_track(lines: Sequence[dict], samples: int) -> np.ndarray:
 
 
 def read_lines(path: Path) -> list[dict]:
-    return json.loads(path.read_text())
+    """The lines a scene spoke; none when it wrote no record (a plain Manim scene, which
+    has no narrator: its track is silence as long as its video)."""
+    return json.loads(path.read_text()) if path.is_file() else []
 
 
 def stereo(track: np.ndarray) -> np.ndarray:

@@ -54,6 +54,8 @@ def decoded_frames(path: Path) -> list[np.ndarray]:
         (["--jobs", "0"], ["--jobs", "'0'"]),
         (["--jobs", "two"], ["--jobs", "'two'"]),
         (["--seed", "1", "x"], ["--seed", "'x'"]),
+        (["--voice", "no-such-folder"], ["--voice", "'no-such-folder' is not a folder"]),
+        (["--captions", "both"], ["--captions", "'both'"]),
     ],
 )
 def test_bad_input_gets_one_line_and_exit_code_2(args, words):
@@ -94,6 +96,14 @@ def test_missing_latex_is_reported_before_rendering(tmp_path, capsys, monkeypatc
     err = capsys.readouterr().err
     assert code == 2 and "LaTeX is missing" in err and "make setup" in err
     assert not list(tmp_path.rglob("*.mp4"))
+
+
+def test_a_missing_voice_is_reported_before_rendering(tmp_path, capsys, monkeypatch):
+    monkeypatch.setitem(sys.modules, "piper", None)  # as when piper-tts is not installed
+    code = render.main(["--out", str(tmp_path), "--sections", "1"], sections=TEST_SECTIONS)
+    err = capsys.readouterr().err
+    assert code == 2 and "the film's voice is missing" in err and "--voice none" in err
+    assert err.count("\n") == 1 and not list(tmp_path.rglob("*.mp4"))
 
 
 def test_a_missing_system_library_is_reported_before_rendering(tmp_path, capsys, monkeypatch):

@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from voices import audio, voice_named
+from voices.piper import spoken
 from voices.recorded import Recordings
 
 from .audio_checks import (
@@ -150,3 +151,9 @@ def test_a_voice_that_is_neither_known_nor_a_folder_is_refused(tmp_path):
     assert voice_named("none") is None
     with pytest.raises(ValueError, match="is not a folder"):
         voice_named(str(tmp_path / "no-such-folder"))
+
+
+def test_the_voice_reads_the_captions_words_as_a_lecturer_says_them():
+    assert spoken("squash the sum with tanh.") == "squash the sum with tanch."
+    assert spoken("thanks") == "thanks"  # only the whole word
+    assert spoken(LINE) == LINE  # numbers are read as written

