@@ -244,6 +244,11 @@ class Request:
     def folder(self, seed: int) -> Path:
         return self.out / f"seed-{seed}" / self.quality.name
 
+    @property
+    def recorded(self) -> bool:
+        """Whether the film is timed to a folder of recordings."""
+        return self.voice not in (PIPER, SILENT)
+
     def seed_folder(self, seed: int) -> Path:
         return self.out / f"seed-{seed}"
 
@@ -290,7 +295,7 @@ def main(
         print(f"render.py: error: {error}", file=sys.stderr)
         return 2
     try:
-        if request.script or request.voice not in (PIPER, SILENT):
+        if request.script or request.recorded:
             lines = {seed: read_script(request, sections, seed) for seed in request.seeds}
             if request.script:
                 return 0

@@ -175,9 +175,14 @@ def render_key(job: Job, sections: Sequence[Section], versions: dict[str, str]) 
         "captions": job.caption_mode,
     }
     digest.update(json.dumps(described, sort_keys=True).encode())
-    for path in source_files(job.section, sections):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    add_sources(digest, job.section, sections)
     return digest.hexdigest()
+
+
+def add_sources(digest: hashlib._Hash, section: Section, sections: Sequence[Section]) -> None:
+    """Feed the digest every file that decides the section (see `source_files`)."""
+    for path in source_files(section, sections):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
 
 
 def voice_key(job: Job) -> dict | None:

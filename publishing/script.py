@@ -20,8 +20,16 @@ from pathlib import Path
 
 from publishing.files import whole_or_absent
 from publishing.film import TITLE, Section
-from publishing.jobs import RenderError, Running, source_files
-from scenes.seeding import CAPTIONS_VARIABLE, LINES_VARIABLE, SEED_VARIABLE, VOICE_VARIABLE
+from publishing.jobs import RenderError, Running, add_sources
+from scenes.seeding import (
+    BURNED,
+    CAPTIONS_VARIABLE,
+    KEY_FRAMES_VARIABLE,
+    LINES_VARIABLE,
+    SEED_VARIABLE,
+    STILLS_VARIABLE,
+    VOICE_VARIABLE,
+)
 from voices import SILENT
 
 SCRIPT = "script.txt"
@@ -30,8 +38,7 @@ SCRIPT = "script.txt"
 def script_key(section: Section, sections: Sequence[Section], seed: int) -> str:
     """What decides a section's lines: its code, the shared code, the engine and the seed."""
     digest = hashlib.sha256(f"{seed} {section.scene}".encode())
-    for path in source_files(section, sections):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    add_sources(digest, section, sections)
     return digest.hexdigest()
 
 
@@ -56,10 +63,10 @@ def section_lines(
         **os.environ,
         SEED_VARIABLE: str(seed),
         VOICE_VARIABLE: SILENT,
-        CAPTIONS_VARIABLE: "burned",
+        CAPTIONS_VARIABLE: BURNED,
         LINES_VARIABLE: str(lines_file),
     }
-    for variable in ("MECHANICS_STILLS", "MECHANICS_KEY_FRAMES"):
+    for variable in (STILLS_VARIABLE, KEY_FRAMES_VARIABLE):
         env.pop(variable, None)
     command = [
         sys.executable,

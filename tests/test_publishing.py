@@ -453,13 +453,14 @@ def test_ctrl_c_stops_every_render_and_leaves_no_lecture(tmp_path):
     slow = fixture_sections(tmp_path / "scenes", second_scene="Slow")
     # A shell that starts the tests in the background (`pytest &`) makes them ignore SIGINT,
     # and children inherit that: the driver takes Ctrl-C as a terminal would deliver it.
+    root, scenes = str(ROOT), str(slow[0].file.parent)
     driver = (
         "import signal; signal.signal(signal.SIGINT, signal.default_int_handler); "
-        "import sys; sys.path[:0] = [{root!r}]; import tests.test_publishing as t; "
+        f"import sys; sys.path[:0] = [{root!r}]; import tests.test_publishing as t; "
         "from pathlib import Path; "
-        "sys.exit(t.render_tiny('--out', {out!r}, sections=t.fixture_sections(Path({scenes!r}), "
-        "second_scene='Slow')))"
-    ).format(root=str(ROOT), out=str(out), scenes=str(slow[0].file.parent))
+        f"sys.exit(t.render_tiny('--out', {str(out)!r}, "
+        f"sections=t.fixture_sections(Path({scenes!r}), second_scene='Slow')))"
+    )
     process = subprocess.Popen(
         [sys.executable, "-c", driver],
         cwd=ROOT,
