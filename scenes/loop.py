@@ -40,9 +40,22 @@ class Loop(LessonScene):
         with self.narration("Again: forward, loss, arrows, shift."):
             for n in range(1, FULL_STEPS):
                 self.train_step(n, full=True)
+        last = len(self.lesson.trace) - 1
+        halfway = (FULL_STEPS + last) // 2
         with self.narration(f"Again and again. Watch the {self.lesson.target} probability climb."):
-            for n in range(FULL_STEPS, len(self.lesson.trace) - 1):
+            for n in range(FULL_STEPS, halfway):
                 self.train_step(n, full=False)
+        # Halfway, training waits on its read-outs while they are said: a long run of quick
+        # steps is not watched in silence.
+        with self.narration(
+            f"Step {{step}}: the loss is down to {{loss}}, and {self.lesson.target} has {{p}}.",
+            step=(self.src.trace[halfway].index, fmt.whole),
+            loss=(self.src.trace[halfway].loss, fmt.loss_value),
+            p=(self.src.trace[halfway].probabilities[self.lesson.target_index], fmt.percent),
+        ):
+            self.train_step(halfway, full=False)
+        for n in range(halfway + 1, last):
+            self.train_step(n, full=False)
         self.show_the_trained_network()
 
     # Beats --------------------------------------------------------------------------------

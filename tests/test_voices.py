@@ -23,6 +23,7 @@ from .audio_checks import (
     transcript,
 )
 
+YOUTUBE_LUFS = -14.0  # YouTube's reference loudness
 OTHER_LINE = "Arrows: up raises a weight, down lowers it; longer means a bigger step."
 LINE = "Now our network from section 1: it gave Paris 10.9%, so its loss is 2.22."
 
@@ -70,8 +71,8 @@ def test_a_levelled_clip_is_at_youtubes_loudness_under_the_peak_ceiling():
         rng.random(3 * audio.RATE) < 0.01
     )
     levelled = audio.levelled(np.clip(signal, -1, 1))
-    assert abs(bs1770_loudness(as_played(levelled)) - audio.TARGET_LUFS) < 0.5
-    assert fft_true_peak_dbtp(levelled) <= audio.CEILING_DBTP + 0.1
+    assert abs(bs1770_loudness(as_played(levelled)) - YOUTUBE_LUFS) < 0.5
+    assert fft_true_peak_dbtp(levelled) <= -1.5  # room under -1 dBTP for the AAC encoder
 
 
 def test_the_limiter_leaves_quiet_sound_alone_and_holds_loud_peaks():
@@ -100,7 +101,11 @@ def test_silence_around_speech_is_trimmed_to_a_short_edge():
 
 
 def test_the_film_voice_says_the_same_bytes_every_time(tmp_path, piper_clip):
-    again = voice_named("piper", tmp_path).clip("test-01", LINE)
+    """Whatever was spoken before: with Piper's noise on, each line drew on the generator
+    the lines before it had moved on, so a cache's contents changed the film."""
+    voice = voice_named("piper", tmp_path)
+    voice.clip("test-00", OTHER_LINE)
+    again = voice.clip("test-01", LINE)
     assert again.path != piper_clip.path
     assert again.path.read_bytes() == piper_clip.path.read_bytes()
 
@@ -124,8 +129,8 @@ def test_the_film_voice_says_its_words_numbers_included(piper_clip):
 
 def test_the_film_voice_is_levelled_and_paced_like_speech(piper_clip):
     samples = audio.read_wav(piper_clip.path)
-    assert abs(bs1770_loudness(as_played(samples)) - audio.TARGET_LUFS) < 0.5
-    assert fft_true_peak_dbtp(samples) <= audio.CEILING_DBTP + 0.1
+    assert abs(bs1770_loudness(as_played(samples)) - YOUTUBE_LUFS) < 0.5
+    assert fft_true_peak_dbtp(samples) <= -1.5
     assert np.max(np.abs(samples)) < 0.99  # no clipping
     words = len(LINE.split())
     assert 1.5 <= words / piper_clip.seconds <= 4.0  # 90 to 240 words a minute
