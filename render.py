@@ -157,11 +157,13 @@ def pick_sections(names: list[str] | None, sections: Sequence[Section]) -> list[
 
 
 def parse_voice(name: str) -> str:
+    """The voice asked for; a folder of recordings as an absolute path, since the scenes
+    run in the project's folder, not the caller's."""
     try:
-        voice_named(name)
+        voice = voice_named(name)
     except ValueError as error:
         raise UsageError(str(error)) from None
-    return name
+    return name if voice is None or name == PIPER else str(Path(name).resolve())
 
 
 def prepare_folder(folder: Path) -> None:

@@ -50,8 +50,11 @@ def takes(tmp_path_factory, script) -> Path:
 @pytest.fixture(scope="module")
 def recorded(tmp_path_factory, takes) -> Path:
     out = tmp_path_factory.mktemp("recorded")
-    args = ("--seed", "0", "--sections", "wiggle", "--voice", str(takes), "--out", str(out))
-    assert render_tiny(*args) == 0
+    # The folder named as a lecturer would, relative to where they are.
+    args = ("--seed", "0", "--sections", "wiggle", "--voice", takes.name, "--out", str(out))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(takes.parent)
+        assert render_tiny(*args) == 0
     return out / "seed-0" / "tiny"
 
 
