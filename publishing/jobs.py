@@ -172,6 +172,7 @@ def render_key(job: Job, sections: Sequence[Section], versions: dict[str, str]) 
         "manim": job.manim_arguments(),
         "versions": versions,
         "voice": voice_key(job),
+        "sound": [soundtrack.AAC_BIT_RATE, soundtrack.AAC_OPTIONS] if job.spoken else None,
         "captions": job.caption_mode,
     }
     digest.update(json.dumps(described, sort_keys=True).encode())

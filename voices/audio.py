@@ -94,11 +94,20 @@ def loudness(samples: np.ndarray) -> float:
     return float(pyloudnorm.Meter(RATE).integrated_loudness(stereo))
 
 
-def true_peak_dbtp(samples: np.ndarray) -> float:
-    """The true peak, in dB: the peak of the signal oversampled four times."""
+def true_peak_dbtp(samples: np.ndarray, block: int = 1 << 20) -> float:
+    """The true peak, in dB: the peak of the signal oversampled four times (a block at a
+    time, each with a margin for the filter, so a whole lecture needs little memory)."""
     columns = samples if samples.ndim == 2 else samples[:, None]
-    peaks = [np.max(np.abs(resample_poly(c, OVERSAMPLING, 1))) for c in columns.T]
-    return dbfs(float(max(peaks)))
+    margin = 256
+    peak = 0.0
+    for column in columns.T:
+        for start in range(0, len(column), block):
+            lo, hi = max(start - margin, 0), min(start + block + margin, len(column))
+            fine = resample_poly(column[lo:hi], OVERSAMPLING, 1)
+            first = (start - lo) * OVERSAMPLING
+            inner = fine[first : first + (min(start + block, len(column)) - start) * OVERSAMPLING]
+            peak = max(peak, float(np.max(np.abs(inner))))
+    return dbfs(peak)
 
 
 def limited(samples: np.ndarray, ceiling_db: float) -> np.ndarray:
