@@ -72,7 +72,8 @@ class Narrator:
 
     @contextmanager
     def line(self, words: str, run_time: float = 0.5) -> Iterator[None]:
-        """Show `words` for the block, and at least as long as they take to read."""
+        """Say (or show) `words` for the block, and at least as long as they take to say
+        (or to read, in a silent film)."""
         if self.speaking:
             raise RuntimeError(f"a narration inside another: {words!r}; end the first block")
         line_id = self.line_id()
