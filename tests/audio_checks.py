@@ -1,4 +1,5 @@
-"""Measuring sound independently of the code under test: loudness by ITU-R BS.1770-4 written
+"""Test recordings (tones of known length, written as WAV or FLAC), and measuring sound
+independently of the code under test: loudness by ITU-R BS.1770-4 written
 out here from the standard (its 48 kHz K-weighting coefficients and gating), true peaks by
 FFT interpolation (not the polyphase filter voices/audio.py uses), and a rough listener
 (PocketSphinx, offline speech recognition)."""
@@ -6,11 +7,41 @@ FFT interpolation (not the polyphase filter voices/audio.py uses), and a rough l
 from __future__ import annotations
 
 import re
+import wave
+from pathlib import Path
 
+import av
 import numpy as np
 from scipy.signal import lfilter, resample, resample_poly
 
 RATE = 48_000
+
+
+def tone(seconds: float, rate: int, level: float = 0.3, frequency: float = 440.0) -> np.ndarray:
+    t = np.arange(int(round(seconds * rate))) / rate
+    return level * np.sin(2 * np.pi * frequency * t)
+
+
+def write_sound(path: Path, samples: np.ndarray, rate: int, channels: int = 1) -> Path:
+    """A test recording: WAV through the standard library, FLAC through FFmpeg."""
+    pcm = (np.clip(samples, -1, 1) * 32767).astype(np.int16)
+    pcm = np.repeat(pcm[:, None], channels, axis=1)
+    if path.suffix == ".wav":
+        with wave.open(str(path), "wb") as out:
+            out.setnchannels(channels)
+            out.setsampwidth(2)
+            out.setframerate(rate)
+            out.writeframes(pcm.tobytes())
+        return path
+    layout = "mono" if channels == 1 else "stereo"
+    with av.open(str(path), "w") as container:
+        stream = container.add_stream("flac", rate=rate, layout=layout)
+        frame = av.AudioFrame.from_ndarray(pcm.reshape(1, -1), format="s16", layout=layout)
+        frame.sample_rate = rate
+        container.mux(stream.encode(frame))
+        container.mux(stream.encode(None))
+    return path
+
 
 # ITU-R BS.1770-4, table 1 and table 2: the K-weighting filter's two stages at 48 kHz.
 SHELF_B = [1.53512485958697, -2.69169618940638, 1.19839281085285]

@@ -14,19 +14,24 @@ import pytest
 from publishing import soundtrack, video
 from publishing.film import SECTIONS
 from scenes.narration import PAUSE_AFTER_SPEECH
-from voices import audio
 
+from .audio_checks import tone, write_sound
+from .fixtures.recap import RECAP
 from .lecture_rendering import TINY, render_tiny
-from .test_voices import tone, write_sound
 
 WIGGLE = next(section for section in SECTIONS if section.slug == "wiggle")
 SCRIPT_LINE = re.compile(r"^(\d\d-[a-z-]+-\d\d)\n    (.+)$", re.MULTILINE)
 
 
 @pytest.fixture(scope="module")
-def script(tmp_path_factory) -> list[tuple[str, str]]:
+def out(tmp_path_factory) -> Path:
+    """One output folder for the recordings tests: the script read once is kept there."""
+    return tmp_path_factory.mktemp("out")
+
+
+@pytest.fixture(scope="module")
+def script(out) -> list[tuple[str, str]]:
     """Section 3's narration script for seed 0, as a lecturer reads it: (id, words)."""
-    out = tmp_path_factory.mktemp("script")
     assert render_tiny("--seed", "0", "--sections", "wiggle", "--script", "--out", str(out)) == 0
     assert not (out / "seed-0" / "tiny").exists()  # a script renders nothing
     return SCRIPT_LINE.findall((out / "seed-0" / "script.txt").read_text())
@@ -48,8 +53,7 @@ def takes(tmp_path_factory, script) -> Path:
 
 
 @pytest.fixture(scope="module")
-def recorded(tmp_path_factory, takes) -> Path:
-    out = tmp_path_factory.mktemp("recorded")
+def recorded(out, takes) -> Path:
     # The folder named as a lecturer would, relative to where they are.
     args = ("--seed", "0", "--sections", "wiggle", "--voice", takes.name, "--out", str(out))
     with pytest.MonkeyPatch.context() as patch:
@@ -86,26 +90,28 @@ def test_the_film_is_timed_to_the_recordings(recorded, script):
         assert pitch == pytest.approx(440, abs=4), line["id"]
 
 
-def test_longer_recordings_make_a_longer_film(recorded, takes, tmp_path):
-    """The same lines recorded twice as slowly: every beat waits for its line."""
-    slow = tmp_path / "slow"
-    slow.mkdir()
+def test_a_longer_recording_holds_its_beat_until_it_is_said(tmp_path):
+    """The recap's beat shows its summary for 7.5 s: a 2 s take fits inside it, a 12 s take
+    holds the beat until it has been said, and the pause after it."""
     lengths = {}
-    for path in sorted(takes.iterdir()):
-        samples, rate = audio.read_samples(path)
-        lengths[path.stem] = 2 * len(samples) / rate
-        write_sound(slow / f"{path.stem}.wav", tone(lengths[path.stem], rate), rate)
-    out = tmp_path / "out"
-    args = ("--seed", "0", "--sections", "wiggle", "--voice", str(slow), "--out", str(out))
-    assert render_tiny(*args) == 0
-    quick = video.frame_count(recorded / f"{WIGGLE.stem}.mp4") / TINY.fps
-    slower = video.frame_count(out / "seed-0" / "tiny" / f"{WIGGLE.stem}.mp4") / TINY.fps
-    added = sum(lengths.values()) / 2  # every line lasts this much longer in total
-    assert slower - quick >= added * 0.5  # where a beat's pictures ran longer, less is added
-    assert slower > quick
+    for seconds in (2.0, 12.0):
+        takes = tmp_path / f"takes-{seconds:.0f}"
+        takes.mkdir()
+        write_sound(takes / f"{RECAP.stem}-01.wav", tone(seconds, 44_100), 44_100)
+        out = tmp_path / f"out-{seconds:.0f}"
+        assert render_tiny("--voice", str(takes), "--out", str(out), sections=(RECAP,)) == 0
+        folder = out / "seed-0" / "tiny"
+        (line,) = json.loads((folder / ".manim" / RECAP.stem / "lines.json").read_text())
+        lengths[seconds] = video.frame_count(folder / f"{RECAP.stem}.mp4") / TINY.fps
+        assert line["seconds"] == pytest.approx(seconds, abs=0.002)
+        assert line["start"] + seconds + PAUSE_AFTER_SPEECH <= lengths[seconds] + 1e-9
+    # 12.3 s of speech and pause instead of the beat's own 7.5 s, to within a frame.
+    assert lengths[12.0] - lengths[2.0] == pytest.approx(12.3 - 7.5, abs=1 / TINY.fps)
 
 
-def test_missing_unreadable_and_silent_recordings_are_named_in_one_line(takes, tmp_path, capsys):
+def test_missing_unreadable_and_silent_recordings_are_named_in_one_line(
+    out, takes, tmp_path, capsys
+):
     bad = tmp_path / "bad"
     shutil.copytree(takes, bad)
     takes_by_id = {path.stem: path for path in bad.iterdir()}
@@ -115,7 +121,7 @@ def test_missing_unreadable_and_silent_recordings_are_named_in_one_line(takes, t
     write_sound(bad / f"{silent}.wav", np.zeros(44_100), 44_100)
     takes_by_id[broken].unlink()
     (bad / f"{broken}.flac").write_bytes(b"fLaC but nothing after")
-    out = tmp_path / "out"
+    before = set(out.rglob("*.mp4"))
     args = ("--seed", "0", "--sections", "wiggle", "--voice", str(bad), "--out", str(out))
     assert render_tiny(*args) == 2
     error = capsys.readouterr().err.strip()
@@ -123,19 +129,18 @@ def test_missing_unreadable_and_silent_recordings_are_named_in_one_line(takes, t
     assert f"{missing} is missing" in error
     assert f"{silent}.wav is silent" in error
     assert f"{broken}.flac: it cannot be read" in error
-    assert not list(out.rglob("*.mp4"))  # nothing rendered
+    assert set(out.rglob("*.mp4")) == before  # nothing rendered
 
 
-def test_a_silent_film_has_no_sound_track_and_burns_its_captions_in(tmp_path, capsys):
+def test_a_silent_film_has_no_sound_track_and_burns_its_captions_in(tmp_path):
     out = tmp_path / "out"
-    args = ("--seed", "0", "--sections", "wiggle", "--voice", "none", "--out", str(out))
-    assert render_tiny(*args) == 0
+    assert render_tiny("--voice", "none", "--out", str(out), sections=(RECAP,)) == 0
     folder = out / "seed-0" / "tiny"
-    assert video.facts(folder / f"{WIGGLE.stem}.mp4").audio_streams == 0
-    lines = json.loads((folder / ".manim" / WIGGLE.stem / "lines.json").read_text())
+    assert video.facts(folder / f"{RECAP.stem}.mp4").audio_streams == 0
+    lines = json.loads((folder / ".manim" / RECAP.stem / "lines.json").read_text())
     assert lines and all("clip" not in line for line in lines)
-    assert (folder / f"{WIGGLE.stem}.srt").read_text().count("-->") == len(lines)
-    assert any(caption_band_lit(frame) for frame in video.frames(folder / f"{WIGGLE.stem}.mp4"))
+    assert (folder / f"{RECAP.stem}.srt").read_text().count("-->") == len(lines)
+    assert any(caption_band_lit(frame) for frame in video.frames(folder / f"{RECAP.stem}.mp4"))
 
 
 def caption_band_lit(frame: np.ndarray) -> bool:

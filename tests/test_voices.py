@@ -4,10 +4,6 @@ refused by name."""
 
 from __future__ import annotations
 
-import wave
-from pathlib import Path
-
-import av
 import numpy as np
 import pytest
 
@@ -20,38 +16,14 @@ from .audio_checks import (
     fft_true_peak_dbtp,
     share_heard,
     spoken_words,
+    tone,
     transcript,
+    write_sound,
 )
 
 YOUTUBE_LUFS = -14.0  # YouTube's reference loudness
 OTHER_LINE = "Arrows: up raises a weight, down lowers it; longer means a bigger step."
 LINE = "Now our network from section 1: it gave Paris 10.9%, so its loss is 2.22."
-
-
-def tone(seconds: float, rate: int, level: float = 0.3, frequency: float = 440.0) -> np.ndarray:
-    t = np.arange(int(round(seconds * rate))) / rate
-    return level * np.sin(2 * np.pi * frequency * t)
-
-
-def write_sound(path: Path, samples: np.ndarray, rate: int, channels: int = 1) -> Path:
-    """A test recording: WAV through the standard library, FLAC through FFmpeg."""
-    pcm = (np.clip(samples, -1, 1) * 32767).astype(np.int16)
-    pcm = np.repeat(pcm[:, None], channels, axis=1)
-    if path.suffix == ".wav":
-        with wave.open(str(path), "wb") as out:
-            out.setnchannels(channels)
-            out.setsampwidth(2)
-            out.setframerate(rate)
-            out.writeframes(pcm.tobytes())
-        return path
-    layout = "mono" if channels == 1 else "stereo"
-    with av.open(str(path), "w") as container:
-        stream = container.add_stream("flac", rate=rate, layout=layout)
-        frame = av.AudioFrame.from_ndarray(pcm.reshape(1, -1), format="s16", layout=layout)
-        frame.sample_rate = rate
-        container.mux(stream.encode(frame))
-        container.mux(stream.encode(None))
-    return path
 
 
 def as_played(mono: np.ndarray) -> np.ndarray:
