@@ -266,8 +266,13 @@ def read_request(
     """The command line, checked; a UsageError names the first thing wrong with it."""
     args = parse_args(argv, qualities, sections)
     voice = parse_voice(args.voice)
+    seeds = parse_seeds(args.seed)
+    if voice not in (PIPER, SILENT) and len(seeds) > 1 and not args.script:
+        raise UsageError(
+            "recordings speak one seed's numbers: render one seed with a --voice folder"
+        )
     return Request(
-        seeds=parse_seeds(args.seed),
+        seeds=seeds,
         quality=qualities[args.quality],
         sections=pick_sections(args.sections, sections),
         workers=parse_jobs(args.jobs),

@@ -56,6 +56,7 @@ def decoded_frames(path: Path) -> list[np.ndarray]:
         (["--seed", "1", "x"], ["--seed", "'x'"]),
         (["--voice", "no-such-folder"], ["--voice", "'no-such-folder' is not a folder"]),
         (["--captions", "both"], ["--captions", "'both'"]),
+        (["--seed", "0", "7", "--voice", "."], ["one seed's numbers"]),
     ],
 )
 def test_bad_input_gets_one_line_and_exit_code_2(args, words):
