@@ -405,6 +405,9 @@ def finish_lecture(
             "render them (or run without --sections) to assemble it"
         )
         return
+    if lectures.up_to_date(folder, jobs):
+        say(f"seed {seed}: the lecture in {folder}/ is up to date")
+        return
     try:
         lecture = lectures.assemble(folder, seed, quality, jobs)
     except BaseException:

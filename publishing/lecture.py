@@ -8,6 +8,7 @@ that does not match its sections.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -18,7 +19,7 @@ import numpy as np
 from mechanics import lesson
 from publishing import captions, soundtrack, video
 from publishing.captions import Part
-from publishing.files import whole_or_absent
+from publishing.files import sha256, whole_or_absent
 from publishing.film import (
     LECTURE_STEM,
     SUBTITLE,
@@ -38,6 +39,39 @@ MANIFEST = "manifest.json"
 def lecture_files(folder: Path) -> list[Path]:
     names = [f"{LECTURE_STEM}.mp4", f"{LECTURE_STEM}.srt", CHAPTERS, THUMBNAIL, MANIFEST]
     return [folder / name for name in names]
+
+
+def assembly_inputs(jobs: Sequence[Job]) -> dict:
+    """What the lecture is assembled from: each section's video, captions and sound (by
+    SHA-256), and the code that assembles it."""
+    code = hashlib.sha256()
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        code.update(path.name.encode() + b"\0" + path.read_bytes())
+    sections = {
+        job.section.stem: [
+            sha256(path) if path.is_file() else None
+            for path in (job.video, job.captions, job.speech if job.spoken else None)
+            if path is not None
+        ]
+        for job in jobs
+    }
+    return {"sections": sections, "voice": jobs[0].voice, "code": code.hexdigest()}
+
+
+def up_to_date(folder: Path, jobs: Sequence[Job]) -> bool:
+    """Whether the folder already holds the finished lecture of exactly these sections: a
+    re-run with nothing changed then leaves it as it is instead of assembling it again
+    (with sound, that is an AAC encode and a loudness measurement, some 10 s at 1080p)."""
+    try:
+        manifest = json.loads((folder / MANIFEST).read_text())
+    except (OSError, ValueError):
+        return False
+    if manifest.get("assembled_from") != assembly_inputs(jobs):
+        return False
+    return all(
+        (folder / entry["file"]).is_file() and sha256(folder / entry["file"]) == entry["sha256"]
+        for entry in manifest.get("files", [])
+    )
 
 
 def clear(folder: Path) -> None:
@@ -83,7 +117,7 @@ def assemble(folder: Path, seed: int, quality: Quality, jobs: Sequence[Job]) -> 
     entries.append(Entry(thumbnail, "thumbnail"))
     voice = voice_named(jobs[0].voice)
     spoken = Speech(voice.describe(), soundtrack.sound_facts(full)) if voice else None
-    write_manifest(folder, lesson(seed), quality, entries, spoken)
+    write_manifest(folder, lesson(seed), quality, entries, spoken, assembly_inputs(jobs))
     return Lecture(full, sum(part.seconds for part in parts), copied, note)
 
 

@@ -148,6 +148,7 @@ def write_manifest(
     quality: Quality,
     entries: Sequence[Entry],
     speech: Speech | None = None,
+    assembled_from: dict | None = None,
 ) -> Path:
     """Write manifest.json (under a temporary name, then renamed) and return its path."""
     manifest = {
@@ -163,6 +164,7 @@ def write_manifest(
         **speech_entry(speech),
         "files": [file_entry(folder, entry) for entry in entries],
         "key_numbers": key_numbers(lesson),
+        "assembled_from": assembled_from,
     }
     destination = folder / "manifest.json"
     with whole_or_absent(destination) as partial:

@@ -317,15 +317,21 @@ def test_the_manifests_key_numbers_are_the_engines(manifest):
     assert numbers["landscape"]["walls"] == list(engine.landscape.walls)
 
 
-def test_a_second_run_reuses_every_section_and_writes_the_same_files(lecture, manifest, capsys):
-    before = {path.name: path.stat().st_mtime_ns for path in section_videos(lecture)}
+def test_a_second_run_reuses_every_section_and_the_lecture(lecture, manifest, capsys):
+    files = {path.name: path.stat().st_mtime_ns for path in lecture.iterdir() if path.is_file()}
     out = lecture.parent.parent
     assert render_tiny("--seed", "0", "--out", str(out)) == 0
     printed = capsys.readouterr().out
     assert printed.count("reused from an earlier run") == len(SECTIONS)
-    assert {path.name: path.stat().st_mtime_ns for path in section_videos(lecture)} == before
-    again = json.loads((lecture / "manifest.json").read_text())
-    assert again == manifest
+    assert "is up to date" in printed
+    assert {p.name: p.stat().st_mtime_ns for p in lecture.iterdir() if p.is_file()} == files
+
+
+def test_a_lecture_file_gone_is_assembled_again_to_the_same_bytes(lecture, manifest, capsys):
+    (lecture / "thumbnail.png").unlink()
+    assert render_tiny("--seed", "0", "--out", str(lecture.parent.parent)) == 0
+    assert "is up to date" not in capsys.readouterr().out
+    assert json.loads((lecture / "manifest.json").read_text()) == manifest
 
 
 def test_a_section_added_to_the_registry_renders_into_the_lecture(lecture, tmp_path, capsys):

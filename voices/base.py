@@ -8,6 +8,7 @@ levelled by voices/audio.py, and cached: a line is spoken once per voice and wor
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 from abc import ABC, abstractmethod
@@ -52,6 +53,7 @@ class Voice(ABC):
         """The voice as the manifest names it."""
 
 
+@functools.cache
 def code_digest() -> str:
     """A digest of the code that makes clips, so changing it makes every clip afresh."""
     digest = hashlib.sha256()

