@@ -222,19 +222,16 @@ def render(job: Job, key: str, running: Running) -> Outcome:
     job.key_frames.unlink(missing_ok=True)
     job.lines.unlink(missing_ok=True)
     job.speech.unlink(missing_ok=True)
-    env = {
-        **os.environ,
-        SEED_VARIABLE: str(job.seed),
-        KEY_FRAMES_VARIABLE: str(job.key_frames),
-        LINES_VARIABLE: str(job.lines),
-        VOICE_VARIABLE: job.voice,
-        CAPTIONS_VARIABLE: job.caption_mode,
-        "COLUMNS": "200",  # one log line per Manim message, so progress can be read from it
-    }
-    env.pop(STILLS_VARIABLE, None)
     if job.stills:
         shutil.rmtree(job.still_folder, ignore_errors=True)
-        env[STILLS_VARIABLE] = str(job.still_folder)
+    env = scene_environment(
+        job.seed,
+        job.lines,
+        job.voice,
+        job.caption_mode,
+        key_frames=job.key_frames,
+        stills=job.still_folder if job.stills else None,
+    )
     started = time.perf_counter()
     with job.log.open("w") as log_file:
         returncode, peak_memory = running.run(job.command(), env=env, stdout=log_file)
@@ -274,6 +271,33 @@ def render(job: Job, key: str, running: Running) -> Outcome:
     # place (its cache is off); its LaTeX and text caches stay to speed the next render.
     shutil.rmtree(job.media / "videos", ignore_errors=True)
     return Outcome(job, seconds, elapsed, reused=False, peak_memory_mb=peak_memory)
+
+
+def scene_environment(
+    seed: int,
+    lines: Path,
+    voice: str,
+    caption_mode: str,
+    key_frames: Path | None = None,
+    stills: Path | None = None,
+) -> dict[str, str]:
+    """This process's environment with what a scene is told through it (scenes/seeding.py):
+    its seed, voice and captions, and where to write its lines, key frames and stills (a
+    variable not asked for is removed, so a caller's own setting cannot leak in)."""
+    env = {
+        **os.environ,
+        SEED_VARIABLE: str(seed),
+        LINES_VARIABLE: str(lines),
+        VOICE_VARIABLE: voice,
+        CAPTIONS_VARIABLE: caption_mode,
+        "COLUMNS": "200",  # one log line per Manim message, so progress can be read from it
+    }
+    for variable, path in ((KEY_FRAMES_VARIABLE, key_frames), (STILLS_VARIABLE, stills)):
+        if path is None:
+            env.pop(variable, None)
+        else:
+            env[variable] = str(path)
+    return env
 
 
 def speech_track(job: Job, frames: int):

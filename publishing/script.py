@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import sys
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -20,16 +19,8 @@ from pathlib import Path
 
 from publishing.files import whole_or_absent
 from publishing.film import TITLE, Section
-from publishing.jobs import RenderError, Running, add_sources
-from scenes.seeding import (
-    BURNED,
-    CAPTIONS_VARIABLE,
-    KEY_FRAMES_VARIABLE,
-    LINES_VARIABLE,
-    SEED_VARIABLE,
-    STILLS_VARIABLE,
-    VOICE_VARIABLE,
-)
+from publishing.jobs import RenderError, Running, add_sources, scene_environment
+from scenes.seeding import BURNED
 from voices import SILENT
 
 SCRIPT = "script.txt"
@@ -59,15 +50,7 @@ def section_lines(
     lines_file = media / "lines.json"
     lines_file.unlink(missing_ok=True)
     media.mkdir(parents=True, exist_ok=True)
-    env = {
-        **os.environ,
-        SEED_VARIABLE: str(seed),
-        VOICE_VARIABLE: SILENT,
-        CAPTIONS_VARIABLE: BURNED,
-        LINES_VARIABLE: str(lines_file),
-    }
-    for variable in (STILLS_VARIABLE, KEY_FRAMES_VARIABLE):
-        env.pop(variable, None)
+    env = scene_environment(seed, lines_file, SILENT, BURNED)
     command = [
         sys.executable,
         "-m",
