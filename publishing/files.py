@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -20,6 +20,12 @@ def whole_or_absent(destination: Path) -> Iterator[Path]:
         os.replace(partial, destination)
     finally:
         partial.unlink(missing_ok=True)
+
+
+def add_files(digest: hashlib._Hash, paths: Iterable[Path]) -> None:
+    """Feed the digest each file's name and content, so a renamed or edited file changes it."""
+    for path in paths:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
 
 
 def sha256(path: Path) -> str:

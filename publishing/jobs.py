@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from publishing import captions, soundtrack, video
-from publishing.files import sha256, whole_or_absent
+from publishing.files import add_files, sha256, whole_or_absent
 from publishing.film import ROOT, SECTIONS, Quality, Section
 from publishing.stills import contact_sheet
 from scenes.seeding import (
@@ -182,8 +182,7 @@ def render_key(job: Job, sections: Sequence[Section], versions: dict[str, str]) 
 
 def add_sources(digest: hashlib._Hash, section: Section, sections: Sequence[Section]) -> None:
     """Feed the digest every file that decides the section (see `source_files`)."""
-    for path in source_files(section, sections):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    add_files(digest, source_files(section, sections))
 
 
 def voice_key(job: Job) -> dict | None:

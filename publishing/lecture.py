@@ -19,7 +19,7 @@ import numpy as np
 from mechanics import lesson
 from publishing import captions, soundtrack, video
 from publishing.captions import Part
-from publishing.files import sha256, whole_or_absent
+from publishing.files import add_files, sha256, whole_or_absent
 from publishing.film import (
     LECTURE_STEM,
     SUBTITLE,
@@ -42,20 +42,17 @@ def lecture_files(folder: Path) -> list[Path]:
 
 
 def assembly_inputs(jobs: Sequence[Job]) -> dict:
-    """What the lecture is assembled from: each section's video, captions and sound (by
-    SHA-256), and the code that assembles it."""
+    """What the lecture is assembled from, beyond the files the manifest lists with their
+    SHA-256 (each section's video and captions): the sections in order, each one's sound
+    track, the voice and the code that assembles it."""
     code = hashlib.sha256()
-    for path in sorted(Path(__file__).parent.glob("*.py")):
-        code.update(path.name.encode() + b"\0" + path.read_bytes())
-    sections = {
-        job.section.stem: [
-            sha256(path) if path.is_file() else None
-            for path in (job.video, job.captions, job.speech if job.spoken else None)
-            if path is not None
-        ]
-        for job in jobs
+    add_files(code, sorted(Path(__file__).parent.glob("*.py")))
+    return {
+        "sections": [job.section.stem for job in jobs],
+        "speech": [sha256(job.speech) if job.spoken else None for job in jobs],
+        "voice": jobs[0].voice,
+        "code": code.hexdigest(),
     }
-    return {"sections": sections, "voice": jobs[0].voice, "code": code.hexdigest()}
 
 
 def up_to_date(folder: Path, jobs: Sequence[Job]) -> bool:

@@ -61,17 +61,12 @@ def read_lines(path: Path) -> list[dict]:
     return json.loads(path.read_text()) if path.is_file() else []
 
 
-def stereo(track: np.ndarray) -> np.ndarray:
-    """The mono track in both channels, (n, 2)."""
-    return np.column_stack([track, track])
-
-
 def encoded(out: av.container.OutputContainer, track: np.ndarray) -> list[av.Packet]:
     """A new AAC-LC, 48 kHz, stereo stream of `out` and the packets of the mono track
     encoded for it (to be muxed)."""
     stream = out.add_stream("aac", rate=audio.RATE, layout="stereo", options=AAC_OPTIONS)
     stream.bit_rate = AAC_BIT_RATE
-    planar = np.ascontiguousarray(stereo(track).T.astype(np.float32))
+    planar = np.ascontiguousarray(audio.both_channels(track).T.astype(np.float32))
     packets = []
     for start in range(0, planar.shape[1], AAC_FRAME):
         frame = av.AudioFrame.from_ndarray(

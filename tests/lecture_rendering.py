@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import render
-from publishing.film import SECTIONS, Quality
+from publishing.film import SECTIONS, Quality, Section
 
 # 256 pixels wide, not 192: at 192x108 (and 192x112) x264 encoded one three-frame animation
 # of section 2 differently in about one run in eight, from identical input and with one
@@ -14,3 +17,8 @@ QUALITIES = {**render.QUALITIES, TINY.name: TINY}
 
 def render_tiny(*args: str, sections=SECTIONS) -> int:
     return render.main(["--quality", "tiny", *args], sections=sections, qualities=QUALITIES)
+
+
+def spoken_lines(folder: Path, section: Section) -> list[dict]:
+    """The lines a rendered section spoke (id, words, start, clip, seconds), from its scene."""
+    return json.loads((folder / ".manim" / section.stem / "lines.json").read_text())

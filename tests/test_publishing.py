@@ -38,7 +38,7 @@ from .audio_checks import (
     spoken_words,
     transcript,
 )
-from .lecture_rendering import TINY, render_tiny
+from .lecture_rendering import TINY, render_tiny, spoken_lines
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "engine_number.py"
@@ -159,10 +159,6 @@ def test_the_thumbnail_is_a_real_frame_of_the_loop_with_the_title(lecture):
 
 
 # ---- the voice ---------------------------------------------------------------------------
-
-
-def spoken_lines(folder: Path, section: Section) -> list[dict]:
-    return json.loads((folder / ".manim" / section.stem / "lines.json").read_text())
 
 
 def test_the_lecture_plays_at_youtubes_loudness_under_the_peak_ceiling(lecture, manifest):

@@ -3,7 +3,6 @@ times the film to their lengths, bad recordings are named, and `--voice none` is
 
 from __future__ import annotations
 
-import json
 import re
 import shutil
 from pathlib import Path
@@ -17,7 +16,7 @@ from scenes.narration import PAUSE_AFTER_SPEECH
 
 from .audio_checks import tone, write_sound
 from .fixtures.recap import RECAP
-from .lecture_rendering import TINY, render_tiny
+from .lecture_rendering import TINY, render_tiny, spoken_lines
 
 WIGGLE = next(section for section in SECTIONS if section.slug == "wiggle")
 SCRIPT_LINE = re.compile(r"^(\d\d-[a-z-]+-\d\d)\n    (.+)$", re.MULTILINE)
@@ -72,7 +71,7 @@ def test_the_script_lists_every_line_of_the_section_with_this_seeds_numbers(scri
 
 
 def test_the_film_is_timed_to_the_recordings(recorded, script):
-    lines = json.loads((recorded / ".manim" / WIGGLE.stem / "lines.json").read_text())
+    lines = spoken_lines(recorded, WIGGLE)
     assert [line["id"] for line in lines] == [line_id for line_id, _ in script]
     assert [line["words"] for line in lines] == [words for _, words in script]
     for index, line in enumerate(lines):
@@ -101,7 +100,7 @@ def test_a_longer_recording_holds_its_beat_until_it_is_said(tmp_path):
         out = tmp_path / f"out-{seconds:.0f}"
         assert render_tiny("--voice", str(takes), "--out", str(out), sections=(RECAP,)) == 0
         folder = out / "seed-0" / "tiny"
-        (line,) = json.loads((folder / ".manim" / RECAP.stem / "lines.json").read_text())
+        (line,) = spoken_lines(folder, RECAP)
         lengths[seconds] = video.frame_count(folder / f"{RECAP.stem}.mp4") / TINY.fps
         assert line["seconds"] == pytest.approx(seconds, abs=0.002)
         assert line["start"] + seconds + PAUSE_AFTER_SPEECH <= lengths[seconds] + 1e-9
@@ -137,7 +136,7 @@ def test_a_silent_film_has_no_sound_track_and_burns_its_captions_in(tmp_path):
     assert render_tiny("--voice", "none", "--out", str(out), sections=(RECAP,)) == 0
     folder = out / "seed-0" / "tiny"
     assert video.facts(folder / f"{RECAP.stem}.mp4").audio_streams == 0
-    lines = json.loads((folder / ".manim" / RECAP.stem / "lines.json").read_text())
+    lines = spoken_lines(folder, RECAP)
     assert lines and all("clip" not in line for line in lines)
     assert (folder / f"{RECAP.stem}.srt").read_text().count("-->") == len(lines)
     assert any(caption_band_lit(frame) for frame in video.frames(folder / f"{RECAP.stem}.mp4"))

@@ -21,7 +21,6 @@ from scipy.ndimage import minimum_filter1d, uniform_filter1d
 from scipy.signal import resample_poly
 
 RATE = 48_000  # Hz: AAC's and YouTube's rate
-CHANNELS = 2
 TARGET_LUFS = -14.0  # YouTube's reference loudness
 CEILING_DBTP = -2.0  # below YouTube's -1 dBTP, with room for the AAC encoder's overshoot
 SILENCE_DBFS = -45.0  # quieter than this, a stretch at a clip's ends counts as silence
@@ -84,10 +83,15 @@ def trimmed(samples: np.ndarray, rate: int = RATE) -> np.ndarray:
     return samples[max(loud[0] - edge, 0) : loud[-1] + edge + 1]
 
 
+def both_channels(mono: np.ndarray) -> np.ndarray:
+    """A mono track as the film plays it: the same in both channels, (n, 2)."""
+    return np.column_stack([mono, mono])
+
+
 def loudness(samples: np.ndarray) -> float:
     """Integrated loudness in LUFS (ITU-R BS.1770-4, gated), of mono or (n, 2) samples.
     Mono counts as the same signal in both channels, as the film plays it."""
-    stereo = samples if samples.ndim == 2 else np.column_stack([samples, samples])
+    stereo = samples if samples.ndim == 2 else both_channels(samples)
     block = int(0.4 * RATE)
     if len(stereo) < block:  # shorter than one gating block: pad with silence
         stereo = np.vstack([stereo, np.zeros((block - len(stereo), 2))])

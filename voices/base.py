@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from publishing.files import whole_or_absent
+from publishing.files import add_files, whole_or_absent
 from voices import audio
 
 PIPER = "piper"
@@ -57,8 +57,7 @@ class Voice(ABC):
 def code_digest() -> str:
     """A digest of the code that makes clips, so changing it makes every clip afresh."""
     digest = hashlib.sha256()
-    for path in sorted(Path(__file__).parent.glob("*.py")):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    add_files(digest, sorted(Path(__file__).parent.glob("*.py")))
     return digest.hexdigest()
 
 

@@ -14,6 +14,8 @@ import hashlib
 from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
+
 from publishing.files import sha256
 from voices import audio
 from voices.base import Clip, Voice, cached_clip, code_digest
@@ -45,28 +47,22 @@ class Recordings(Voice):
         if path is None:
             return f"{line_id} is missing"
         try:
-            samples, _ = audio.read_samples(path)
+            usable(path)
         except audio.AudioError as error:
-            return f"{path.name}: {error}"
-        if audio.peak_dbfs(samples) < audio.SILENT_RECORDING_DBFS:
-            return f"{path.name} is silent"
+            return str(error)
         return None
 
     def problems(self, line_ids: Sequence[str]) -> list[str]:
         return [problem for line_id in line_ids if (problem := self.problem(line_id))]
 
     def clip(self, line_id: str, words: str) -> Clip:
-        problem = self.problem(line_id)
-        if problem:
-            raise audio.AudioError(f"recording {problem} (in {self.folder})")
+        """The recording, prepared; checked as it is read, so a cached clip (checked when
+        it was made) costs no decoding."""
         path = self.recording(line_id)
+        if path is None:
+            raise audio.AudioError(f"recording {line_id} is missing (in {self.folder})")
         digest = hashlib.sha256(f"{sha256(path)} {code_digest()}".encode()).hexdigest()[:32]
-        return cached_clip(self.cache / f"{digest}.wav", lambda: self.prepare(path))
-
-    @staticmethod
-    def prepare(path: Path):
-        samples, rate = audio.read_samples(path)
-        return audio.prepared(samples, rate)
+        return cached_clip(self.cache / f"{digest}.wav", lambda: audio.prepared(*usable(path)))
 
     def key(self, line_prefix: str) -> dict:
         recordings = sorted(
@@ -82,3 +78,15 @@ class Recordings(Voice):
 
     def describe(self) -> dict:
         return {"name": "the lecturer's recordings", "folder": str(self.folder.resolve())}
+
+
+def usable(path: Path) -> tuple[np.ndarray, int]:
+    """The recording's samples and rate; an AudioError naming the file says why it cannot
+    be used (unreadable, or silent)."""
+    try:
+        samples, rate = audio.read_samples(path)
+    except audio.AudioError as error:
+        raise audio.AudioError(f"{path.name}: {error}") from None
+    if audio.peak_dbfs(samples) < audio.SILENT_RECORDING_DBFS:
+        raise audio.AudioError(f"{path.name} is silent")
+    return samples, rate
