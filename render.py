@@ -34,6 +34,7 @@ from publishing import script as scripts
 from publishing.film import QUALITIES, SECTIONS, Quality, Section
 from publishing.jobs import Job, Outcome
 from publishing.manifest import versions
+from publishing.presenter import PAGE
 from scenes.seeding import BURNED, FILE
 from voices import PIPER, SILENT, voice_named
 
@@ -418,6 +419,7 @@ def finish_lecture(
     if lecture.chapters_note:
         say(f"seed {seed}: no chapters.txt: {lecture.chapters_note}")
     say(f"seed {seed}: captions, chapters, thumbnail and manifest in {folder}/")
+    say(f"seed {seed}: to present it beat by beat, open {folder / PAGE}")
 
 
 if __name__ == "__main__":

@@ -29,6 +29,7 @@ from publishing.files import add_files, sha256, whole_or_absent
 from publishing.film import ROOT, SECTIONS, Quality, Section
 from publishing.stills import contact_sheet
 from scenes.seeding import (
+    BEATS_VARIABLE,
     BURNED,
     CAPTIONS_VARIABLE,
     KEY_FRAMES_VARIABLE,
@@ -89,6 +90,11 @@ class Job:
     def lines(self) -> Path:
         """The lines the section spoke, with when each starts, written by the scene."""
         return self.media / "lines.json"
+
+    @property
+    def beats(self) -> Path:
+        """The section's beats, with their frames and lines, written by the scene."""
+        return self.media / "beats.json"
 
     @property
     def speech(self) -> Path:
@@ -207,6 +213,8 @@ def finished(job: Job, key: str) -> dict | None:
         return None
     if record.get("captions") and not job.captions.is_file():
         return None
+    if record.get("beats") and not job.beats.is_file():
+        return None
     if job.spoken and (not job.speech.is_file() or sha256(job.speech) != record.get("speech")):
         return None
     return record
@@ -220,6 +228,7 @@ def render(job: Job, key: str, running: Running) -> Outcome:
     job.record.unlink(missing_ok=True)
     job.key_frames.unlink(missing_ok=True)
     job.lines.unlink(missing_ok=True)
+    job.beats.unlink(missing_ok=True)
     job.speech.unlink(missing_ok=True)
     if job.stills:
         shutil.rmtree(job.still_folder, ignore_errors=True)
@@ -228,6 +237,7 @@ def render(job: Job, key: str, running: Running) -> Outcome:
         job.lines,
         job.voice,
         job.caption_mode,
+        beats=job.beats,
         key_frames=job.key_frames,
         stills=job.still_folder if job.stills else None,
     )
@@ -257,6 +267,7 @@ def render(job: Job, key: str, running: Running) -> Outcome:
         "key": key,
         "video_sha256": sha256(job.video),
         "captions": srt.exists(),
+        "beats": job.beats.is_file(),
         "stills": job.stills,
         "speech": sha256(job.speech) if job.spoken else None,
         "seconds_of_video": seconds,
@@ -277,12 +288,13 @@ def scene_environment(
     lines: Path,
     voice: str,
     caption_mode: str,
+    beats: Path | None = None,
     key_frames: Path | None = None,
     stills: Path | None = None,
 ) -> dict[str, str]:
     """This process's environment with what a scene is told through it (scenes/seeding.py):
-    its seed, voice and captions, and where to write its lines, key frames and stills (a
-    variable not asked for is removed, so a caller's own setting cannot leak in)."""
+    its seed, voice and captions, and where to write its lines, beats, key frames and stills
+    (a variable not asked for is removed, so a caller's own setting cannot leak in)."""
     env = {
         **os.environ,
         SEED_VARIABLE: str(seed),
@@ -291,7 +303,8 @@ def scene_environment(
         CAPTIONS_VARIABLE: caption_mode,
         "COLUMNS": "200",  # one log line per Manim message, so progress can be read from it
     }
-    for variable, path in ((KEY_FRAMES_VARIABLE, key_frames), (STILLS_VARIABLE, stills)):
+    asked = ((BEATS_VARIABLE, beats), (KEY_FRAMES_VARIABLE, key_frames), (STILLS_VARIABLE, stills))
+    for variable, path in asked:
         if path is None:
             env.pop(variable, None)
         else:

@@ -28,6 +28,7 @@ from publishing.film import (
 )
 from publishing.jobs import Job
 from publishing.manifest import Entry, Speech, write_manifest
+from publishing.presenter import PAGE_SOURCE, presenter_files, write_presenter
 from publishing.thumbnail import make_thumbnail
 from voices import audio, voice_named
 
@@ -37,8 +38,8 @@ MANIFEST = "manifest.json"
 
 
 def lecture_files(folder: Path) -> list[Path]:
-    names = [f"{LECTURE_STEM}.mp4", f"{LECTURE_STEM}.srt", CHAPTERS, THUMBNAIL, MANIFEST]
-    return [folder / name for name in names]
+    names = [f"{LECTURE_STEM}.mp4", f"{LECTURE_STEM}.srt", CHAPTERS, THUMBNAIL]
+    return [folder / name for name in names] + presenter_files(folder) + [folder / MANIFEST]
 
 
 def assembly_inputs(jobs: Sequence[Job]) -> dict:
@@ -46,7 +47,7 @@ def assembly_inputs(jobs: Sequence[Job]) -> dict:
     SHA-256 (each section's video and captions): the sections in order, each one's sound
     track, the voice and the code that assembles it."""
     code = hashlib.sha256()
-    add_files(code, sorted(Path(__file__).parent.glob("*.py")))
+    add_files(code, [*sorted(Path(__file__).parent.glob("*.py")), PAGE_SOURCE])
     return {
         "sections": [job.section.stem for job in jobs],
         "speech": [sha256(job.speech) if job.spoken else None for job in jobs],
@@ -102,6 +103,7 @@ def assemble(folder: Path, seed: int, quality: Quality, jobs: Sequence[Job]) -> 
     thumbnail = folder / THUMBNAIL
     source, seconds = thumbnail_moment(jobs, parts, quality)
     make_thumbnail(video.frame_at(source, seconds), TITLE, SUBTITLE, thumbnail)
+    presenter = write_presenter(folder, seed, quality, jobs, parts, jobs[0].spoken)
 
     entries = [Entry(full, "lecture", TITLE, 0.0)]
     for job, part in zip(jobs, parts, strict=True):
@@ -112,6 +114,7 @@ def assemble(folder: Path, seed: int, quality: Quality, jobs: Sequence[Job]) -> 
     if note is None:
         entries.append(Entry(chapters, "chapters"))
     entries.append(Entry(thumbnail, "thumbnail"))
+    entries.extend(Entry(path, "presenter") for path in presenter)
     voice = voice_named(jobs[0].voice)
     spoken = Speech(voice.describe(), soundtrack.sound_facts(full)) if voice else None
     write_manifest(folder, lesson(seed), quality, entries, spoken, assembly_inputs(jobs))

@@ -4,7 +4,8 @@
   lesson, and notes the screen after every play, so tests can hold it to the engine;
 - `narrator` (scenes/narration.py) holds the caption band and the .srt: a beat speaks with
   `with self.narration("..."):`;
-- `key_frames` (scenes/key_frames.py) notes each beat's telling moment and saves stills.
+- `key_frames` (scenes/key_frames.py) notes each beat's telling moment and saves stills;
+- `beats` (scenes/beats.py) notes the frames and lines of each beat, for the presenter.
 
 The scene itself loads the lesson for its seed and settings, names its section from the
 film's registry (scenes/sections.py), draws the title card and header, and draws on every
@@ -14,10 +15,24 @@ frame exactly what is on screen.
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 
-from manim import DOWN, RIGHT, UL, UP, FadeIn, FadeOut, Mobject, Scene, ValueTracker, VGroup, Write
+from manim import (
+    DOWN,
+    RIGHT,
+    UL,
+    UP,
+    FadeIn,
+    FadeOut,
+    Mobject,
+    Scene,
+    ValueTracker,
+    VGroup,
+    Wait,
+    Write,
+)
 from manim.utils.family import extract_mobject_family_members
 from manim.utils.iterables import list_update
 
@@ -25,6 +40,7 @@ from mechanics import lesson
 from mechanics.settings import DEFAULT_SETTINGS, Settings
 from mechanics.sources import Ref
 from scenes import style
+from scenes.beats import Beats
 from scenes.diagram import text
 from scenes.key_frames import KeyFrames
 from scenes.narration import Narrator
@@ -34,11 +50,13 @@ from scenes.seeding import scene_seed
 
 
 def beat(method: Callable) -> Callable:
-    """Mark a method as one beat of the scene: when it ends, its last frame can be saved."""
+    """Mark a method as one beat of the scene: a presenter pauses where it ends (when
+    `construct` calls it; see scenes/beats.py), and its last frame can be saved."""
 
     @functools.wraps(method)
     def run(self: LessonScene, *args, **kwargs):
-        result = method(self, *args, **kwargs)
+        with self.beats.beat(method.__name__):
+            result = method(self, *args, **kwargs)
         self.key_frames.save(method.__name__)
         return result
 
@@ -58,7 +76,9 @@ class LessonScene(Scene):
         self.record = Record()
         self.narrator = Narrator(self)
         self.key_frames = KeyFrames(self)
+        self.beats = Beats(self)
         self.featured: Mobject | None = None
+        self.ends_still = True  # the last frame written shows the scene as it is now
         self._static_ids: set[int] | None = None  # what the current play's background holds
 
     @property
@@ -103,6 +123,17 @@ class LessonScene(Scene):
     def play(self, *args, **kwargs) -> None:
         super().play(*args, **kwargs)
         self.record.note_screen(self.mobjects)
+        # A play's last frame is one step short of its end; a wait's shows its end.
+        self.ends_still = all(isinstance(animation, Wait) for animation in args)
+
+    def wait_at_least(self, seconds: float) -> None:
+        """Wait whole frames covering `seconds`. Manim holds a still frame for
+        `int(seconds * fps)` frames, rounding down: a 12.3 s hold at 5 fps gave 12.2 s, and
+        the film ended before the pause after its last line. A hair over the whole frames
+        rounds the right way whether the wait is still or moving."""
+        fps = self.camera.frame_rate
+        frames = math.ceil(seconds * fps - 1e-9)
+        self.wait(frames / fps + 1e-6)
 
     # Frames -------------------------------------------------------------------------------
     def begin_animations(self) -> None:
@@ -170,3 +201,4 @@ class LessonScene(Scene):
         super().tear_down()
         self.key_frames.write_timeline()
         self.narrator.write_lines()
+        self.beats.write()

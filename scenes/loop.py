@@ -37,26 +37,16 @@ class Loop(LessonScene):
         self.set_up_the_network()
         self.explain_the_step()
         self.train_step(0, full=True)
-        with self.narration("Again: forward, loss, arrows, shift."):
-            for n in range(1, FULL_STEPS):
-                self.train_step(n, full=True)
-        last = len(self.lesson.trace) - 1
-        halfway = (FULL_STEPS + last) // 2
-        with self.narration(f"Again and again. Watch the {self.lesson.target} probability climb."):
-            for n in range(FULL_STEPS, halfway):
-                self.train_step(n, full=False)
-        # Halfway, training waits on its read-outs while they are said: a long run of quick
-        # steps is not watched in silence.
-        with self.narration(
-            f"Step {{step}}: the loss is down to {{loss}}, and {self.lesson.target} has {{p}}.",
-            step=(self.src.trace[halfway].index, fmt.whole),
-            loss=(self.src.trace[halfway].loss, fmt.loss_value),
-            p=(self.src.trace[halfway].probabilities[self.lesson.target_index], fmt.percent),
-        ):
-            self.train_step(halfway, full=False)
-        for n in range(halfway + 1, last):
-            self.train_step(n, full=False)
+        self.repeat_the_step()
+        self.speed_up()
+        self.check_in_halfway()
+        self.finish_training()
         self.show_the_trained_network()
+
+    @property
+    def halfway(self) -> int:
+        """The step training waits on while its read-outs are said."""
+        return (FULL_STEPS + len(self.lesson.trace) - 1) // 2
 
     # Beats --------------------------------------------------------------------------------
     @beat
@@ -212,6 +202,36 @@ class Loop(LessonScene):
             *[FadeOut(arrow) for arrow in arrows.values()],
             run_time=run_time,
         )
+
+    @beat
+    def repeat_the_step(self) -> None:
+        with self.narration("Again: forward, loss, arrows, shift."):
+            for n in range(1, FULL_STEPS):
+                self.train_step(n, full=True)
+
+    @beat
+    def speed_up(self) -> None:
+        with self.narration(f"Again and again. Watch the {self.lesson.target} probability climb."):
+            for n in range(FULL_STEPS, self.halfway):
+                self.train_step(n, full=False)
+
+    @beat
+    def check_in_halfway(self) -> None:
+        """Halfway, training waits on its read-outs while they are said: a long run of quick
+        steps is not watched in silence."""
+        halfway = self.halfway
+        with self.narration(
+            f"Step {{step}}: the loss is down to {{loss}}, and {self.lesson.target} has {{p}}.",
+            step=(self.src.trace[halfway].index, fmt.whole),
+            loss=(self.src.trace[halfway].loss, fmt.loss_value),
+            p=(self.src.trace[halfway].probabilities[self.lesson.target_index], fmt.percent),
+        ):
+            self.train_step(halfway, full=False)
+
+    @beat
+    def finish_training(self) -> None:
+        for n in range(self.halfway + 1, len(self.lesson.trace) - 1):
+            self.train_step(n, full=False)
 
     @beat
     def train_step(self, n: int, full: bool) -> None:

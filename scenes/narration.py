@@ -19,7 +19,6 @@ MECHANICS_LINES for render.py to lay the speech into the section's sound track.
 from __future__ import annotations
 
 import json
-import math
 import os
 import textwrap
 from collections.abc import Iterator
@@ -128,18 +127,9 @@ class Narrator:
         shown_for = self.scene.renderer.time - self.start
         if self.voice:  # speech must never be cut off, however short the rest
             if self.needed - shown_for > 1e-9:
-                self.wait_at_least(self.needed - shown_for)
+                self.scene.wait_at_least(self.needed - shown_for)
         elif self.needed - shown_for >= 0.25:  # a shorter hold would not be noticed
             self.scene.wait(self.needed - shown_for)
-
-    def wait_at_least(self, seconds: float) -> None:
-        """Wait whole frames covering `seconds`. Manim holds a still frame for
-        `int(seconds * fps)` frames, rounding down: a 12.3 s hold at 5 fps gave 12.2 s, and
-        the film ended before the pause after its last line. A hair over the whole frames
-        rounds the right way whether the wait is still or moving."""
-        fps = self.scene.camera.frame_rate
-        frames = math.ceil(seconds * fps - 1e-9)
-        self.scene.wait(frames / fps + 1e-6)
 
     def close(self) -> None:
         """End the open subtitle now (its line may stay on screen until the next). A

@@ -9,7 +9,8 @@ MECHANICS_VOICE names the voice that speaks the narration ("piper", a folder of 
 or "none", the default of a plain Manim run: a silent scene); MECHANICS_LINES names a JSON
 file where the scene writes each line it spoke, with its id, words, clip and start time;
 MECHANICS_CAPTIONS says whether captions are burned into the picture ("burned", the
-default) or left to the .srt ("file").
+default) or left to the .srt ("file"); MECHANICS_BEATS names a JSON file where the scene
+writes its beats, with their frames and lines (render.py builds the presenter's timeline).
 This module imports no Manim, so render.py can read it before checking the machine.
 """
 
@@ -25,6 +26,7 @@ KEY_FRAMES_VARIABLE = "MECHANICS_KEY_FRAMES"
 VOICE_VARIABLE = "MECHANICS_VOICE"
 LINES_VARIABLE = "MECHANICS_LINES"
 CAPTIONS_VARIABLE = "MECHANICS_CAPTIONS"
+BEATS_VARIABLE = "MECHANICS_BEATS"
 BURNED, FILE = "burned", "file"  # where captions go
 DEFAULT_SEED = 0
 

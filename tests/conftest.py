@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from pathlib import Path
 
 import pytest
 
@@ -20,3 +21,15 @@ def cached_lesson(seed: int) -> Lesson:
 def story_lessons() -> list[Lesson]:
     """The lessons of seeds 0..199, the range every story claim is checked on."""
     return [cached_lesson(seed) for seed in STORY_SEEDS]
+
+
+@pytest.fixture(scope="session")
+def lecture(tmp_path_factory) -> Path:
+    """Seed 0's whole narrated lecture at 256x144, 5 fps, two sections at a time: the
+    publishing and the presenter tests read the same folder (and leave it as they found it)."""
+
+    from .lecture_rendering import render_tiny
+
+    out = tmp_path_factory.mktemp("renders")
+    assert render_tiny("--seed", "0", "--jobs", "2", "--out", str(out)) == 0
+    return out / "seed-0" / "tiny"

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import render
 from publishing.film import SECTIONS, Quality, Section
+
+FIXTURE = Path(__file__).resolve().parent / "fixtures" / "engine_number.py"
 
 # 256 pixels wide, not 192: at 192x108 (and 192x112) x264 encoded one three-frame animation
 # of section 2 differently in about one run in eight, from identical input and with one
@@ -22,3 +25,17 @@ def render_tiny(*args: str, sections=SECTIONS) -> int:
 def spoken_lines(folder: Path, section: Section) -> list[dict]:
     """The lines a rendered section spoke (id, words, start, clip, seconds), from its scene."""
     return json.loads((folder / ".manim" / section.stem / "lines.json").read_text())
+
+
+def fixture_sections(folder: Path, second_scene: str = "EngineLoss") -> tuple[Section, ...]:
+    """Two sections of one-second plain Manim scenes, from copies of the fixture file, so a
+    test can change their code."""
+    folder.mkdir(parents=True, exist_ok=True)
+    first, second = folder / "first.py", folder / "second.py"
+    for copy in (first, second):
+        if not copy.exists():
+            shutil.copyfile(FIXTURE, copy)
+    return (
+        Section(1, "number", "Number", first, "EngineNumber"),
+        Section(2, "second", "Second", second, second_scene),
+    )

@@ -22,7 +22,7 @@ from PIL import Image
 from mechanics import lesson
 from publishing import soundtrack, video
 from publishing.files import sha256
-from publishing.film import LECTURE_STEM, SECTIONS, Section, thumbnail_section
+from publishing.film import LECTURE_STEM, SECTIONS, thumbnail_section
 from publishing.thumbnail import BOTTOM_BAND, SIZE, TOP_BAND
 from scenes.narration import PAUSE_AFTER_SPEECH
 from scenes.sections import with_section
@@ -38,18 +38,9 @@ from .audio_checks import (
     spoken_words,
     transcript,
 )
-from .lecture_rendering import TINY, render_tiny, spoken_lines
+from .lecture_rendering import TINY, fixture_sections, render_tiny, spoken_lines
 
 ROOT = Path(__file__).resolve().parent.parent
-FIXTURE = Path(__file__).resolve().parent / "fixtures" / "engine_number.py"
-
-
-@pytest.fixture(scope="module")
-def lecture(tmp_path_factory) -> Path:
-    """Seed 0's whole lecture at 256x144, 5 fps, two sections at a time."""
-    out = tmp_path_factory.mktemp("renders")
-    assert render_tiny("--seed", "0", "--jobs", "2", "--out", str(out)) == 0
-    return out / "seed-0" / "tiny"
 
 
 @pytest.fixture(scope="module")
@@ -74,6 +65,9 @@ def test_the_folder_holds_the_lecture_its_sections_and_publishing_files(lecture)
         f"{LECTURE_STEM}.srt",
         "chapters.txt",
         "thumbnail.png",
+        "presenter.html",
+        "beats.json",
+        "beats.js",
         "manifest.json",
     }
     assert expected <= names
@@ -393,19 +387,6 @@ def test_only_some_sections_make_no_full_lecture(loss_renders):
 
 
 # ---- resuming and interruptions, with one-second fixture scenes ---------------------------
-
-
-def fixture_sections(folder: Path, second_scene: str = "EngineLoss") -> tuple[Section, ...]:
-    """Two sections from copies of the fixture file, so a test can change their code."""
-    folder.mkdir(parents=True, exist_ok=True)
-    first, second = folder / "first.py", folder / "second.py"
-    for copy in (first, second):
-        if not copy.exists():
-            shutil.copyfile(FIXTURE, copy)
-    return (
-        Section(1, "number", "Number", first, "EngineNumber"),
-        Section(2, "second", "Second", second, second_scene),
-    )
 
 
 def test_a_crashed_section_leaves_no_lecture_and_the_next_run_resumes(tmp_path, capsys):

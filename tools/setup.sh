@@ -12,6 +12,7 @@ packages=(
     texlive-fonts-recommended dvisvgm
     fonts-inter  # the film's typeface
     tesseract-ocr  # the tests read the film's rendered read-outs with OCR
+    chromium  # the tests step through presenter.html in a real browser
 )
 # A bare Debian has no compiler, Python headers or venv module for the system Python.
 command -v cc >/dev/null 2>&1 || packages+=(build-essential)

@@ -1,0 +1,69 @@
+"""The beats of a section as a presenter steps through them: which frames each one holds and
+which narration lines it speaks.
+
+A beat is a method marked `@beat` (scenes/lesson_scene.py). The ones `construct` calls are
+the section's beats; a beat called inside another (a training step inside a run of steps)
+is part of the outer one. They follow each other with no frame between them, and each ends
+after its lines have been said, so a presenter that pauses at a beat's end never cuts a line
+short. Its last frame shows how it ends: a beat that ends on an animation (whose last frame
+Manim draws one step short of its end) is held one frame more, showing it finished.
+A beat that would start inside a line is an error: make the line part of a beat.
+
+render.py asks for the beats through MECHANICS_BEATS and builds the lecture's timeline,
+beats.json, from them (publishing/presenter.py).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from manim import Scene
+
+from scenes.seeding import BEATS_VARIABLE
+
+
+class Beats:
+    """The outermost beats of one scene, in frames of its video."""
+
+    def __init__(self, scene: Scene) -> None:
+        self.scene = scene
+        self.depth = 0  # how many beats are running now, one inside another
+        self.beats: list[dict] = []
+
+    def frame(self) -> int:
+        """How many frames the scene has written so far (its clock counts whole frames)."""
+        return round(self.scene.renderer.time * self.scene.camera.frame_rate)
+
+    @contextmanager
+    def beat(self, name: str) -> Iterator[None]:
+        """Note the frames and lines of the block as the beat `name`, when it is outermost."""
+        narrator = self.scene.narrator
+        outermost = self.depth == 0
+        if outermost and narrator.speaking:
+            raise RuntimeError(
+                f"the beat {name!r} starts inside a line of narration: a presenter pausing "
+                "at its end would cut the line short; make the line part of a beat"
+            )
+        start, first_line = self.frame(), len(narrator.spoken)
+        self.depth += 1
+        try:
+            yield
+        finally:
+            self.depth -= 1
+        if outermost:
+            if not self.scene.ends_still:  # its last frame was one step short of its end
+                self.scene.wait_at_least(1 / self.scene.camera.frame_rate)
+            lines = [line["id"] for line in narrator.spoken[first_line:]]
+            self.beats.append(
+                {"name": name, "start_frame": start, "end_frame": self.frame(), "lines": lines}
+            )
+
+    def write(self) -> None:
+        """Write the beats, when render.py asked for them (MECHANICS_BEATS)."""
+        destination = os.environ.get(BEATS_VARIABLE)
+        if destination:
+            Path(destination).write_text(json.dumps(self.beats, indent=1))
