@@ -36,7 +36,7 @@ class Loop(LessonScene):
         self.show_title()
         self.set_up_the_network()
         self.explain_the_step()
-        self.train_step(0, full=True)
+        self.take_the_first_step()
         self.repeat_the_step()
         self.speed_up()
         self.check_in_halfway()
@@ -202,6 +202,10 @@ class Loop(LessonScene):
             *[FadeOut(arrow) for arrow in arrows.values()],
             run_time=run_time,
         )
+
+    @beat
+    def take_the_first_step(self) -> None:
+        self.train_step(0, full=True)
 
     @beat
     def repeat_the_step(self) -> None:

@@ -13,6 +13,7 @@ import io
 import json
 import re
 import shutil
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -36,7 +37,7 @@ FLAGS = [  # no GPU here, and no network: nothing may reach out at start
     "--disable-component-update",
     "--disable-sync",
 ]
-FAST = 8  # playback rate for walking the whole lecture; the page's logic is the same
+FAST = 16  # playback rate (Chromium's highest) for walking the whole lecture: same logic
 NOISE = 2.5  # mean |RGB| difference between Chromium's picture and PyAV's decode of a frame
 # (measured 0.98 to 1.0 on frames of every section); other frames differ by 3 to 38
 
@@ -131,7 +132,6 @@ def wait_for(page: Page, phase: str, beat: int, timeout: float = 30_000) -> dict
             && !film.seeking && film.readyState >= 2""",
         timeout=timeout,
     )
-    page.wait_for_timeout(150)  # the seeked frame reaches the screen
     return state(page)
 
 
@@ -145,14 +145,21 @@ def difference(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.abs(a.astype(np.int16) - b.astype(np.int16)).mean())
 
 
-def assert_shows_frame(shot: np.ndarray, frames: list[np.ndarray], index: int) -> None:
-    """The browser shows frame `index`: as close to it as decoding allows, and no nearer to
-    any frame around it (frames that are the same picture tie)."""
-    near = {
-        k: difference(shot, frames[k]) for k in range(index - 3, index + 4) if 0 <= k < len(frames)
-    }
-    assert near[index] <= NOISE, (index, near)
-    assert near[index] <= min(near.values()) + 0.3, (index, near)
+def assert_shows_frame(page: Page, frames: list[np.ndarray], index: int) -> None:
+    """The browser shows frame `index` within a second or two: as close to it as decoding
+    allows, and no nearer to any frame around it (frames that are the same picture tie)."""
+    deadline = time.monotonic() + 2.0
+    while True:
+        shot = picture(page)
+        near = {
+            k: difference(shot, frames[k])
+            for k in range(index - 3, index + 4)
+            if 0 <= k < len(frames)
+        }
+        if near[index] <= NOISE and near[index] <= min(near.values()) + 0.3:
+            return
+        assert time.monotonic() < deadline, (index, near)
+        page.wait_for_timeout(100)
 
 
 def assert_within_frame(seconds: float, frame: int) -> None:
@@ -167,13 +174,13 @@ def test_each_beat_stops_on_its_last_frame(browser, lecture, film_frames):
     page = open_presenter(browser, lecture)
     page.keyboard.press("h")  # the overlay off: the film's pixels only
     page.evaluate(f"film.playbackRate = {FAST}")
-    assert_shows_frame(picture(page), film_frames, 0)
+    assert_shows_frame(page, film_frames, 0)
     for index, beat in enumerate(beats):
         page.keyboard.press("ArrowRight")
         now = wait_for(page, "done", index)
         assert now["paused"]
         assert_within_frame(now["time"], beat["end_frame"] - 1)
-        assert_shows_frame(picture(page), film_frames, beat["end_frame"] - 1)
+        assert_shows_frame(page, film_frames, beat["end_frame"] - 1)
     page.keyboard.press("ArrowRight")  # after the last beat there is nothing more to play
     assert state(page)["phase"] == "done" and state(page)["beat"] == len(beats) - 1
     page.close()
@@ -207,7 +214,7 @@ def test_next_while_playing_finishes_the_beat(browser, lecture, film_frames):
     page.keyboard.press("ArrowRight")
     now = wait_for(page, "done", 0)
     assert_within_frame(now["time"], beats[0]["end_frame"] - 1)
-    assert_shows_frame(picture(page), film_frames, beats[0]["end_frame"] - 1)
+    assert_shows_frame(page, film_frames, beats[0]["end_frame"] - 1)
     page.close()
 
 
@@ -224,7 +231,7 @@ def test_back_goes_to_the_beats_start_then_to_the_one_before(browser, lecture, f
         now = wait_for(page, "ready", beat)
         assert now["paused"]
         assert_within_frame(now["time"], beats[beat]["start_frame"])
-        assert_shows_frame(picture(page), film_frames, beats[beat]["start_frame"])
+        assert_shows_frame(page, film_frames, beats[beat]["start_frame"])
     page.keyboard.press("PageDown")  # a clicker's forward key plays the beat from its start
     wait_for(page, "done", 0)
     page.close()
@@ -271,6 +278,9 @@ def test_blank_hides_the_film_and_holds_it_until_pressed_again(browser, lecture)
 def test_full_screen_and_the_overlay_toggle(browser, lecture):
     page = open_presenter(browser, lecture)
     assert page.locator("#overlay").is_visible()
+    start = page.locator("#start")  # over the film's first frame, which is still empty
+    assert start.is_visible() and "The Mechanics of Learning" in start.inner_text()
+    assert f"in {len(timeline_of(lecture)['beats'])} beats, narrated" in start.inner_text()
     page.keyboard.press("h")
     assert not page.locator("#overlay").is_visible()
     page.keyboard.press("h")
@@ -279,6 +289,9 @@ def test_full_screen_and_the_overlay_toggle(browser, lecture):
     page.wait_for_function("document.fullscreenElement !== null")
     page.keyboard.press("f")
     page.wait_for_function("document.fullscreenElement === null")
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("document.body.dataset.phase === 'playing'")
+    assert not start.is_visible()
     page.close()
 
 
@@ -319,6 +332,16 @@ def test_the_notes_window_follows_the_film_and_steers_it(browser, lecture):
     assert notes_text(notes, "where").startswith(f"3 \u00b7 {timeline['sections'][2]['title']}")
     notes.keyboard.press("b")
     page.wait_for_function("document.body.dataset.blank === 'on'")
+    notes.wait_for_function("document.body.dataset.blank === 'on'")
+    assert notes.locator("#notes .now").is_visible()  # only the film goes black
+    assert notes_text(notes, "status").endswith("the film is blanked (B)")
+    listed = notes.locator("#notes .section-beats li").all_inner_texts()
+    assert listed == [beat["title"] for beat in beats if beat["section"] == 3]
+    page.reload()  # the film's page starts again: the notes find it again
+    page.wait_for_function("document.body.dataset.phase === 'ready'")
+    page.keyboard.press("2")
+    second = next(i for i, beat in enumerate(beats) if beat["section"] == 2)
+    notes.wait_for_function(f"document.body.dataset.beat === '{second}'", timeout=5000)
     notes.close()
     page.close()
 
