@@ -19,7 +19,7 @@ lint: setup
 	$(PYTHON) -m ruff format --check .
 
 test: lint
-	$(PYTHON) -m pytest
+	$(PYTHON) -m pytest -n 2 --dist loadfile  # two workers, each test file on one of them
 
 bench: setup
 	$(PYTHON) benchmarks/lesson_speed.py
