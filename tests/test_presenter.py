@@ -39,7 +39,8 @@ FLAGS = [  # no GPU here, and no network: nothing may reach out at start
 ]
 FAST = 16  # playback rate (Chromium's highest) for walking the whole lecture: same logic
 NOISE = 2.5  # mean |RGB| difference between Chromium's picture and PyAV's decode of a frame
-# (measured 0.98 to 1.0 on frames of every section); other frames differ by 3 to 38
+# (measured 0.98 to 1.0 on frames of every section); other frames differ by 1.4 to 38, or
+# not at all where the film holds still
 
 
 # ---- the timeline, from what it is made of -----------------------------------------------
