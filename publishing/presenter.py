@@ -15,6 +15,7 @@ import shutil
 from collections.abc import Sequence
 from pathlib import Path
 
+from publishing import soundtrack
 from publishing.captions import Part
 from publishing.files import whole_or_absent
 from publishing.film import LECTURE_STEM, TITLE, Quality
@@ -31,19 +32,17 @@ def presenter_files(folder: Path) -> list[Path]:
     return [folder / TIMELINE, folder / TIMELINE_SCRIPT, folder / PAGE]
 
 
-def read_json(path: Path) -> list[dict]:
-    return json.loads(path.read_text()) if path.is_file() else []
-
-
-def section_beats(job: Job, frames: int) -> list[dict]:
+def section_beats(job: Job, frames: int, spoken: Sequence[dict]) -> list[dict]:
     """The section's beats as its scene noted them, in frames of its own video, each ending
-    where the next begins. A section that noted none (a plain Manim scene) is one beat."""
-    noted = read_json(job.beats) or [
+    where the next begins. A section that noted none (a plain Manim scene) is one beat,
+    holding the lines it spoke."""
+    noted = json.loads(job.beats.read_text()) if job.beats.is_file() else []
+    noted = noted or [
         {
             "name": job.section.slug,
             "start_frame": 0,
             "end_frame": frames,
-            "lines": [line["id"] for line in read_json(job.lines)],
+            "lines": [line["id"] for line in spoken],
         }
     ]
     starts = [0] + [beat["start_frame"] for beat in noted[1:]]
@@ -76,14 +75,15 @@ def timeline(
                 "end_frame": offset + frames,
             }
         )
-        words = {line["id"]: line for line in read_json(job.lines)}
-        for beat in section_beats(job, frames):
+        spoken = soundtrack.read_lines(job.lines)
+        said = {line["id"]: line for line in spoken}
+        for beat in section_beats(job, frames, spoken):
             start, end = offset + beat["start_frame"], offset + beat["end_frame"]
             lines = [
                 {
                     "id": line_id,
-                    "words": words[line_id]["words"],
-                    "start": round(part.start + words[line_id]["start"], 6),
+                    "words": said[line_id]["words"],
+                    "start": round(part.start + said[line_id]["start"], 6),
                 }
                 for line_id in beat["lines"]
             ]

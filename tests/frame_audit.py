@@ -19,6 +19,11 @@ LEVEL = 24
 TOLERATED_PIXELS = 2
 
 
+def mean_difference(a: np.ndarray, b: np.ndarray) -> float:
+    """How far apart two pictures are: the mean absolute difference of their RGB values."""
+    return float(np.abs(a.astype(np.int16) - b.astype(np.int16)).mean())
+
+
 @dataclass
 class Mismatch:
     frame: int  # index of the frame in the video

@@ -35,6 +35,8 @@ from manim.utils.family import extract_mobject_family_members
 from manim.utils.iterables import list_update
 from PIL import Image, ImageOps
 
+from .scene_rendering import scene_video
+
 NUMBER = r"[\u2212+-]?\d+(?:\.\d+)?%?"  # how the film writes a read-out's number
 OPAQUE = 0.999  # below this fill opacity a read-out is fading in or out: not read
 SAME_SHAPE = 1e-3  # relative point error under which two glyph outlines are the same shape
@@ -312,8 +314,7 @@ def render_watched(
         watch = ReadoutWatch(prefixes)
         watch.install(scene)
         scene.render()
-    (video,) = [path for path in folder.rglob("*.mp4") if "partial_movie_files" not in path.parts]
-    return Film(video, watch)
+    return Film(scene_video(folder), watch)
 
 
 # Reading --------------------------------------------------------------------------------

@@ -67,6 +67,12 @@ def rendered(scene_class: type[LessonScene], seed: int) -> LessonScene:
     return render_tiny(scene_class, seed)
 
 
+def scene_video(folder: Path) -> Path:
+    """The video Manim made of a scene rendered into `folder` (not its partial movies)."""
+    (video,) = [path for path in folder.rglob("*.mp4") if "partial_movie_files" not in path.parts]
+    return video
+
+
 def srt_of(scene: LessonScene) -> str:
     (path,) = (MEDIA / f"{type(scene).__name__}-{scene.seed}").rglob("*.srt")
     return path.read_text()

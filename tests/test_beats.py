@@ -13,7 +13,8 @@ from publishing import video
 from scenes.lesson_scene import beat
 from scenes.loss import Loss
 
-from .scene_rendering import TINY, render_tiny
+from .frame_audit import mean_difference
+from .scene_rendering import TINY, render_tiny, scene_video
 
 FPS = TINY["frame_rate"]
 
@@ -56,12 +57,7 @@ class BeatInsideALine(InnerBeats):
 
 
 def video_frames(media: Path) -> list[np.ndarray]:
-    (path,) = [p for p in media.rglob("*.mp4") if "partial_movie_files" not in p.parts]
-    return list(video.frames(path))
-
-
-def difference(a: np.ndarray, b: np.ndarray) -> float:
-    return float(np.abs(a.astype(np.int16) - b.astype(np.int16)).mean())
+    return list(video.frames(scene_video(media)))
 
 
 def test_a_beat_that_ends_on_a_play_is_held_one_frame_showing_it_finished(tmp_path):
@@ -74,8 +70,8 @@ def test_a_beat_that_ends_on_a_play_is_held_one_frame_showing_it_finished(tmp_pa
     frames = video_frames(tmp_path)
     assert len(frames) == 11
     finished = frames[-1]  # the still square, as the rest shows it
-    assert difference(frames[fade["end_frame"] - 1], finished) < 0.5
-    assert difference(frames[fade["end_frame"] - 2], finished) > 5.0  # still fading
+    assert mean_difference(frames[fade["end_frame"] - 1], finished) < 0.5
+    assert mean_difference(frames[fade["end_frame"] - 2], finished) > 5.0  # still fading
 
 
 def test_beats_inside_a_beat_are_part_of_it_with_its_lines(tmp_path):

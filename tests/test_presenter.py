@@ -26,6 +26,7 @@ from publishing import video
 from publishing.film import LECTURE_STEM, SECTIONS
 from scenes.narration import PAUSE_AFTER_SPEECH
 
+from .frame_audit import mean_difference
 from .lecture_rendering import TINY, fixture_sections, render_tiny, spoken_lines
 
 CHROMIUM = Path("/usr/bin/chromium")  # Debian's, installed by `make setup`
@@ -142,10 +143,6 @@ def picture(page: Page) -> np.ndarray:
     return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"))
 
 
-def difference(a: np.ndarray, b: np.ndarray) -> float:
-    return float(np.abs(a.astype(np.int16) - b.astype(np.int16)).mean())
-
-
 def assert_shows_frame(page: Page, frames: list[np.ndarray], index: int) -> None:
     """The browser shows frame `index` within a second or two: as close to it as decoding
     allows, and no nearer to any frame around it (frames that are the same picture tie)."""
@@ -153,7 +150,7 @@ def assert_shows_frame(page: Page, frames: list[np.ndarray], index: int) -> None
     while True:
         shot = picture(page)
         near = {
-            k: difference(shot, frames[k])
+            k: mean_difference(shot, frames[k])
             for k in range(index - 3, index + 4)
             if 0 <= k < len(frames)
         }
