@@ -48,6 +48,7 @@ from scenes.chart import Chart
 from scenes.diagram import card, text
 from scenes.lesson_scene import LessonScene, beat
 from scenes.sections import closing_card
+from scenes.surface_camera import SurfaceCamera
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,9 @@ def grid_index(value: float, grid: np.ndarray) -> int:
 
 
 class Generalization(LessonScene, ThreeDScene):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, camera_class=SurfaceCamera, **kwargs)
+
     def construct(self) -> None:
         self.show_title()
         self.show_the_landscape()

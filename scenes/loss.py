@@ -23,7 +23,6 @@ from manim import (
     ValueTracker,
     VGroup,
     Write,
-    always_redraw,
     linear,
     smooth,
 )
@@ -33,6 +32,7 @@ from scenes import style
 from scenes.chart import Chart
 from scenes.diagram import text
 from scenes.lesson_scene import LessonScene, beat
+from scenes.updating import redrawn, when_changed
 
 P_DECIMALS = 3  # p is written to three places so -log of the written p rounds to the loss shown
 LOSS_DECIMALS = 2
@@ -106,18 +106,24 @@ class Loss(LessonScene):
         def marker_point():
             return axes.c2p(p_now(), loss_now())
 
-        dot = always_redraw(
-            lambda: Dot(marker_point(), radius=0.11, color=style.HIGHLIGHT).set_z_index(3)
+        dot = redrawn(
+            lambda: Dot(marker_point(), radius=0.11, color=style.HIGHLIGHT).set_z_index(3),
+            p_now,
+            loss_now,
         )
-        drop = always_redraw(
+        drop = redrawn(
             lambda: DashedLine(axes.c2p(p_now(), 0), marker_point()).set_stroke(
                 style.HIGHLIGHT, 2, opacity=0.7
-            )
+            ),
+            p_now,
+            loss_now,
         )
-        across = always_redraw(
+        across = redrawn(
             lambda: DashedLine(axes.c2p(0, loss_now()), marker_point()).set_stroke(
                 style.LOSS, 2, opacity=0.7
-            )
+            ),
+            p_now,
+            loss_now,
         )
         slider = confidence_slider(p_now).move_to([4.1, -0.55, 0])
 
@@ -214,7 +220,7 @@ def live_readout(p_now, loss_now) -> VGroup:
         group.move_to(centre)
 
     refresh(readout)
-    readout.add_updater(refresh)
+    readout.add_updater(when_changed(refresh, p_now, loss_now))
     return readout
 
 
@@ -233,5 +239,5 @@ def confidence_slider(p_now) -> VGroup:
         filled = Line(left, x).set_stroke(style.TARGET, 8)
         return VGroup(filled, Dot(x, radius=0.13, color=style.HIGHLIGHT))
 
-    group.add(always_redraw(knob))
+    group.add(redrawn(knob, p_now))
     return group

@@ -20,7 +20,6 @@ from manim import (
     Line,
     ValueTracker,
     VGroup,
-    always_redraw,
     linear,
     smooth,
 )
@@ -31,6 +30,7 @@ from scenes.chart import Chart
 from scenes.diagram import NetworkDiagram
 from scenes.lesson_scene import LessonScene, beat
 from scenes.record import LiveText
+from scenes.updating import redrawn, when_changed
 
 TANGENT_HALF_WIDTH = 0.55  # in units of w: how far the tangent reaches either side
 SWEEP_MARGIN = 0.03  # the sweep turns this fraction of the samples short of each end
@@ -123,17 +123,24 @@ class Wiggle(LessonScene):
                 return 0.0
             return -1.0 if slope_now() > 0 else 1.0
 
-        self.tangent = tangent = always_redraw(
-            lambda: Line(tangent_end(-1), tangent_end(1)).set_stroke(style.INK, 3, opacity=0.8)
+        # Everything here is drawn from the tracker's sample: w, its loss and its slope.
+        sample = (w_now, loss_now, slope_now)
+        self.tangent = tangent = redrawn(
+            lambda: Line(tangent_end(-1), tangent_end(1)).set_stroke(style.INK, 3, opacity=0.8),
+            *sample,
         )
-        ghost = always_redraw(
-            lambda: Dot(tangent_end(downhill()), radius=0.1, color=style.INK).set_opacity(0.45)
+        ghost = redrawn(
+            lambda: Dot(tangent_end(downhill()), radius=0.1, color=style.INK).set_opacity(0.45),
+            *sample,
         )
-        dot = always_redraw(lambda: Dot(point(), radius=0.12, color=style.HIGHLIGHT).set_z_index(3))
-        drop = always_redraw(
+        dot = redrawn(
+            lambda: Dot(point(), radius=0.12, color=style.HIGHLIGHT).set_z_index(3), *sample
+        )
+        drop = redrawn(
             lambda: DashedLine(axes.c2p(w_now(), axes.y_low), point()).set_stroke(
                 style.HIGHLIGHT, 2, opacity=0.6
-            )
+            ),
+            *sample,
         )
         tracker = self.tracker
         self.readouts = VGroup(
@@ -153,7 +160,10 @@ class Wiggle(LessonScene):
         line = self.inset.weight_line(wiggle.name, wiggle.index)
         largest = self.inset.largest
         line.add_updater(
-            lambda m: m.set_stroke(width=max(style.stroke_width_for(w_now(), largest), 2.5))
+            when_changed(
+                lambda m: m.set_stroke(width=max(style.stroke_width_for(w_now(), largest), 2.5)),
+                w_now,
+            )
         )
         with self.narration(
             "The dot is the network as it is now. The ghost dot shows the slope here."
