@@ -9,8 +9,12 @@ at preview (wall seconds, video seconds, their ratio R, each Manim process's pea
 the floor, that is the same 1080p frames decoded and only converted and encoded again with
 the project's x264 settings, as the same ratio; a warm re-run with nothing changed; a run
 after changing one section; lesson(seed); and the quality of the 1080p encode against a
-lossless render of the same frames (PSNR and SSIM on the luma plane). About 25 minutes on
-two cores. Nothing is asserted: targets belong in review, not in a timed test.
+lossless render of the same frames (PSNR and SSIM on the luma plane). Then, as a slower
+machine, the narrated 1080p60 lecture with the process held to one core (`taskset`-style
+CPU affinity, so render.py's default is one job) and its floor on that core; and the
+narrated lecture at 4K (3840x2160, 60 fps) with its own floor. About 75 minutes on two
+cores (the 4K runs are about half of it). The JSON is rewritten after every step.
+Nothing is asserted: targets belong in review, not in a timed test.
 """
 
 from __future__ import annotations
@@ -140,7 +144,7 @@ def encode_only(path: str, quality_name: str) -> dict:
     return {"decode_seconds": decode, "encode_seconds": encode, "frames": frames}
 
 
-def floor(folder: Path, jobs: int) -> dict:
+def floor(folder: Path, jobs: int, quality: str = "1080p") -> dict:
     """Convert + encode every section's frames again, `jobs` sections at a time."""
     paths = sorted(
         (str(folder / f"{s.stem}.mp4") for s in SECTIONS),
@@ -148,11 +152,11 @@ def floor(folder: Path, jobs: int) -> dict:
     )
     started = time.perf_counter()
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        results = list(pool.map(encode_only, paths, ["1080p"] * len(paths)))
+        results = list(pool.map(encode_only, paths, [quality] * len(paths)))
     wall = time.perf_counter() - started
     decode = sum(r["decode_seconds"] for r in results)
     encode = sum(r["encode_seconds"] for r in results)
-    video_seconds = sum(r["frames"] for r in results) / QUALITIES["1080p"].fps
+    video_seconds = sum(r["frames"] for r in results) / QUALITIES[quality].fps
     # The pool's wall time less its decoding share: decoding is not part of rendering.
     encode_wall = wall * encode / (encode + decode)
     return {
@@ -224,27 +228,66 @@ def changed_section_run(out: Path, seed: int, jobs: int) -> dict:
     return result
 
 
+@contextlib.contextmanager
+def one_core():
+    """Hold this process, and the processes it starts, to its first CPU (as `taskset -c`)."""
+    allowed = os.sched_getaffinity(0)
+    os.sched_setaffinity(0, {min(allowed)})
+    try:
+        yield
+    finally:
+        os.sched_setaffinity(0, allowed)
+
+
+def fresh_speech_cache(folder: Path) -> None:
+    """Speak every line again: a cold render synthesizes its speech."""
+    shutil.rmtree(folder, ignore_errors=True)
+    os.environ[CACHE_VARIABLE] = str(folder)
+
+
+def machine() -> str:
+    """This machine in a line: host, CPU model, cores, memory, Python."""
+    model = "unknown CPU"
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return (
+        f"{platform.node()}, {model}, {os.cpu_count()} cores, {memory:.0f} GiB, "
+        f"Python {platform.python_version()}"
+    )
+
+
+RATIOS = (  # (label, run, its floor)
+    ("1080p60 R / floor R", "cold_1080p60", "floor_1080p60"),
+    ("one core: R / floor R", "one_core_1080p60", "one_core_floor_1080p60"),
+    ("4K60 R / floor R", "cold_4k60", "floor_4k60"),
+)
+
+
 def table(report: dict) -> str:
     lines = [f"machine: {report['machine']}", ""]
     lines.append(f"{'run':<26} {'wall s':>8} {'video s':>8} {'R':>6}")
     runs = ("cold_1080p60", "silent_1080p60", "cold_preview", "floor_1080p60", "warm_1080p60")
-    for name in (*runs, "changed_one"):
+    slower = ("one_core_1080p60", "one_core_floor_1080p60", "cold_4k60", "floor_4k60")
+    for name in (*runs, "changed_one", *slower):
         if name in report:
             run = report[name]
             lines.append(
                 f"{name:<26} {run['wall_seconds']:>8.1f} {run['video_seconds']:>8.1f} "
                 f"{run['ratio']:>6.2f}"
             )
-    if "cold_1080p60" in report and "floor_1080p60" in report:
-        lines.append(
-            f"{'1080p60 R / floor R':<26} "
-            f"{report['cold_1080p60']['ratio'] / report['floor_1080p60']['ratio']:>24.2f}"
-        )
+    for label, run, its_floor in RATIOS:
+        if run in report and its_floor in report:
+            ratio = report[run]["ratio"] / report[its_floor]["ratio"]
+            lines.append(f"{label:<26} {ratio:>24.2f}")
     if "cold_1080p60" in report and "silent_1080p60" in report:
         narrated, silent = report["cold_1080p60"], report["silent_1080p60"]
         ratio = narrated["wall_seconds"] / silent["wall_seconds"]
         lines.append(f"{'narrated / silent wall':<26} {ratio:>24.2f}")
-    for name in ("cold_1080p60", "silent_1080p60", "cold_preview"):
+    for name in ("cold_1080p60", "silent_1080p60", "cold_preview", "one_core_1080p60", "cold_4k60"):
         if name in report:
             lines += ["", f"{name}: section, render s, video s, R, peak memory MB"]
             for row in report[name]["sections"]:
@@ -278,17 +321,17 @@ def main() -> None:
     parser.add_argument("--json", default="benchmarks/render_speed.json", help="where to write")
     parser.add_argument("--keep", help="a folder to render into and keep (default: temporary)")
     parser.add_argument("--skip-quality", action="store_true", help="no lossless reference")
+    parser.add_argument("--skip-one-core", action="store_true", help="no run held to one core")
+    parser.add_argument("--skip-4k", action="store_true", help="no 4K runs")
     args = parser.parse_args()
     seed, jobs = args.seed, args.jobs
     out = Path(args.keep or tempfile.mkdtemp(prefix="render-speed-"))
     shutil.rmtree(out / f"seed-{seed}", ignore_errors=True)
     shutil.rmtree(out / "silent", ignore_errors=True)
     # A cold cache of speech too: the narrated render synthesizes every line.
-    speech = out / "speech-cache"
-    shutil.rmtree(speech, ignore_errors=True)
-    os.environ[CACHE_VARIABLE] = str(speech)
+    fresh_speech_cache(out / "speech-cache")
     report = {
-        "machine": f"{platform.node()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+        "machine": machine(),
         "seed": seed,
         "jobs": jobs,
         "versions": versions(),
@@ -299,6 +342,7 @@ def main() -> None:
         started = time.perf_counter()
         report[name] = work()
         print(f"{name}: {time.perf_counter() - started:.1f} s", flush=True)
+        Path(args.json).write_text(json.dumps(report, indent=1))
 
     timings = []
     for _ in range(5):
@@ -328,6 +372,25 @@ def main() -> None:
         ]
         with ProcessPoolExecutor(max_workers=jobs) as pool:
             step("quality", lambda: list(pool.map(compare, pairs)))
+
+    if not args.skip_one_core:
+
+        def on_one_core(work):
+            with one_core():
+                return work()
+
+        slow = out / "one-core"
+        fresh_speech_cache(out / "speech-cache-one-core")
+        step(
+            "one_core_1080p60",
+            lambda: on_one_core(lambda: run_render(slow, seed, "1080p", render.cores())),
+        )
+        slow_folder = Path(report["one_core_1080p60"]["folder"])
+        step("one_core_floor_1080p60", lambda: on_one_core(lambda: floor(slow_folder, 1)))
+    if not args.skip_4k:
+        fresh_speech_cache(out / "speech-cache-4k")
+        step("cold_4k60", lambda: run_render(out / "4k", seed, "4k", jobs))
+        step("floor_4k60", lambda: floor(Path(report["cold_4k60"]["folder"]), jobs, "4k"))
 
     Path(args.json).write_text(json.dumps(report, indent=1))
     print()
