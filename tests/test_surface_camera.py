@@ -1,0 +1,77 @@
+"""Section 5's camera shades each face once while its points hold, and draws every frame
+exactly as Manim's ThreeDCamera does: through a fade, a camera move and a moved surface."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from manim import (
+    BLUE_D,
+    BLUE_E,
+    DEGREES,
+    OUT,
+    FadeIn,
+    Surface,
+    ThreeDCamera,
+    ThreeDScene,
+    tempconfig,
+)
+
+import scenes.surface_camera as surface_camera
+from publishing import video
+from scenes.surface_camera import SurfaceCamera
+
+from .scene_rendering import MEDIA, TINY, scene_video
+
+
+class TurningSurface(ThreeDScene):
+    camera_type = ThreeDCamera
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(camera_class=type(self).camera_type, **kwargs)
+
+    def construct(self) -> None:
+        self.set_camera_orientation(phi=65 * DEGREES, theta=-40 * DEGREES)
+        surface = Surface(
+            lambda u, v: np.array([u, v, 0.6 * np.sin(u) * np.cos(v)]),
+            u_range=[-2, 2],
+            v_range=[-2, 2],
+            resolution=(10, 10),
+            checkerboard_colors=[BLUE_D, BLUE_E],
+            stroke_width=0.6,
+        )
+        self.play(FadeIn(surface), run_time=0.6)
+        self.move_camera(phi=50 * DEGREES, theta=-110 * DEGREES, run_time=1.0)
+        self.play(surface.animate.shift(0.8 * OUT).rotate(20 * DEGREES), run_time=0.8)
+
+
+class TurningSurfaceCached(TurningSurface):
+    camera_type = SurfaceCamera
+
+
+def frames_of(scene_class: type[TurningSurface]) -> list[str]:
+    folder = MEDIA / f"surface-{scene_class.__name__}"
+    with tempconfig({**TINY, "frame_rate": 15, "media_dir": str(folder)}):
+        scene_class().render()
+    return video.frame_digests(scene_video(Path(folder)))
+
+
+def test_surface_camera_draws_every_frame_as_manims_camera(monkeypatch):
+    shadings = []
+    shade = surface_camera.get_shaded_rgb
+
+    def counted(*args):
+        shadings.append(1)
+        return shade(*args)
+
+    monkeypatch.setattr(surface_camera, "get_shaded_rgb", counted)
+    expected = frames_of(TurningSurface)
+    drawn = frames_of(TurningSurfaceCached)
+    assert len(drawn) == len(expected) > 30
+    differing = [k for k, (a, b) in enumerate(zip(expected, drawn, strict=True)) if a != b]
+    assert differing == []
+    # Two corners per face, shaded again only while the surface itself moves: far fewer
+    # than two per face and frame.
+    faces, frames = 100, len(drawn)
+    assert 2 * faces <= len(shadings) < 0.5 * 2 * faces * frames
