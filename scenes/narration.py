@@ -108,6 +108,9 @@ class Narrator:
             return
         caption = scene.pin(caption_block(words))
         if self.caption is not None:
+            # On top while it fades, for the same reason: below everything, it would make
+            # Manim redraw the whole picture on every frame of the fade (the 3-D surface too).
+            scene.bring_to_front(self.caption)
             scene.play(FadeOut(self.caption), run_time=0.4 * run_time)
             run_time *= 0.6
         self.start = scene.renderer.time
