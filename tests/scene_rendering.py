@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import atexit
 import functools
+import hashlib
 import importlib
 import shutil
 import tempfile
@@ -100,3 +101,20 @@ def assert_number_is_the_engines(scene: LessonScene, shown) -> None:
     parsed, places = parse_written(shown.written)
     assert abs(parsed - engine_value) <= 0.5 * 10.0**-places + 1e-12, shown
     assert shown.written in shown.text, shown
+
+
+def drawn_frames(scene) -> list[str]:
+    """Record a SHA-256 of every frame the scene hands to its encoder (a repeated frame
+    once per repeat): the pictures themselves, before any lossy encoding, which with
+    Manim's default x264 threads may differ from run to run."""
+    digests: list[str] = []
+    renderer = scene.renderer
+    write = renderer.add_frame
+
+    def recorded(frame, num_frames: int = 1):
+        if not renderer.skip_animations:
+            digests.extend([hashlib.sha256(frame.tobytes()).hexdigest()] * num_frames)
+        write(frame, num_frames)
+
+    renderer.add_frame = recorded
+    return digests

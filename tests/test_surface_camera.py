@@ -3,8 +3,6 @@ exactly as Manim's ThreeDCamera does: through a fade, a camera move and a moved 
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 from manim import (
     BLUE_D,
@@ -19,10 +17,9 @@ from manim import (
 )
 
 import scenes.surface_camera as surface_camera
-from publishing import video
 from scenes.surface_camera import SurfaceCamera
 
-from .scene_rendering import MEDIA, TINY, scene_video
+from .scene_rendering import MEDIA, TINY, drawn_frames
 
 
 class TurningSurface(ThreeDScene):
@@ -53,8 +50,10 @@ class TurningSurfaceCached(TurningSurface):
 def frames_of(scene_class: type[TurningSurface]) -> list[str]:
     folder = MEDIA / f"surface-{scene_class.__name__}"
     with tempconfig({**TINY, "frame_rate": 15, "media_dir": str(folder)}):
-        scene_class().render()
-    return video.frame_digests(scene_video(Path(folder)))
+        scene = scene_class()
+        frames = drawn_frames(scene)
+        scene.render()
+    return frames
 
 
 def test_surface_camera_draws_every_frame_as_manims_camera(monkeypatch):

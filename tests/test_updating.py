@@ -3,8 +3,6 @@ exactly as Manim's always_redraw draws them, while building far less often."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from manim import (
     LEFT,
     RIGHT,
@@ -19,10 +17,9 @@ from manim import (
     tempconfig,
 )
 
-from publishing import video
 from scenes.updating import redrawn, when_changed
 
-from .scene_rendering import MEDIA, TINY, scene_video
+from .scene_rendering import MEDIA, TINY, drawn_frames
 
 
 class Marker(Scene):
@@ -58,8 +55,10 @@ def frames_of(scene_class: type[Marker]) -> tuple[list[str], int]:
     folder = MEDIA / f"updating-{scene_class.__name__}"
     scene_class.builds = 0
     with tempconfig({**TINY, "frame_rate": 15, "media_dir": str(folder)}):
-        scene_class().render()
-    return video.frame_digests(scene_video(Path(folder))), scene_class.builds
+        scene = scene_class()
+        frames = drawn_frames(scene)
+        scene.render()
+    return frames, scene_class.builds
 
 
 def test_redrawn_draws_every_frame_as_always_redraw_does():
