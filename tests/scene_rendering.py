@@ -10,7 +10,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from manim import tempconfig
+from manim import Scene, tempconfig
 
 from mechanics.settings import DEFAULT_SETTINGS, Settings
 from scenes.lesson_scene import LessonScene
@@ -118,3 +118,13 @@ def drawn_frames(scene) -> list[str]:
 
     renderer.add_frame = recorded
     return digests
+
+
+def frames_drawn_by(scene_class: type[Scene], frame_rate: int = 15) -> list[str]:
+    """Render a plain Manim scene tiny, in this process, and return `drawn_frames`."""
+    folder = MEDIA / f"frames-{scene_class.__name__}"
+    with tempconfig({**TINY, "frame_rate": frame_rate, "media_dir": str(folder)}):
+        scene = scene_class()
+        frames = drawn_frames(scene)
+        scene.render()
+    return frames

@@ -13,13 +13,12 @@ from manim import (
     Surface,
     ThreeDCamera,
     ThreeDScene,
-    tempconfig,
 )
 
 import scenes.surface_camera as surface_camera
 from scenes.surface_camera import SurfaceCamera
 
-from .scene_rendering import MEDIA, TINY, drawn_frames
+from .scene_rendering import frames_drawn_by
 
 
 class TurningSurface(ThreeDScene):
@@ -47,15 +46,6 @@ class TurningSurfaceCached(TurningSurface):
     camera_type = SurfaceCamera
 
 
-def frames_of(scene_class: type[TurningSurface]) -> list[str]:
-    folder = MEDIA / f"surface-{scene_class.__name__}"
-    with tempconfig({**TINY, "frame_rate": 15, "media_dir": str(folder)}):
-        scene = scene_class()
-        frames = drawn_frames(scene)
-        scene.render()
-    return frames
-
-
 def test_surface_camera_draws_every_frame_as_manims_camera(monkeypatch):
     shadings = []
     shade = surface_camera.get_shaded_rgb
@@ -65,8 +55,8 @@ def test_surface_camera_draws_every_frame_as_manims_camera(monkeypatch):
         return shade(*args)
 
     monkeypatch.setattr(surface_camera, "get_shaded_rgb", counted)
-    expected = frames_of(TurningSurface)
-    drawn = frames_of(TurningSurfaceCached)
+    expected = frames_drawn_by(TurningSurface)
+    drawn = frames_drawn_by(TurningSurfaceCached)
     assert len(drawn) == len(expected) > 30
     differing = [k for k, (a, b) in enumerate(zip(expected, drawn, strict=True)) if a != b]
     assert differing == []

@@ -14,12 +14,11 @@ from manim import (
     Scene,
     ValueTracker,
     always_redraw,
-    tempconfig,
 )
 
 from scenes.updating import redrawn, when_changed
 
-from .scene_rendering import MEDIA, TINY, drawn_frames
+from .scene_rendering import frames_drawn_by
 
 
 class Marker(Scene):
@@ -52,13 +51,8 @@ class RedrawnMarker(Marker):
 
 
 def frames_of(scene_class: type[Marker]) -> tuple[list[str], int]:
-    folder = MEDIA / f"updating-{scene_class.__name__}"
     scene_class.builds = 0
-    with tempconfig({**TINY, "frame_rate": 15, "media_dir": str(folder)}):
-        scene = scene_class()
-        frames = drawn_frames(scene)
-        scene.render()
-    return frames, scene_class.builds
+    return frames_drawn_by(scene_class), scene_class.builds
 
 
 def test_redrawn_draws_every_frame_as_always_redraw_does():
