@@ -12,8 +12,8 @@ after changing one section; lesson(seed); and the quality of the 1080p encode ag
 lossless render of the same frames (PSNR and SSIM on the luma plane). Then, as a slower
 machine, the narrated 1080p60 lecture with the process held to one core (`taskset`-style
 CPU affinity, so render.py's default is one job) and its floor on that core; and the
-narrated lecture at 4K (3840x2160, 60 fps) with its own floor. About 75 minutes on two
-cores (the 4K runs are about half of it). The JSON is rewritten after every step.
+narrated lecture at 4K (3840x2160, 60 fps) with its own floor. About 50 minutes on two
+cores (the 4K runs take about 15 of them). The JSON is rewritten after every step.
 Nothing is asserted: targets belong in review, not in a timed test.
 """
 
