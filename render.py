@@ -18,23 +18,25 @@ stopped.
 from __future__ import annotations
 
 import argparse
+import functools
 import os
+import re
 import shutil
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import av
-
 from mechanics import check_seed
+from publishing import cluster
 from publishing import jobs as section_jobs
 from publishing import lecture as lectures
 from publishing import script as scripts
+from publishing.cluster import SCHEDULER_VARIABLE, ClusterError, scheduler_address
 from publishing.film import QUALITIES, SECTIONS, Quality, Section
-from publishing.jobs import Job, Outcome
+from publishing.jobs import Job, Outcome, Progress
 from publishing.manifest import versions
-from publishing.presenter import PAGE
+from publishing.worksheet import write_course_answers
 from scenes.seeding import BURNED, FILE
 from voices import PIPER, SILENT, voice_named
 
@@ -71,7 +73,8 @@ def parse_args(
         nargs="+",
         default=["0"],
         metavar="N",
-        help="one or more integers in [0, 2**32), one lecture each; default 0",
+        help="seeds in [0, 2**32), one lecture each: integers, ranges and lists, e.g. "
+        "7, 0-299, 3,7,11-20; default 0",
     )
     parser.add_argument(
         "--quality",
@@ -110,6 +113,13 @@ def parse_args(
         f"{FILE} when the film speaks, {BURNED} when it is silent",
     )
     parser.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="render on a Dask cluster: its scheduler's address, e.g. tcp://10.0.0.5:8786 "
+        f"(or set ${SCHEDULER_VARIABLE}); --out must then be a folder every worker reaches "
+        "(see the README). Default: this machine alone, --jobs at a time",
+    )
+    parser.add_argument(
         "--script",
         action="store_true",
         help="write each seed's narration script (line ids and words) and render nothing",
@@ -117,16 +127,41 @@ def parse_args(
     return parser.parse_args(argv)
 
 
+SEED_TERM = re.compile(r"(\d+)(?:-(\d+))?")
+MOST_SEEDS = 100_000  # more lectures than any course has students: surely a typing slip
+
+
 def parse_seeds(texts: list[str]) -> list[int]:
-    seeds = []
+    """Seeds as typed: integers, inclusive ranges (0-299) and comma-separated lists of either
+    (3,7,11-20), in the order given, each once."""
+    seeds: dict[int, None] = {}
     for text in texts:
-        try:
-            seed = check_seed(int(text))
-        except ValueError:
-            raise UsageError(f"--seed must be an integer in [0, 2**32), got {text!r}") from None
-        if seed not in seeds:
-            seeds.append(seed)
-    return seeds
+        for term in text.split(","):
+            match = SEED_TERM.fullmatch(term.strip())
+            if not match:
+                raise UsageError(
+                    "--seed takes integers in [0, 2**32), ranges like 0-299 and lists like "
+                    f"3,7,11; got {text!r}"
+                )
+            low = int(match[1])
+            high = int(match[2]) if match[2] is not None else low
+            for bound in (low, high):
+                try:
+                    check_seed(bound)
+                except ValueError:
+                    raise UsageError(
+                        f"--seed must be an integer in [0, 2**32), got {text!r}"
+                    ) from None
+            if high < low:
+                raise UsageError(
+                    f"--seed range {term.strip()!r} runs backwards; write {high}-{low}"
+                )
+            if high - low + 1 + len(seeds) > MOST_SEEDS:
+                raise UsageError(
+                    f"--seed asks for more than {MOST_SEEDS:,} lectures; fewer, please"
+                )
+            seeds.update(dict.fromkeys(range(low, high + 1)))
+    return list(seeds)
 
 
 def parse_jobs(text: str) -> int:
@@ -208,13 +243,8 @@ def say(line: str) -> None:
     print(line, flush=True)
 
 
-def clock(seconds: float) -> str:
-    minutes, rest = divmod(seconds, 60)
-    return f"{int(minutes)}:{rest:04.1f}"
-
-
 def summary(outcomes: Sequence[Outcome]) -> str:
-    """The closing table: each section's length, render time and peak memory."""
+    """The closing table for one seed: each section's length, render time and peak memory."""
 
     def row(name: str, video: str, took: str, memory: str) -> str:
         return f"{name:<32} {video:>8} {took:>9} {memory:>9}"
@@ -227,6 +257,45 @@ def summary(outcomes: Sequence[Outcome]) -> str:
     total_video = sum(o.seconds_of_video for o in outcomes)
     total_render = sum(o.seconds_to_render for o in outcomes)
     rows.append(row("total", f"{total_video:.1f}s", f"{total_render:.1f}s", ""))
+    return "\n".join(rows)
+
+
+def course_summary(
+    seeds: Sequence[int], sections: int, outcomes: Sequence[Outcome], progress: Progress
+) -> str:
+    """The closing table for several seeds: one row per seed, its sections done (and how
+    many reused), its film's length, its render time and what became of its lecture."""
+
+    def row(seed: str, done: str, video: str, took: str, lecture: str) -> str:
+        return f"{seed:>10} {done:>14} {video:>9} {took:>9}  {lecture}"
+
+    per_seed: dict[int, list[Outcome]] = {seed: [] for seed in seeds}
+    for outcome in outcomes:
+        per_seed[outcome.job.seed].append(outcome)
+    rows = [row("seed", "sections", "video", "render", "lecture")]
+    for seed, done in per_seed.items():
+        reused = sum(outcome.reused for outcome in done)
+        count = f"{len(done)}/{sections}" + (f" ({reused} reused)" if reused else "")
+        if seed in progress.failed:
+            state = "failed"
+        elif seed in progress.ready:
+            state = "ready"
+        else:
+            state = "not assembled"
+        video = f"{sum(o.seconds_of_video for o in done):.1f}s"
+        took = f"{sum(o.seconds_to_render for o in done):.1f}s"
+        rows.append(row(str(seed), count, video, took, state))
+    ready = len(progress.ready)
+    total_render = sum(o.seconds_to_render for o in outcomes)
+    rows.append(
+        row(
+            "total",
+            f"{len(outcomes)}/{sections * len(seeds)}",
+            "",
+            f"{total_render:.1f}s",
+            f"{ready} of {len(seeds)} lectures ready",
+        )
+    )
     return "\n".join(rows)
 
 
@@ -243,6 +312,7 @@ class Request:
     voice: str = SILENT
     captions: str = BURNED
     script: bool = False
+    scheduler: str | None = None  # a Dask scheduler's address, or None for this machine
 
     def folder(self, seed: int) -> Path:
         return self.out / f"seed-{seed}" / self.quality.name
@@ -282,6 +352,7 @@ def read_request(
         voice=voice,
         captions=args.captions or (BURNED if voice == SILENT else FILE),
         script=args.script,
+        scheduler=scheduler_address(args.scheduler),
     )
 
 
@@ -308,8 +379,19 @@ def main(
             if request.script:
                 return 0
             check_recordings(request, lines)
-        return render(request, sections, status_every)
+        if not request.scheduler:
+            return render(request, sections, status_every)
+        client = cluster.connect(request.scheduler)
+        try:
+            if client.dashboard_link:
+                say(f"Dask dashboard: {client.dashboard_link}")
+            return render(request, sections, status_every, client)
+        finally:
+            client.close()
     except UsageError as error:
+        print(f"render.py: error: {error}", file=sys.stderr)
+        return 2
+    except ClusterError as error:
         print(f"render.py: error: {error}", file=sys.stderr)
         return 2
     except section_jobs.RenderError as error:
@@ -352,74 +434,63 @@ def check_recordings(request: Request, lines: Mapping[int, list[dict]]) -> None:
         )
 
 
-def render(request: Request, sections: Sequence[Section], status_every: float) -> int:
-    """Render what is asked (reusing what is finished), then assemble each seed's lecture."""
+def render(request: Request, sections: Sequence[Section], status_every: float, client=None) -> int:
+    """Render what is asked (reusing what is finished), assembling each seed's lecture as
+    soon as its sections are done, on this machine or on a Dask cluster."""
     wanted = [request.job(section, seed) for seed in request.seeds for section in request.sections]
     known = versions()
     reused, to_render = section_jobs.plan(wanted, sections, known)
     for folder in {job.folder for job, _ in to_render}:
         lectures.clear(folder)
-    seeds = ", ".join(map(str, request.seeds))
-    say(
-        f"Rendering {len(to_render)} of {len(wanted)} sections ({len(reused)} reused) for seed "
-        f"{seeds} at {request.quality.name}, {request.workers} at a time, into {request.out}/"
-    )
-    outcomes, failures = section_jobs.render_all(
-        to_render, reused, request.workers, say, status_every
-    )
-    say(summary(outcomes))
     film = [section for section in sections if section.exists]
-    done = {(outcome.job.seed, outcome.job.section) for outcome in outcomes}
-    for seed in request.seeds:
-        try:
-            finish_lecture(request, seed, film, sections, known, done)
-        except (OSError, ValueError, av.error.FFmpegError) as error:
-            failures.append(f"seed {seed}: the lecture could not be assembled: {error}")
-    if failures:
-        print(f"render.py: error: {'; '.join(failures)}", file=sys.stderr)
-        return 1
-    return 0
-
-
-def finish_lecture(
-    request: Request,
-    seed: int,
-    film: Sequence[Section],
-    sections: Sequence[Section],
-    known: dict[str, str],
-    done: set[tuple[int, Section]],
-) -> None:
-    """Assemble the seed's lecture when every section of the film is rendered, or say
-    which sections it still needs. `done` holds the (seed, section) pairs this run rendered
-    or reused; only the others are looked up among earlier runs' records."""
-    jobs = [request.job(section, seed, stills=False) for section in film]
-    folder, quality = request.folder(seed), request.quality
-    missing = [
-        job.section.stem
-        for job in jobs
-        if (seed, job.section) not in done
-        and section_jobs.finished(job, section_jobs.render_key(job, sections, known)) is None
-    ]
-    if missing:
-        say(
-            f"seed {seed}: the full lecture needs {', '.join(missing)} too; "
-            "render them (or run without --sections) to assemble it"
+    lecture_jobs = {
+        seed: [request.job(section, seed, stills=False) for section in film]
+        for seed in request.seeds
+    }
+    progress = Progress(
+        len(wanted), say, [job for job, _ in to_render], lectures=len(request.seeds)
+    )
+    where = (
+        f"on the Dask cluster at {request.scheduler}"
+        if request.scheduler
+        else (f"{request.workers} at a time")
+    )
+    say(
+        f"Rendering {len(to_render)} of {len(wanted)} sections ({len(reused)} reused) for "
+        f"{describe_seeds(request.seeds)} at {request.quality.name}, {where}, into "
+        f"{request.out}/"
+    )
+    if client is not None:
+        outcomes = cluster.render_on_cluster(
+            client, to_render, reused, lecture_jobs, sections, known, progress, status_every
         )
-        return
-    if lectures.up_to_date(folder, jobs):
-        say(f"seed {seed}: the lecture in {folder}/ is up to date")
-        return
-    try:
-        lecture = lectures.assemble(folder, seed, quality, jobs)
-    except BaseException:
-        lectures.clear(folder)  # no lecture that looks finished but is not
-        raise
-    how = "joined without re-encoding" if lecture.copied else "re-encoded to join"
-    say(f"seed {seed}: {lecture.video} ({clock(lecture.seconds)}, {how})")
-    if lecture.chapters_note:
-        say(f"seed {seed}: no chapters.txt: {lecture.chapters_note}")
-    say(f"seed {seed}: captions, chapters, thumbnail and manifest in {folder}/")
-    say(f"seed {seed}: to present it beat by beat, open {folder / PAGE}")
+    else:
+        assemble = {
+            seed: functools.partial(lectures.finish, jobs, sections, known)
+            for seed, jobs in lecture_jobs.items()
+        }
+        outcomes = section_jobs.render_all(
+            to_render, reused, request.workers, progress, status_every, assemble
+        )
+    if len(request.seeds) == 1:
+        say(summary(outcomes))
+    else:
+        say(course_summary(request.seeds, len(request.sections), outcomes, progress))
+    course = write_course_answers(request.out)
+    if course:
+        say(f"answers of every finished lecture in {request.out}/: {course}")
+    for _, reasons in sorted(progress.failed.items()):
+        print(f"render.py: error: {'; '.join(reasons)}", file=sys.stderr)
+    return 1 if progress.failed else 0
+
+
+def describe_seeds(seeds: Sequence[int]) -> str:
+    """seed 7 / seeds 3, 7, 11 / 300 seeds, 0 to 299"""
+    if len(seeds) == 1:
+        return f"seed {seeds[0]}"
+    if len(seeds) <= 8:
+        return "seeds " + ", ".join(map(str, seeds))
+    return f"{len(seeds)} seeds, {min(seeds)} to {max(seeds)}"
 
 
 if __name__ == "__main__":

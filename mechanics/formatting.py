@@ -48,6 +48,11 @@ def whole(value: float) -> str:
     return f"{int(value)}"
 
 
+def connection(token: str, mixer: int) -> str:
+    """A first-layer weight in words: from “Capital” to mixer 2 (mixers count from 1)."""
+    return f"from \u201c{token}\u201d to mixer {mixer + 1}"
+
+
 def tex_number(value: float, decimals: int = 2) -> str:
     """A number inside a MathTex product: negatives in parentheses, so -0.5 · -0.3 cannot
     be misread."""

@@ -10,19 +10,24 @@ that crashed or was interrupted resumes from the sections it finished.
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections import Counter, deque
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
+
+import av
 
 from publishing import captions, soundtrack, video
 from publishing.files import add_files, sha256, whole_or_absent
@@ -40,7 +45,11 @@ from scenes.seeding import (
 )
 from voices import SILENT, audio, voice_named
 
+LIBC = ctypes.CDLL(None, use_errno=True) if sys.platform.startswith("linux") else None
+PR_SET_PDEATHSIG = 1  # prctl(2)
 RECORD_VERSION = 1
+# What assembling a lecture may fail with, short of a bug: a file, a value, FFmpeg.
+LECTURE_ERRORS = (OSError, ValueError, av.error.FFmpegError)
 ANIMATION_LINE = re.compile(r"Animation (\d+) :")
 PLAYED_LINE = re.compile(r"Played (\d+) animations")
 
@@ -140,6 +149,14 @@ class Job:
             str(self.section.file),
             self.section.scene,
         ]
+
+
+@dataclass(frozen=True)
+class Finished:
+    """What became of a seed's lecture, and what to tell the person waiting."""
+
+    ready: bool  # the folder holds the finished lecture (assembled now or before)
+    said: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -340,6 +357,22 @@ def animations_done(log: Path) -> int:
     return int(found[-1]) + 1 if found else 0
 
 
+def die_with_parent() -> Callable[[], None] | None:
+    """What a child runs before Manim starts, on Linux: ask the kernel to kill it when the
+    thread that started it dies. A killed render.py or Dask worker then leaves no Manim
+    process behind writing into the folder its rerun writes to."""
+    if LIBC is None:
+        return None
+    parent = os.getpid()
+
+    def in_child() -> None:
+        LIBC.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        if os.getppid() != parent:  # the parent died before the line above
+            os._exit(1)
+
+    return in_child
+
+
 class Running:
     """The Manim processes running now, so an interruption can stop every one of them."""
 
@@ -354,7 +387,12 @@ class Running:
             if self.stopping:
                 return -1, 0.0
             process = subprocess.Popen(
-                command, cwd=ROOT, env=env, stdout=stdout, stderr=subprocess.STDOUT
+                command,
+                cwd=ROOT,
+                env=env,
+                stdout=stdout,
+                stderr=subprocess.STDOUT,
+                preexec_fn=die_with_parent(),
             )
             self._processes.add(process)
         try:
@@ -382,42 +420,94 @@ class Running:
 
 
 class Progress:
-    """Prints what a person waiting wants to know: what started, what finished, and now
-    and then how far the running sections have got."""
+    """Prints what a person waiting wants to know: what started and finished, how many
+    sections and lectures are done, which are running and how far they have got, about how
+    long is left, and what failed, with its seed.
 
-    def __init__(self, total: int, say: Callable[[str], None]) -> None:
+    The time left is the time so far, scaled by the sections' relative costs still to
+    render against those rendered: it holds however many render at once."""
+
+    def __init__(
+        self,
+        total: int,
+        say: Callable[[str], None],
+        to_render: Sequence[Job] = (),
+        lectures: int = 0,
+    ) -> None:
         self.total, self.say = total, say
         self.done = 0
+        self.lectures, self.lectures_done = lectures, 0
+        self.cost_to_render = sum(job.section.relative_cost for job in to_render)
+        self.cost_rendered = 0.0
         self.started_at = time.perf_counter()
         self.running: dict[Job, int | None] = {}  # job -> its animations in an earlier run
+        self.failed: dict[int, list[str]] = {}  # seed -> what failed, in one line each
+        self.ready: set[int] = set()  # seeds whose lecture is finished
         self.lock = threading.Lock()
 
     def elapsed(self) -> str:
-        minutes, seconds = divmod(int(time.perf_counter() - self.started_at), 60)
-        return f"{minutes}:{seconds:02d}"
+        return f"{clock(time.perf_counter() - self.started_at)}"
+
+    def left(self) -> str:
+        """About how long is left, from the costs rendered so far ("" before the first)."""
+        if not self.cost_rendered:
+            return ""
+        seconds = time.perf_counter() - self.started_at
+        rest = max(0.0, self.cost_to_render - self.cost_rendered)
+        return f", about {clock(seconds * rest / self.cost_rendered)} left"
+
+    def counts(self) -> str:
+        lectures = f"{self.lectures_done}/{self.lectures} lectures, " if self.lectures else ""
+        return f"{lectures}{self.done}/{self.total} sections done"
 
     def start(self, job: Job) -> None:
         with self.lock:
             self.running[job] = read_record(job).get("animations")
             self.say(f"[{self.elapsed()}] {job.name}: rendering {job.section.title}")
 
+    def now_running(self, jobs: Sequence[Job]) -> None:
+        """The jobs running now, as a cluster's scheduler reports them."""
+        with self.lock:
+            self.running = {
+                job: self.running.get(job, read_record(job).get("animations")) for job in jobs
+            }
+
     def finish(self, outcome: Outcome) -> None:
         with self.lock:
             self.running.pop(outcome.job, None)
             self.done += 1
-            how = (
-                "reused from an earlier run"
-                if outcome.reused
-                else f"rendered in {outcome.seconds_to_render:.1f} s"
-            )
+            if outcome.reused:
+                how = "reused from an earlier run"
+            else:
+                how = f"rendered in {outcome.seconds_to_render:.1f} s"
+                self.cost_rendered += outcome.job.section.relative_cost
             self.say(
                 f"[{self.elapsed()}] {outcome.job.name}: {outcome.seconds_of_video:.1f} s of "
-                f"video {how} ({self.done}/{self.total} sections done)"
+                f"video {how} ({self.counts()}{self.left() if not outcome.reused else ''})"
             )
 
-    def fail(self, job: Job) -> None:
+    def fail(self, job: Job, reason: str | None = None) -> None:
+        """A job that did not finish; with a reason, it failed and is reported."""
         with self.lock:
             self.running.pop(job, None)
+            if reason is not None:
+                self.cost_to_render -= job.section.relative_cost
+                self.failed.setdefault(job.seed, []).append(reason)
+                self.say(f"[{self.elapsed()}] {reason}")
+
+    def lecture(self, seed: int, finished: Finished | None, failure: str | None = None) -> None:
+        """A seed's lecture was dealt with: assembled, found up to date, still waiting for
+        sections, or (`failure`) not assembled."""
+        with self.lock:
+            for line in finished.said if finished else ():
+                self.say(f"[{self.elapsed()}] {line}")
+            if failure is not None:
+                self.failed.setdefault(seed, []).append(failure)
+                self.say(f"[{self.elapsed()}] {failure}")
+            elif finished and finished.ready:
+                self.ready.add(seed)
+                self.lectures_done += 1
+                self.say(f"[{self.elapsed()}] {self.counts()}{self.left()}")
 
     def status(self) -> None:
         with self.lock:
@@ -427,10 +517,20 @@ class Progress:
             for job, expected in self.running.items():
                 done = animations_done(job.log)
                 of = f"/{expected}" if expected else ""
-                parts.append(f"{job.section.stem} at animation {done}{of}")
+                parts.append(f"{job.name} at animation {done}{of}")
+            failed = f"; failed: seed {', '.join(map(str, self.failed))}" if self.failed else ""
             self.say(
-                f"[{self.elapsed()}] {self.done}/{self.total} sections done; " + ", ".join(parts)
+                f"[{self.elapsed()}] {self.counts()}{self.left()}; {len(parts)} running: "
+                + ", ".join(parts)
+                + failed
             )
+
+
+def clock(seconds: float) -> str:
+    """7:05 for 425 s; 2:01:40 past an hour."""
+    minutes, seconds = divmod(int(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"
 
 
 def plan(
@@ -449,23 +549,35 @@ def plan(
     return reused, to_render
 
 
+def in_course_order(to_render: Sequence[tuple[Job, str]]) -> list[tuple[Job, str]]:
+    """Seed by seed, as asked, so lectures finish one after another rather than all at the
+    end; within a seed the most expensive section first, so the last to finish is short."""
+    order = {seed: place for place, seed in enumerate(dict.fromkeys(j.seed for j, _ in to_render))}
+    return sorted(to_render, key=lambda pair: (order[pair[0].seed], -pair[0].section.relative_cost))
+
+
 def render_all(
     to_render: Sequence[tuple[Job, str]],
     reused: Sequence[Outcome],
     workers: int,
-    say: Callable[[str], None],
+    progress: Progress,
     status_every: float = 30.0,
-) -> tuple[list[Outcome], list[str]]:
-    """Render the jobs, `workers` at a time, the most expensive first.
+    lectures: Mapping[int, Callable[[set[Section]], Finished]] | None = None,
+) -> list[Outcome]:
+    """Render the jobs, `workers` at a time (`in_course_order`), and assemble each seed's
+    lecture (`lectures[seed]`, given the sections done) as soon as its last section is
+    done, in the same pool.
 
-    Returns every outcome (the reused ones first) and one line per section that failed.
+    Returns every outcome (the reused ones first); what failed is in `progress.failed`.
     Ctrl-C stops every Manim process and is raised again once they have stopped."""
-    progress = Progress(len(to_render) + len(reused), say)
+    lectures = lectures or {}
     outcomes: list[Outcome] = []
+    waiting = Counter(job.seed for job, _ in to_render)
+    done: dict[int, set[Section]] = {}
     for outcome in reused:
         outcomes.append(outcome)
+        done.setdefault(outcome.job.seed, set()).add(outcome.job.section)
         progress.finish(outcome)
-    failures: list[str] = []
     running = Running()
     stop_reporting = threading.Event()
 
@@ -492,20 +604,58 @@ def render_all(
     reporter = threading.Thread(target=report, daemon=True)
     reporter.start()
     pool = ThreadPoolExecutor(max_workers=max(1, workers))
-    ordered = sorted(to_render, key=lambda pair: -pair[0].section.relative_cost)
-    pending = {pool.submit(attempt, job, key) for job, key in ordered}
+    queued = deque(in_course_order(to_render))
+    pending: dict = {}  # future -> the job it renders
+    assembling: dict = {}  # future -> the seed whose lecture it assembles
+    to_assemble: deque[int] = deque()
+
+    def fill() -> None:
+        """Keep `workers` things running: a lecture ready to assemble first (a finished
+        lecture early is worth more than a section), else the next section."""
+        while len(pending) + len(assembling) < max(1, workers):
+            if to_assemble:
+                seed = to_assemble.popleft()
+                assembling[pool.submit(lectures[seed], done.get(seed, set()))] = seed
+            elif queued:
+                job, key = queued.popleft()
+                pending[pool.submit(attempt, job, key)] = job
+            else:
+                return
+
+    def assemble_when_ready(seed: int) -> None:
+        if waiting[seed] == 0 and seed in lectures and seed not in progress.failed:
+            to_assemble.append(seed)
+
+    for seed in {outcome.job.seed for outcome in reused} - set(waiting):
+        assemble_when_ready(seed)
     try:
-        while pending:
-            done, pending = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)
-            for future in done:
+        fill()
+        while pending or assembling:
+            finished, _ = wait([*pending, *assembling], timeout=0.5, return_when=FIRST_COMPLETED)
+            for future in finished:
+                if future in assembling:
+                    seed = assembling.pop(future)
+                    error = future.exception()
+                    if error is None:
+                        progress.lecture(seed, future.result())
+                    elif isinstance(error, LECTURE_ERRORS):
+                        reason = f"seed {seed}: the lecture could not be assembled: {error}"
+                        progress.lecture(seed, None, reason)
+                    else:
+                        raise error
+                    continue
+                job = pending.pop(future)
+                waiting[job.seed] -= 1
                 error = future.exception()
                 if error is None:
                     outcomes.append(future.result())
+                    done.setdefault(job.seed, set()).add(job.section)
+                    assemble_when_ready(job.seed)
                 elif isinstance(error, RenderError):
-                    failures.append(str(error))
-                    say(f"[{progress.elapsed()}] {error}")
+                    progress.fail(job, str(error))  # and the seed's lecture waits for a rerun
                 else:
                     raise error
+            fill()
     except BaseException:
         running.stop_all()
         pool.shutdown(wait=True, cancel_futures=True)
@@ -513,4 +663,4 @@ def render_all(
     finally:
         stop_reporting.set()
     pool.shutdown(wait=True)
-    return outcomes, failures
+    return outcomes

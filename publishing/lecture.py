@@ -1,4 +1,5 @@
-"""The full lecture: the sections joined, with its captions, chapters, thumbnail, manifest.
+"""The full lecture: the sections joined, with its captions, chapters, thumbnail, presenter
+page, worksheet and manifest.
 
 The manifest is written last, so a folder with a manifest.json is a finished lecture. The
 lecture's files are removed before any of its sections is rendered again, and every file
@@ -18,6 +19,7 @@ import numpy as np
 
 from mechanics import lesson
 from publishing import captions, soundtrack, video
+from publishing import jobs as section_jobs
 from publishing.captions import Part
 from publishing.files import add_files, sha256, whole_or_absent
 from publishing.film import (
@@ -25,11 +27,13 @@ from publishing.film import (
     SUBTITLE,
     TITLE,
     Quality,
+    Section,
 )
-from publishing.jobs import Job
+from publishing.jobs import Finished, Job
 from publishing.manifest import Entry, Speech, write_manifest
-from publishing.presenter import PAGE_SOURCE, presenter_files, write_presenter
+from publishing.presenter import PAGE, PAGE_SOURCE, presenter_files, write_presenter
 from publishing.thumbnail import make_thumbnail
+from publishing.worksheet import worksheet_files, write_worksheet
 from voices import audio, voice_named
 
 CHAPTERS = "chapters.txt"
@@ -39,7 +43,12 @@ MANIFEST = "manifest.json"
 
 def lecture_files(folder: Path) -> list[Path]:
     names = [f"{LECTURE_STEM}.mp4", f"{LECTURE_STEM}.srt", CHAPTERS, THUMBNAIL]
-    return [folder / name for name in names] + presenter_files(folder) + [folder / MANIFEST]
+    return [
+        *(folder / name for name in names),
+        *presenter_files(folder),
+        *worksheet_files(folder),
+        folder / MANIFEST,
+    ]
 
 
 def assembly_inputs(jobs: Sequence[Job]) -> dict:
@@ -104,6 +113,8 @@ def assemble(folder: Path, seed: int, quality: Quality, jobs: Sequence[Job]) -> 
     source, seconds = thumbnail_moment(jobs, parts, quality)
     make_thumbnail(video.frame_at(source, seconds), TITLE, SUBTITLE, thumbnail)
     presenter = write_presenter(folder, seed, quality, jobs, parts, jobs[0].spoken)
+    numbers = lesson(seed)
+    worksheet = write_worksheet(folder, numbers)
 
     entries = [Entry(full, "lecture", TITLE, 0.0)]
     for job, part in zip(jobs, parts, strict=True):
@@ -115,9 +126,10 @@ def assemble(folder: Path, seed: int, quality: Quality, jobs: Sequence[Job]) -> 
         entries.append(Entry(chapters, "chapters"))
     entries.append(Entry(thumbnail, "thumbnail"))
     entries.extend(Entry(path, "presenter") for path in presenter)
+    entries.extend(Entry(path, "worksheet") for path in worksheet)
     voice = voice_named(jobs[0].voice)
     spoken = Speech(voice.describe(), soundtrack.sound_facts(full)) if voice else None
-    write_manifest(folder, lesson(seed), quality, entries, spoken, assembly_inputs(jobs))
+    write_manifest(folder, numbers, quality, entries, spoken, assembly_inputs(jobs))
     return Lecture(full, sum(part.seconds for part in parts), copied, note)
 
 
@@ -163,3 +175,48 @@ def thumbnail_moment(
         )
     full = lecture_files(jobs[0].folder)[0]
     return full, sum(part.seconds for part in parts) / 2
+
+
+def finish(
+    jobs: Sequence[Job],
+    sections: Sequence[Section],
+    known: dict[str, str],
+    done: set[Section],
+) -> Finished:
+    """Assemble a seed's lecture when every section of the film (`jobs`, in order) is
+    rendered, and say so. `done` holds the sections this run
+    rendered or reused; only the others are looked up among earlier runs' records. Runs
+    where render.py runs, or on a Dask worker."""
+    seed, folder, quality = jobs[0].seed, jobs[0].folder, jobs[0].quality
+    missing = [
+        job.section.stem
+        for job in jobs
+        if job.section not in done
+        and section_jobs.finished(job, section_jobs.render_key(job, sections, known)) is None
+    ]
+    if missing:
+        said = (
+            f"seed {seed}: the full lecture needs {', '.join(missing)} too; "
+            "render them (or run without --sections) to assemble it"
+        )
+        return Finished(False, (said,))
+    if up_to_date(folder, jobs):
+        return Finished(True, (f"seed {seed}: the lecture in {folder}/ is up to date",))
+    try:
+        lecture = assemble(folder, seed, quality, jobs)
+    except BaseException:
+        clear(folder)  # no lecture that looks finished but is not
+        raise
+    how = "joined without re-encoding" if lecture.copied else "re-encoded to join"
+    said = [f"seed {seed}: {lecture.video} ({duration(lecture.seconds)}, {how})"]
+    if lecture.chapters_note:
+        said.append(f"seed {seed}: no chapters.txt: {lecture.chapters_note}")
+    said.append(f"seed {seed}: captions, chapters, thumbnail, worksheet and manifest in {folder}/")
+    said.append(f"seed {seed}: to present it beat by beat, open {folder / PAGE}")
+    return Finished(True, tuple(said))
+
+
+def duration(seconds: float) -> str:
+    """4:38.9"""
+    minutes, rest = divmod(seconds, 60)
+    return f"{int(minutes)}:{rest:04.1f}"

@@ -61,8 +61,7 @@ class Wiggle(LessonScene):
         self.inset = NetworkDiagram(self.lesson, self.lesson.trace[0].params, labels=False)
         self.inset.scale(0.42).to_edge(LEFT, buff=0.9).shift(1.6 * UP)
         row, col = wiggle.index
-        token = self.lesson.tokens[col]
-        words = f"w: from \u201c{token}\u201d to mixer {row + 1}"
+        words = f"w: {fmt.connection(self.lesson.tokens[col], row)}"
         caption = self.record.layout_text(words, size=style.VALUE_SIZE, colour=style.MUTED)
         caption.next_to(self.inset, DOWN, buff=0.25).align_to(self.inset, LEFT)
         with self.narration("To fix a high loss, we have to blame specific connections."):
