@@ -77,27 +77,37 @@ def render_section(
             f"machine that asked (render keys differ); install the same commit and "
             f"`make setup` on every worker"
         )
-    running = section_jobs.Running()
-    stopped, rendered = Event(stop), threading.Event()
+    running, stopped = section_jobs.Running(), Event(stop)
+    result: list = []
 
-    def stop_when_asked() -> None:
-        while not rendered.is_set():
-            try:
-                if stopped.wait(timeout=STOP_POLL):
-                    running.stop_all()
-                    return
-            except Exception:  # the scheduler is gone: the worker will be stopped too
-                return
+    def render() -> None:
+        try:
+            result.append(section_jobs.render(job, key, running))
+        except BaseException as error:
+            result.append(error)
 
-    threading.Thread(target=stop_when_asked, daemon=True).start()
-    try:
-        return section_jobs.render(job, key, running)
-    except RenderError:
-        raise
-    except Exception as error:  # a file that could not be written or read, say
-        raise RenderError(f"{section_jobs.describe(job)} could not be installed: {error}") from None
-    finally:
-        rendered.set()
+    # The render runs beside, and this thread watches the event: a Dask Event answers only
+    # in the task's own thread.
+    rendering = threading.Thread(target=render, daemon=True)
+    rendering.start()
+    rendering.join(STOP_POLL)
+    while rendering.is_alive():
+        try:
+            if stopped.is_set():
+                running.stop_all()
+                break
+        except Exception:  # the scheduler is gone: the worker will be stopped too
+            break
+        rendering.join(STOP_POLL)
+    rendering.join()
+    (outcome,) = result
+    if isinstance(outcome, RenderError):
+        raise outcome
+    if isinstance(outcome, Exception):  # a file that could not be written or read, say
+        raise RenderError(f"{section_jobs.describe(job)} could not be installed: {outcome}")
+    if isinstance(outcome, BaseException):
+        raise outcome
+    return outcome
 
 
 def assemble_lecture(
@@ -221,5 +231,10 @@ def one_line(error: BaseException, context: str) -> str:
     (a worker lost too often comes back as Dask's KilledWorker)."""
     if isinstance(error, RenderError):
         return str(error)
+    if type(error).__name__ == "KilledWorker":
+        return (
+            f"{context}: the workers that ran it died each time (killed, out of memory or "
+            "lost); see the workers' logs"
+        )
     text = " ".join(str(error).split()) or type(error).__name__
     return f"{context}: {type(error).__name__}: {text}"

@@ -1,0 +1,139 @@
+"""render.py --scheduler on a real Dask cluster: a scheduler and two workers, each its own
+process on this machine. The cluster renders what one machine renders, to the byte; a
+worker killed mid-render loses nothing; a rerun skips what is finished; Ctrl-C stops the
+workers' Manim processes."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from publishing.film import ROOT
+
+from .cluster import alive, kill, local_cluster, manim_children, wait_for
+from .lecture_rendering import fixture_sections, render_tiny
+
+SEEDS = ("0", "1", "2")
+
+
+def lecture_bytes(out: Path) -> dict[str, bytes]:
+    """Every file a finished run leaves for people (not logs or Manim's working folders)."""
+    return {
+        str(path.relative_to(out)): path.read_bytes()
+        for path in sorted(out.rglob("*"))
+        if path.is_file() and not {"logs", ".manim"} & set(path.relative_to(out).parts)
+    }
+
+
+@pytest.fixture(scope="module")
+def scenes(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("scenes")
+
+
+@pytest.fixture(scope="module")
+def on_one_machine(tmp_path_factory, scenes) -> dict[str, bytes]:
+    """Three seeds' lectures of two one-second sections, rendered without a cluster."""
+    out = tmp_path_factory.mktemp("one-machine")
+    sections = fixture_sections(scenes)
+    assert render_tiny("--out", str(out), "--seed", *SEEDS, "--jobs", "2", sections=sections) == 0
+    return lecture_bytes(out)
+
+
+def test_the_cluster_renders_what_one_machine_renders_and_a_rerun_skips_it(
+    tmp_path, scenes, on_one_machine, capsys
+):
+    out = tmp_path / "out"
+    sections = fixture_sections(scenes)
+    with local_cluster(tmp_path / "cluster") as cluster:
+        args = ("--out", str(out), "--seed", "0-2", "--scheduler", cluster.address)
+        assert render_tiny(*args, sections=sections) == 0
+        first = capsys.readouterr().out
+        assert render_tiny(*args, sections=sections) == 0
+        again = capsys.readouterr().out
+    assert lecture_bytes(out) == on_one_machine
+    assert "Dask dashboard: http://" in first and "3/3 lectures, 6/6 sections done" in first
+    assert "answers.csv" in first
+    assert again.count("reused from an earlier run") == 6
+    assert again.count("is up to date") == 3
+
+
+def test_a_worker_killed_mid_render_loses_nothing(tmp_path, scenes, on_one_machine):
+    out = tmp_path / "out"
+    sections = fixture_sections(scenes)
+    killed: dict[str, int] = {}
+    with local_cluster(tmp_path / "cluster") as cluster:
+        victim = cluster.workers[0]
+
+        def kill_the_first_worker_mid_render() -> None:
+            manim = wait_for(lambda: manim_children(victim.pid), 120, "a render", every=0.01)
+            kill(victim.pid)
+            # Its Manim process dies with it at once, rather than writing on as an orphan
+            # into the folder the rerun writes to.
+            killed["manim gone"] = wait_for(lambda: not alive(manim[0]), 0.5, "Manim to die")
+
+        killer = threading.Thread(target=kill_the_first_worker_mid_render, daemon=True)
+        killer.start()
+        args = ("--out", str(out), "--seed", *SEEDS, "--scheduler", cluster.address)
+        assert render_tiny(*args, sections=sections) == 0
+        killer.join(timeout=5)
+        assert victim.poll() == -signal.SIGKILL  # the worker died mid-run, as planned
+        assert cluster.workers[1].poll() is None  # and the other worker did its work
+    assert killed == {"manim gone": True}
+    assert lecture_bytes(out) == on_one_machine
+
+
+def test_ctrl_c_stops_the_renders_on_the_workers(tmp_path, scenes):
+    out = tmp_path / "out"
+    fixture_sections(scenes / "slow", second_scene="Slow")
+    with local_cluster(tmp_path / "cluster") as cluster:
+        driver = (
+            "import signal; signal.signal(signal.SIGINT, signal.default_int_handler); "
+            f"import sys; sys.path[:0] = [{str(ROOT)!r}]; import tests.test_cluster as t; "
+            "from pathlib import Path; "
+            f"sys.exit(t.render_tiny('--out', {str(out)!r}, '--scheduler', "
+            f"{cluster.address!r}, sections=t.fixture_sections(Path({str(scenes / 'slow')!r}), "
+            "second_scene='Slow')))"
+        )
+        process = subprocess.Popen(
+            [sys.executable, "-c", driver],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        slow = [
+            pid
+            for pid in wait_for(
+                lambda: [
+                    child
+                    for worker in cluster.workers
+                    for child in manim_children(worker.pid)
+                    if "Slow" in Path(f"/proc/{child}/cmdline").read_text(errors="replace")
+                ],
+                120,
+                "the slow section to start",
+            )
+        ]
+        time.sleep(1.0)  # well into the render
+        process.send_signal(signal.SIGINT)
+        stdout, stderr = process.communicate(timeout=60)
+        assert process.returncode == 130, stderr
+        assert "Traceback" not in stderr and "interrupted" in stderr
+        wait_for(lambda: not any(alive(pid) for pid in slow), 30, "the workers' Manim to stop")
+        assert all(worker.poll() is None for worker in cluster.workers)  # the cluster stays
+    folder = out / "seed-0" / "tiny"
+    assert not (folder / "02-second.mp4").exists() and not (folder / "manifest.json").exists()
+
+
+def test_an_unreachable_scheduler_is_one_line(tmp_path, capsys):
+    sections = fixture_sections(tmp_path / "scenes")
+    args = ("--out", str(tmp_path / "out"), "--scheduler", "tcp://127.0.0.1:9")
+    assert render_tiny(*args, sections=sections) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "cannot reach the Dask scheduler at tcp://127.0.0.1:9" in err
