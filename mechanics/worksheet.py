@@ -36,7 +36,8 @@ def answer(key: str, section: int, question: str, ref: Ref, write=fmt.plain) -> 
 
 
 def step_passing_half(lesson: Lesson) -> int:
-    """The first training step whose read-out shows the target above 50%."""
+    """The first training step whose read-out shows the target above 50%: as written, so a
+    p of 0.50022, shown as 50.0%, is not yet above it."""
     for step in lesson.trace:
         shown = fmt.percent(step.probabilities[lesson.target_index])
         if float(shown.rstrip("%")) > HALF:
@@ -98,7 +99,7 @@ def answers(lesson: Lesson) -> tuple[Answer, ...]:
         answer(
             "step_past_half",
             4,
-            f"At which step does {word} first pass 50%?",
+            f"At which step does the read-out first show {word} above 50%?",
             src.trace[passing].index,
             fmt.whole,
         ),

@@ -19,6 +19,7 @@ cluster-wide event that stops the run's Manim processes, and cancels the rest.
 from __future__ import annotations
 
 import os
+import socket
 import threading
 import uuid
 from collections.abc import Mapping, Sequence
@@ -71,11 +72,17 @@ def render_section(
     stopped (the event named `stop` is set)."""
     from distributed import Event
 
-    if section_jobs.render_key(job, sections, versions()) != key:
+    here = versions()
+    if section_jobs.render_key(job, sections, here) != key:
+        differ = [
+            f"{name} {here.get(name)} (asked: {known[name]})"
+            for name in known
+            if here.get(name) != known[name]
+        ]
+        what = "libraries differ: " + ", ".join(differ) if differ else "code differs"
         raise RenderError(
-            f"{section_jobs.describe(job)}: this worker's code or libraries differ from the "
-            f"machine that asked (render keys differ); install the same commit and "
-            f"`make setup` on every worker"
+            f"{section_jobs.describe(job)}: on worker {socket.gethostname()} the {what}; "
+            "run the same commit, set up with `make setup`, on every worker"
         )
     running, stopped = section_jobs.Running(), Event(stop)
     result: list = []

@@ -39,9 +39,9 @@ def wait_for(condition, timeout: float, what: str, every: float = 0.1):
 
 
 @contextmanager
-def local_cluster(folder: Path, workers: int = 2) -> Iterator[LocalCluster]:
-    """A scheduler and `workers` one-thread workers without nannies (so a worker killed
-    stays dead, and its work must move to another), logging into `folder`."""
+def local_cluster(folder: Path, workers: int = 2, threads: int = 1) -> Iterator[LocalCluster]:
+    """A scheduler and `workers` workers of `threads` threads, without nannies (so a worker
+    killed stays dead, and its work must move to another), logging into `folder`."""
     folder.mkdir(parents=True, exist_ok=True)
     address_file = folder / "scheduler.json"
     processes: list[subprocess.Popen] = []
@@ -74,7 +74,7 @@ def local_cluster(folder: Path, workers: int = 2) -> Iterator[LocalCluster]:
                 "worker",
                 address,
                 "--nthreads",
-                "1",
+                str(threads),
                 "--no-nanny",
                 "--name",
                 f"worker-{number}",

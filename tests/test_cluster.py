@@ -14,10 +14,13 @@ from pathlib import Path
 
 import pytest
 
+from publishing.cluster import render_section
 from publishing.film import ROOT
+from publishing.jobs import Job, RenderError
+from publishing.manifest import versions
 
 from .cluster import alive, kill, local_cluster, manim_children, wait_for
-from .lecture_rendering import fixture_sections, render_tiny
+from .lecture_rendering import QUALITIES, fixture_sections, render_tiny
 
 SEEDS = ("0", "1", "2")
 
@@ -56,11 +59,25 @@ def test_the_cluster_renders_what_one_machine_renders_and_a_rerun_skips_it(
         first = capsys.readouterr().out
         assert render_tiny(*args, sections=sections) == 0
         again = capsys.readouterr().out
+        refused = worker_with_other_code(cluster.address, out, sections)
     assert lecture_bytes(out) == on_one_machine
     assert "Dask dashboard: http://" in first and "3/3 lectures, 6/6 sections done" in first
     assert "answers.csv" in first
     assert again.count("reused from an earlier run") == 6
     assert again.count("is up to date") == 3
+    assert "on worker" in refused and "the code differs" in refused
+
+
+def worker_with_other_code(address: str, out: Path, sections) -> str:
+    """What a worker says when asked to render under a key its own code does not give."""
+    from distributed import Client
+
+    job = Job(sections[0], 0, QUALITIES["tiny"], out / "seed-0" / "tiny")
+    with Client(address) as client:
+        future = client.submit(render_section, job, "0" * 64, sections, versions(), "no-stop")
+        with pytest.raises(RenderError) as refused:
+            future.result()
+    return str(refused.value)
 
 
 def test_a_worker_killed_mid_render_loses_nothing(tmp_path, scenes, on_one_machine):
@@ -137,3 +154,19 @@ def test_an_unreachable_scheduler_is_one_line(tmp_path, capsys):
     assert render_tiny(*args, sections=sections) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "cannot reach the Dask scheduler at tcp://127.0.0.1:9" in err
+
+
+def test_the_slurm_example_runs_the_projects_venv_on_two_cores(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "tools/slurm_cluster.py", "--dry-run", "--memory", "6GB"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    script = result.stdout
+    assert "#SBATCH --cpus-per-task=2" in script and "#SBATCH --mem=6G" in script
+    assert f"cd {ROOT}" in script
+    assert f"{ROOT}/.venv/bin/python -m distributed.cli.dask_worker tcp://" in script
+    assert "--nthreads 2" in script

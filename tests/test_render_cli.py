@@ -54,6 +54,10 @@ def decoded_frames(path: Path) -> list[np.ndarray]:
         (["--jobs", "0"], ["--jobs", "'0'"]),
         (["--jobs", "two"], ["--jobs", "'two'"]),
         (["--seed", "1", "x"], ["--seed", "'x'"]),
+        (["--seed", "5-2"], ["--seed", "'5-2'", "backwards"]),
+        (["--seed", "0-999999"], ["--seed", "100,000"]),
+        (["--seed", "1,,2"], ["--seed", "'1,,2'"]),
+        (["--seed", "3-"], ["--seed", "'3-'"]),
         (["--voice", "no-such-folder"], ["--voice", "'no-such-folder' is not a folder"]),
         (["--captions", "both"], ["--captions", "'both'"]),
         (["--seed", "0", "7", "--voice", "."], ["one seed's numbers"]),
@@ -74,6 +78,20 @@ def test_help_names_the_qualities_and_sections():
     assert result.returncode == 0
     for word in ("preview", "720p", "1080p", "4k", "forward-pass", "generalization"):
         assert word in result.stdout
+
+
+def test_seeds_are_integers_ranges_and_lists_in_the_order_given_each_once():
+    assert render.parse_seeds(["0"]) == [0]
+    assert render.parse_seeds(["0-4"]) == [0, 1, 2, 3, 4]
+    assert render.parse_seeds(["7", "3,11-13", "12", " 4294967295 "]) == [
+        7,
+        3,
+        11,
+        12,
+        13,
+        2**32 - 1,
+    ]
+    assert len(render.parse_seeds(["0-299"])) == 300
 
 
 def test_sections_are_picked_by_number_or_name_in_film_order():

@@ -470,3 +470,23 @@ def test_sections_drawing_the_network_tell_the_truth_with_six_mixers(scene_class
     assert unrecorded(scene) == set()
     assert scene.frame_audit.checked >= 100 and scene.frame_audit.mismatches == []
     assert [str(problem) for problem in scene.layout_audit.problems[:10]] == []
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_every_worksheet_answer_is_on_the_seeds_screen(seed):
+    """Each answer of the seed's worksheet is written in its section exactly as the key
+    writes it, from the same place in the lesson (numbers), or shown in words there."""
+    from mechanics.worksheet import answers
+
+    by_section = dict(zip((section.number for section in SECTIONS), SCENES, strict=True))
+    for answer in answers(rendered(SCENES[0], seed).lesson):
+        scene = rendered(by_section[answer.section], seed)
+        if isinstance(answer.value, str) and answer.source == "wiggle.index":
+            assert any(answer.shown in shown.text for shown in scene.record.shown), answer
+        elif isinstance(answer.value, str):
+            assert f'"{answer.shown}"' in srt_of(scene), answer  # the word, spoken and captioned
+        else:
+            assert any(
+                str(shown.source) == answer.source and shown.written == answer.shown
+                for shown in scene.record.shown
+            ), answer
