@@ -6,7 +6,7 @@ SEED ?= 0
 QUALITY ?= 1080p
 OUT ?= renders
 
-.PHONY: setup video test lint bench
+.PHONY: setup video test lint bench bench-course
 
 setup:
 	@bash tools/setup.sh
@@ -24,3 +24,6 @@ test: lint
 bench: setup
 	$(PYTHON) benchmarks/lesson_speed.py
 	$(PYTHON) benchmarks/render_speed.py --seed $(SEED)
+
+bench-course: setup  # lectures per hour, on this machine and on a local Dask cluster
+	$(PYTHON) benchmarks/course_speed.py

@@ -36,7 +36,7 @@ from publishing.cluster import SCHEDULER_VARIABLE, ClusterError, scheduler_addre
 from publishing.film import QUALITIES, SECTIONS, Quality, Section
 from publishing.jobs import Job, Outcome, Progress
 from publishing.manifest import versions
-from publishing.worksheet import write_course_answers
+from publishing.worksheet import COURSE_ANSWERS, write_course_answers
 from scenes.seeding import BURNED, FILE
 from voices import PIPER, SILENT, voice_named
 
@@ -388,10 +388,7 @@ def main(
             return render(request, sections, status_every, client)
         finally:
             client.close()
-    except UsageError as error:
-        print(f"render.py: error: {error}", file=sys.stderr)
-        return 2
-    except ClusterError as error:
+    except (UsageError, ClusterError) as error:
         print(f"render.py: error: {error}", file=sys.stderr)
         return 2
     except section_jobs.RenderError as error:
@@ -440,6 +437,9 @@ def render(request: Request, sections: Sequence[Section], status_every: float, c
     wanted = [request.job(section, seed) for seed in request.seeds for section in request.sections]
     known = versions()
     reused, to_render = section_jobs.plan(wanted, sections, known)
+    parallel = request.workers
+    if client is not None:
+        parallel = cluster.check_workers(client, to_render, sections, known)
     for folder in {job.folder for job, _ in to_render}:
         lectures.clear(folder)
     film = [section for section in sections if section.exists]
@@ -448,13 +448,11 @@ def render(request: Request, sections: Sequence[Section], status_every: float, c
         for seed in request.seeds
     }
     progress = Progress(
-        len(wanted), say, [job for job, _ in to_render], lectures=len(request.seeds)
+        len(wanted), say, [job for job, _ in to_render], len(request.seeds), parallel
     )
-    where = (
-        f"on the Dask cluster at {request.scheduler}"
-        if request.scheduler
-        else (f"{request.workers} at a time")
-    )
+    where = f"{parallel} at a time"
+    if client is not None:
+        where += f" on the Dask cluster at {request.scheduler}"
     say(
         f"Rendering {len(to_render)} of {len(wanted)} sections ({len(reused)} reused) for "
         f"{describe_seeds(request.seeds)} at {request.quality.name}, {where}, into "
@@ -476,12 +474,17 @@ def render(request: Request, sections: Sequence[Section], status_every: float, c
         say(summary(outcomes))
     else:
         say(course_summary(request.seeds, len(request.sections), outcomes, progress))
-    course = write_course_answers(request.out)
-    if course:
-        say(f"answers of every finished lecture in {request.out}/: {course}")
-    for _, reasons in sorted(progress.failed.items()):
-        print(f"render.py: error: {'; '.join(reasons)}", file=sys.stderr)
-    return 1 if progress.failed else 0
+    failures = ["; ".join(reasons) for _, reasons in sorted(progress.failed.items())]
+    try:
+        course = write_course_answers(request.out)
+    except (OSError, ValueError, KeyError) as error:
+        failures.append(f"{request.out / COURSE_ANSWERS} could not be written: {error}")
+    else:
+        if course:
+            say(f"answers of every finished lecture in {request.out}/: {course}")
+    for failure in failures:  # one line per failed seed
+        print(f"render.py: error: {failure}", file=sys.stderr)
+    return 1 if failures else 0
 
 
 def describe_seeds(seeds: Sequence[int]) -> str:

@@ -12,17 +12,19 @@ different film.
 
 Nothing is lost: a worker that dies mid-render has its task rerun on another worker by the
 scheduler (a Manim process dies with the worker that started it: `jobs.Running`), and every
-file lands whole under its final name, the record and the manifest last. Ctrl-C sets a
-cluster-wide event that stops the run's Manim processes, and cancels the rest.
+file lands whole under its final name, the record and the manifest last. Ctrl-C cancels the
+run's tasks, and a running render stops when it sees its task cancelled (as it does when
+the client that asked is gone).
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import threading
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from publishing import jobs as section_jobs
 from publishing import lecture as lectures
@@ -31,7 +33,7 @@ from publishing.jobs import Finished, Job, Outcome, Progress, RenderError
 from publishing.manifest import versions
 
 SCHEDULER_VARIABLE = "MECHANICS_SCHEDULER"  # the scheduler's address, when --scheduler is not
-STOP_POLL = 1.0  # seconds between a running task's looks at the stop event
+STOP_POLL = 1.0  # seconds between a running render's looks at whether it was cancelled
 
 
 class ClusterError(Exception):
@@ -65,56 +67,111 @@ def connect(address: str, timeout: float = 15.0):
     return client
 
 
-def render_section(
-    job: Job, key: str, sections: Sequence[Section], known: dict[str, str], stop: str
-) -> Outcome:
-    """A worker's task: render one section, unless the worker's code differs or the run is
-    stopped (the event named `stop` is set)."""
-    from distributed import Event
-
+def worker_render_key(job: Job, sections: Sequence[Section]) -> tuple[str, str, dict]:
+    """On a worker: its host, the render key its code and libraries give the job (or why
+    it cannot compute one), and its versions."""
     here = versions()
-    if section_jobs.render_key(job, sections, here) != key:
-        differ = [
-            f"{name} {here.get(name)} (asked: {known[name]})"
-            for name in known
-            if here.get(name) != known[name]
+    try:
+        key = section_jobs.render_key(job, sections, here)
+    except OSError as error:
+        key = f"cannot read the project's files ({error})"
+    return socket.gethostname(), key, here
+
+
+def check_workers(
+    client, to_render: Sequence[tuple[Job, str]], sections: Sequence[Section], known: dict
+) -> int:
+    """Before any work is sent: every worker computes the render keys this machine does
+    (the same code, libraries and paths), or a ClusterError names those that do not. A
+    worker that differs would fail every task it takes, in milliseconds, and so take most
+    of them. Returns how many sections the cluster renders at once (its threads)."""
+    if to_render:
+        job, key = to_render[0]
+        answers = client.run(worker_render_key, job, sections)
+        wrong = [
+            f"{host} ({address}): {describe_difference(theirs, here, known)}"
+            for address, (host, theirs, here) in answers.items()
+            if theirs != key
         ]
-        what = "libraries differ: " + ", ".join(differ) if differ else "code differs"
+        if wrong:
+            raise ClusterError(
+                f"{len(wrong)} of {len(answers)} workers would render another film: "
+                + "; ".join(wrong[:3])
+                + ("; ..." if len(wrong) > 3 else "")
+                + ". Run the same commit, set up with `make setup`, at the same path on every "
+                "worker, or stop those workers"
+            )
+    return max(1, sum(client.nthreads().values()))
+
+
+def describe_difference(theirs: str, here: dict, known: dict) -> str:
+    if theirs.startswith("cannot"):
+        return theirs
+    differ = [
+        f"{name} {here.get(name)} (here: {known[name]})"
+        for name in known
+        if here.get(name) != known[name]
+    ]
+    return "libraries differ: " + ", ".join(differ) if differ else "the code differs"
+
+
+def render_section(
+    job: Job, key: str, sections: Sequence[Section], known: dict[str, str]
+) -> Outcome:
+    """A worker's task: render one section, unless the worker's code differs. The render
+    stops when the task is cancelled: by Ctrl-C, or because the client that asked is gone
+    (its connection dropped, it was killed), so no render outlives its run to write into
+    the folder beside the next run's."""
+    host, theirs, here = worker_render_key(job, sections)
+    if theirs != key:  # a worker that joined after the check
         raise RenderError(
-            f"{section_jobs.describe(job)}: on worker {socket.gethostname()} the {what}; "
-            "run the same commit, set up with `make setup`, on every worker"
+            f"{section_jobs.describe(job)}: on worker {host}, "
+            f"{describe_difference(theirs, here, known)}; run the same commit, set up with "
+            "`make setup`, at the same path on every worker"
         )
-    running, stopped = section_jobs.Running(), Event(stop)
+    cancelled, running = cancellation(), section_jobs.Running()
     result: list = []
 
     def render() -> None:
         try:
-            result.append(section_jobs.render(job, key, running))
+            result.append(section_jobs.render_installed(job, key, running))
         except BaseException as error:
             result.append(error)
 
-    # The render runs beside, and this thread watches the event: a Dask Event answers only
-    # in the task's own thread.
+    # The render runs beside; this thread watches for the task's cancellation.
     rendering = threading.Thread(target=render, daemon=True)
     rendering.start()
     rendering.join(STOP_POLL)
     while rendering.is_alive():
-        try:
-            if stopped.is_set():
-                running.stop_all()
-                break
-        except Exception:  # the scheduler is gone: the worker will be stopped too
+        if cancelled():
+            running.stop_all()
             break
         rendering.join(STOP_POLL)
     rendering.join()
     (outcome,) = result
-    if isinstance(outcome, RenderError):
-        raise outcome
-    if isinstance(outcome, Exception):  # a file that could not be written or read, say
-        raise RenderError(f"{section_jobs.describe(job)} could not be installed: {outcome}")
     if isinstance(outcome, BaseException):
         raise outcome
     return outcome
+
+
+def cancellation() -> Callable[[], bool]:
+    """In a task: a function telling whether the task has been cancelled (or forgotten)
+    on its worker since, as the scheduler does when no client wants its result any more."""
+    from distributed import get_worker
+    from distributed.worker import thread_state
+
+    worker, own = get_worker(), thread_state.key
+
+    def cancelled() -> bool:
+        task = worker.state.tasks.get(own)
+        return task is None or task.state in ("cancelled", "released", "forgotten")
+
+    return cancelled
+
+
+def executing(dask_worker) -> list[str]:
+    """On a worker (through Client.run): the keys of the tasks it is executing now."""
+    return [task.key for task in dask_worker.state.executing]
 
 
 def assemble_lecture(
@@ -143,63 +200,63 @@ def render_on_cluster(
 
     Returns every outcome (the reused ones first); what failed is in `progress.failed`.
     Ctrl-C stops the run's Manim processes on every worker, then is raised again."""
-    from distributed import Event, as_completed
+    from distributed import as_completed
 
     run = uuid.uuid4().hex[:12]  # in every key: a new run never meets an old run's tasks
-    stop = f"mechanics-stop-{run}"
     outcomes = list(reused)
     for outcome in reused:
         progress.finish(outcome)
     futures: dict = {}  # future -> ("section", job) or ("lecture", seed)
     by_seed: dict[int, list] = {}
-    seeds = list(dict.fromkeys([*film, *(job.seed for job, _ in to_render)]))
-    for job, key in to_render:
-        # Seed by seed, as asked (lectures finish one after another), and within a seed
-        # the most expensive section first, as on one machine (jobs.in_course_order).
-        place = len(seeds) - seeds.index(job.seed)
-        future = client.submit(
-            render_section,
-            job,
-            key,
-            sections,
-            known,
-            stop,
-            key=f"render-seed-{job.seed}-{job.section.stem}-{run}",
-            priority=place * 1000 + round(100 * job.section.relative_cost),
-            pure=False,
-        )
-        futures[future] = ("section", job)
-        by_seed.setdefault(job.seed, []).append(future)
-    for seed, jobs in film.items():
-        future = client.submit(
-            assemble_lecture,
-            list(jobs),
-            sections,
-            known,
-            by_seed.get(seed, []),
-            key=f"lecture-seed-{seed}-{run}",
-            priority=(len(seeds) + 1) * 1000,  # a lecture as soon as it can be assembled
-            pure=False,
-        )
-        futures[future] = ("lecture", seed)
+    # The order of one machine (jobs.in_course_order) as priorities: seed by seed, so
+    # lectures finish one after another; a lecture as soon as its sections are done.
+    ordered = section_jobs.in_course_order(to_render)
     stop_reporting = threading.Event()
-    names = {future.key: what for future, what in futures.items()}
 
     def report() -> None:
+        names = {future.key: what for future, (kind, what) in futures.items() if kind == "section"}
         while not stop_reporting.wait(status_every):
             try:
-                busy = {key for keys in client.processing().values() for key in keys}
+                busy = {key for keys in client.run(executing).values() for key in keys}
+                workers = len(client.scheduler_info()["workers"])
             except Exception:
                 continue
-            running = [
-                what for key, (kind, what) in names.items() if key in busy and kind == "section"
-            ]
-            progress.now_running(running)
+            progress.now_running([what for key, what in names.items() if key in busy])
             progress.status()
+            if not workers:
+                progress.say(
+                    f"[{progress.elapsed()}] the scheduler has no workers: the run waits "
+                    "until one connects (`dask worker`, see the README), or Ctrl-C"
+                )
 
     reporter = threading.Thread(target=report, daemon=True)
-    reporter.start()
     try:
+        for place, (job, key) in enumerate(ordered):
+            future = client.submit(
+                render_section,
+                job,
+                key,
+                sections,
+                known,
+                key=f"render-seed-{job.seed}-{job.section.stem}-{run}",
+                priority=len(ordered) - place,
+                pure=False,
+            )
+            futures[future] = ("section", job)
+            by_seed.setdefault(job.seed, []).append(future)
+        for seed, jobs in film.items():
+            future = client.submit(
+                assemble_lecture,
+                list(jobs),
+                sections,
+                known,
+                by_seed.get(seed, []),
+                key=f"lecture-seed-{seed}-{run}",
+                priority=len(ordered) + 1,
+                pure=False,
+            )
+            futures[future] = ("lecture", seed)
+        reporter.start()
         for future in as_completed(futures, loop=client.loop):
             kind, what = futures[future]
             error = future.exception() if future.status == "error" else None
@@ -214,14 +271,10 @@ def render_on_cluster(
                 progress.lecture(what, future.result())
             elif not any(section.status == "error" for section in by_seed.get(what, [])):
                 # (a lecture whose section failed fails with it: that failure is reported)
-                reason = one_line(error, "the lecture could not be assembled")
-                progress.lecture(what, None, f"seed {what}: {reason}")
+                progress.lecture(what, None, section_jobs.assembly_failure(what, error))
     except BaseException as error:
-        try:
-            Event(stop, client=client).set()
-            client.cancel(list(futures))
-        except Exception:  # the scheduler is gone: its workers' tasks end with it
-            pass
+        with contextlib.suppress(Exception):  # a scheduler gone takes its tasks with it
+            client.cancel(list(futures))  # the renders see it and stop (render_section)
         if isinstance(error, Exception):
             raise ClusterError(
                 f"the run on the Dask cluster stopped ({one_line(error, 'error')}); finished "

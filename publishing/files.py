@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -13,8 +14,10 @@ from pathlib import Path
 def whole_or_absent(destination: Path) -> Iterator[Path]:
     """A temporary path beside `destination` to write to; renamed into place when the block
     ends normally, removed when it fails or is interrupted. A file under its final name is
-    therefore always complete."""
-    partial = destination.with_name(f".{destination.name}.partial")
+    therefore always complete. The temporary name is this writer's own: processes sharing a
+    folder (Dask workers and a speech cache on a shared home) that write the same file at
+    once never write into each other's, and the last complete one stays."""
+    partial = destination.with_name(f".{destination.name}.{uuid.uuid4().hex[:12]}.partial")
     try:
         yield partial
         os.replace(partial, destination)

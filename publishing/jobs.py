@@ -27,8 +27,6 @@ from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
 
-import av
-
 from publishing import captions, soundtrack, video
 from publishing.files import add_files, sha256, whole_or_absent
 from publishing.film import ROOT, SECTIONS, Quality, Section
@@ -45,11 +43,21 @@ from scenes.seeding import (
 )
 from voices import SILENT, audio, voice_named
 
-LIBC = ctypes.CDLL(None, use_errno=True) if sys.platform.startswith("linux") else None
 PR_SET_PDEATHSIG = 1  # prctl(2)
+
+
+def linux_prctl() -> Callable[..., int] | None:
+    """prctl(2), looked up now: a child between fork and exec must not load anything."""
+    if not sys.platform.startswith("linux"):
+        return None
+    prctl = ctypes.CDLL(None, use_errno=True).prctl
+    prctl.argtypes = [ctypes.c_int, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong]
+    prctl.restype = ctypes.c_int
+    return prctl
+
+
+PRCTL = linux_prctl()
 RECORD_VERSION = 1
-# What assembling a lecture may fail with, short of a bug: a file, a value, FFmpeg.
-LECTURE_ERRORS = (OSError, ValueError, av.error.FFmpegError)
 ANIMATION_LINE = re.compile(r"Animation (\d+) :")
 PLAYED_LINE = re.compile(r"Played (\d+) animations")
 
@@ -300,6 +308,23 @@ def render(job: Job, key: str, running: Running) -> Outcome:
     return Outcome(job, seconds, elapsed, reused=False, peak_memory_mb=peak_memory)
 
 
+def render_installed(job: Job, key: str, running: Running) -> Outcome:
+    """`render`, with any failure to install its files (a disk full, a folder gone) told as
+    a RenderError naming the section, like a failed render."""
+    try:
+        return render(job, key, running)
+    except RenderError:
+        raise
+    except Exception as error:
+        raise RenderError(f"{describe(job)} could not be installed: {error}") from error
+
+
+def assembly_failure(seed: int, error: BaseException) -> str:
+    """Why a seed's lecture could not be assembled, in one line."""
+    text = " ".join(str(error).split()) or type(error).__name__
+    return f"seed {seed}: the lecture could not be assembled: {text}"
+
+
 def scene_environment(
     seed: int,
     lines: Path,
@@ -361,14 +386,13 @@ def die_with_parent() -> Callable[[], None] | None:
     """What a child runs before Manim starts, on Linux: ask the kernel to kill it when the
     thread that started it dies. A killed render.py or Dask worker then leaves no Manim
     process behind writing into the folder its rerun writes to."""
-    if LIBC is None:
+    if PRCTL is None:
         return None
     parent = os.getpid()
 
     def in_child() -> None:
-        LIBC.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-        if os.getppid() != parent:  # the parent died before the line above
-            os._exit(1)
+        if PRCTL(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0 or os.getppid() != parent:
+            os._exit(1)  # no guard, or the parent died before it was set: do not start
 
     return in_child
 
@@ -425,7 +449,7 @@ class Progress:
     long is left, and what failed, with its seed.
 
     The time left is the time so far, scaled by the sections' relative costs still to
-    render against those rendered: it holds however many render at once."""
+    render against those rendered, once the first `parallel` (one wave) are done."""
 
     def __init__(
         self,
@@ -433,8 +457,11 @@ class Progress:
         say: Callable[[str], None],
         to_render: Sequence[Job] = (),
         lectures: int = 0,
+        parallel: int = 1,
     ) -> None:
         self.total, self.say = total, say
+        self.parallel = parallel  # sections rendered at once
+        self.rendered = 0
         self.done = 0
         self.lectures, self.lectures_done = lectures, 0
         self.cost_to_render = sum(job.section.relative_cost for job in to_render)
@@ -449,8 +476,9 @@ class Progress:
         return f"{clock(time.perf_counter() - self.started_at)}"
 
     def left(self) -> str:
-        """About how long is left, from the costs rendered so far ("" before the first)."""
-        if not self.cost_rendered:
+        """About how long is left, from the costs rendered so far: "" until the first wave
+        of sections rendered at once is done (the first alone took as long as all of it)."""
+        if self.rendered < self.parallel or not self.cost_rendered:
             return ""
         seconds = time.perf_counter() - self.started_at
         rest = max(0.0, self.cost_to_render - self.cost_rendered)
@@ -481,6 +509,7 @@ class Progress:
             else:
                 how = f"rendered in {outcome.seconds_to_render:.1f} s"
                 self.cost_rendered += outcome.job.section.relative_cost
+                self.rendered += 1
             self.say(
                 f"[{self.elapsed()}] {outcome.job.name}: {outcome.seconds_of_video:.1f} s of "
                 f"video {how} ({self.counts()}{self.left() if not outcome.reused else ''})"
@@ -588,13 +617,7 @@ def render_all(
     def attempt(job: Job, key: str) -> Outcome:
         progress.start(job)
         try:
-            outcome = render(job, key, running)
-        except RenderError:
-            progress.fail(job)
-            raise
-        except Exception as error:  # a file that could not be written or read, say
-            progress.fail(job)
-            raise RenderError(f"{describe(job)} could not be installed: {error}") from error
+            outcome = render_installed(job, key, running)
         except BaseException:
             progress.fail(job)
             raise
@@ -638,9 +661,8 @@ def render_all(
                     error = future.exception()
                     if error is None:
                         progress.lecture(seed, future.result())
-                    elif isinstance(error, LECTURE_ERRORS):
-                        reason = f"seed {seed}: the lecture could not be assembled: {error}"
-                        progress.lecture(seed, None, reason)
+                    elif isinstance(error, Exception):  # this seed's; the others go on
+                        progress.lecture(seed, None, assembly_failure(seed, error))
                     else:
                         raise error
                     continue

@@ -202,6 +202,7 @@ def finish(
         return Finished(False, (said,))
     if up_to_date(folder, jobs):
         return Finished(True, (f"seed {seed}: the lecture in {folder}/ is up to date",))
+    clear(folder)  # an older manifest must not stand beside newer files while this runs
     try:
         lecture = assemble(folder, seed, quality, jobs)
     except BaseException:

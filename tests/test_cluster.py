@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from publishing.cluster import render_section
+from publishing.cluster import ClusterError, check_workers, render_section
 from publishing.film import ROOT
 from publishing.jobs import Job, RenderError
 from publishing.manifest import versions
@@ -69,15 +69,19 @@ def test_the_cluster_renders_what_one_machine_renders_and_a_rerun_skips_it(
 
 
 def worker_with_other_code(address: str, out: Path, sections) -> str:
-    """What a worker says when asked to render under a key its own code does not give."""
+    """What render.py (before sending work) and a worker (taking a task) say when the
+    worker's code gives another render key than the one asked for."""
     from distributed import Client
 
-    job = Job(sections[0], 0, QUALITIES["tiny"], out / "seed-0" / "tiny")
+    job, wrong = Job(sections[0], 0, QUALITIES["tiny"], out / "seed-0" / "tiny"), "0" * 64
     with Client(address) as client:
-        future = client.submit(render_section, job, "0" * 64, sections, versions(), "no-stop")
-        with pytest.raises(RenderError) as refused:
+        with pytest.raises(ClusterError) as refused:
+            check_workers(client, [(job, wrong)], sections, versions())
+        assert "2 of 2 workers would render another film" in str(refused.value)
+        future = client.submit(render_section, job, wrong, sections, versions())
+        with pytest.raises(RenderError) as failed:
             future.result()
-    return str(refused.value)
+    return str(failed.value)
 
 
 def test_a_worker_killed_mid_render_loses_nothing(tmp_path, scenes, on_one_machine):
@@ -105,7 +109,10 @@ def test_a_worker_killed_mid_render_loses_nothing(tmp_path, scenes, on_one_machi
     assert lecture_bytes(out) == on_one_machine
 
 
-def test_ctrl_c_stops_the_renders_on_the_workers(tmp_path, scenes):
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGKILL], ids=["ctrl-c", "killed"])
+def test_stopping_render_py_stops_the_renders_on_the_workers(tmp_path, scenes, stop):
+    """Ctrl-C cancels the run; a render.py killed outright (or cut off) leaves its tasks
+    unwanted, and the scheduler cancels them: either way the workers' Manim stops."""
     out = tmp_path / "out"
     fixture_sections(scenes / "slow", second_scene="Slow")
     with local_cluster(tmp_path / "cluster") as cluster:
@@ -138,10 +145,11 @@ def test_ctrl_c_stops_the_renders_on_the_workers(tmp_path, scenes):
             )
         ]
         time.sleep(1.0)  # well into the render
-        process.send_signal(signal.SIGINT)
+        process.send_signal(stop)
         stdout, stderr = process.communicate(timeout=60)
-        assert process.returncode == 130, stderr
-        assert "Traceback" not in stderr and "interrupted" in stderr
+        if stop == signal.SIGINT:
+            assert process.returncode == 130, stderr
+            assert "Traceback" not in stderr and "interrupted" in stderr
         wait_for(lambda: not any(alive(pid) for pid in slow), 30, "the workers' Manim to stop")
         assert all(worker.poll() is None for worker in cluster.workers)  # the cluster stays
     folder = out / "seed-0" / "tiny"
