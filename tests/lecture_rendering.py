@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import render
-from publishing.film import SECTIONS, Quality, Section
+from publishing.film import ROOT, SECTIONS, Quality, Section
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "engine_number.py"
 
@@ -38,4 +40,25 @@ def fixture_sections(folder: Path, second_scene: str = "EngineLoss") -> tuple[Se
     return (
         Section(1, "number", "Number", first, "EngineNumber"),
         Section(2, "second", "Second", second, second_scene),
+    )
+
+
+def render_in_a_process(out: Path, scenes: Path, *args: str) -> subprocess.Popen:
+    """render.py, in a process of its own, rendering the fixture's two sections (the
+    second one `Slow`, to be stopped) into `out`; it takes Ctrl-C as a terminal delivers it
+    (a shell that starts the tests in the background, `pytest &`, makes them ignore SIGINT,
+    and children inherit that)."""
+    driver = (
+        "import signal; signal.signal(signal.SIGINT, signal.default_int_handler); "
+        f"import sys; sys.path[:0] = [{str(ROOT)!r}]; import tests.lecture_rendering as t; "
+        "from pathlib import Path; "
+        f"sys.exit(t.render_tiny('--out', {str(out)!r}, *{list(args)!r}, "
+        f"sections=t.fixture_sections(Path({str(scenes)!r}), second_scene='Slow')))"
+    )
+    return subprocess.Popen(
+        [sys.executable, "-c", driver],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )

@@ -19,8 +19,8 @@ from publishing.film import ROOT
 from publishing.jobs import Job, RenderError
 from publishing.manifest import versions
 
-from .cluster import alive, kill, local_cluster, manim_children, wait_for
-from .lecture_rendering import QUALITIES, fixture_sections, render_tiny
+from .cluster import alive, command_line, kill, local_cluster, manim_children, wait_for
+from .lecture_rendering import QUALITIES, fixture_sections, render_in_a_process, render_tiny
 
 SEEDS = ("0", "1", "2")
 
@@ -114,36 +114,18 @@ def test_stopping_render_py_stops_the_renders_on_the_workers(tmp_path, scenes, s
     """Ctrl-C cancels the run; a render.py killed outright (or cut off) leaves its tasks
     unwanted, and the scheduler cancels them: either way the workers' Manim stops."""
     out = tmp_path / "out"
-    fixture_sections(scenes / "slow", second_scene="Slow")
     with local_cluster(tmp_path / "cluster") as cluster:
-        driver = (
-            "import signal; signal.signal(signal.SIGINT, signal.default_int_handler); "
-            f"import sys; sys.path[:0] = [{str(ROOT)!r}]; import tests.test_cluster as t; "
-            "from pathlib import Path; "
-            f"sys.exit(t.render_tiny('--out', {str(out)!r}, '--scheduler', "
-            f"{cluster.address!r}, sections=t.fixture_sections(Path({str(scenes / 'slow')!r}), "
-            "second_scene='Slow')))"
+        process = render_in_a_process(out, scenes / "slow", "--scheduler", cluster.address)
+        slow = wait_for(
+            lambda: [
+                child
+                for worker in cluster.workers
+                for child in manim_children(worker.pid)
+                if "Slow" in command_line(child)
+            ],
+            120,
+            "the slow section to start",
         )
-        process = subprocess.Popen(
-            [sys.executable, "-c", driver],
-            cwd=ROOT,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        slow = [
-            pid
-            for pid in wait_for(
-                lambda: [
-                    child
-                    for worker in cluster.workers
-                    for child in manim_children(worker.pid)
-                    if "Slow" in Path(f"/proc/{child}/cmdline").read_text(errors="replace")
-                ],
-                120,
-                "the slow section to start",
-            )
-        ]
         time.sleep(1.0)  # well into the render
         process.send_signal(stop)
         stdout, stderr = process.communicate(timeout=60)

@@ -8,8 +8,6 @@ import json
 import re
 import shutil
 import signal
-import subprocess
-import sys
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -38,7 +36,13 @@ from .audio_checks import (
     spoken_words,
     transcript,
 )
-from .lecture_rendering import TINY, fixture_sections, render_tiny, spoken_lines
+from .lecture_rendering import (
+    TINY,
+    fixture_sections,
+    render_in_a_process,
+    render_tiny,
+    spoken_lines,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -440,23 +444,7 @@ def test_several_seeds_make_one_lecture_each(tmp_path, capsys):
 def test_ctrl_c_stops_every_render_and_leaves_no_lecture(tmp_path):
     out = tmp_path / "out"
     slow = fixture_sections(tmp_path / "scenes", second_scene="Slow")
-    # A shell that starts the tests in the background (`pytest &`) makes them ignore SIGINT,
-    # and children inherit that: the driver takes Ctrl-C as a terminal would deliver it.
-    root, scenes = str(ROOT), str(slow[0].file.parent)
-    driver = (
-        "import signal; signal.signal(signal.SIGINT, signal.default_int_handler); "
-        f"import sys; sys.path[:0] = [{root!r}]; import tests.test_publishing as t; "
-        "from pathlib import Path; "
-        f"sys.exit(t.render_tiny('--out', {str(out)!r}, "
-        f"sections=t.fixture_sections(Path({scenes!r}), second_scene='Slow')))"
-    )
-    process = subprocess.Popen(
-        [sys.executable, "-c", driver],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    process = render_in_a_process(out, slow[0].file.parent)
     log = out / "seed-0" / "tiny" / "logs" / "02-second.log"
     deadline = time.monotonic() + 120
     while not (log.exists() and "Manim Community" in log.read_text()):
