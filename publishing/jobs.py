@@ -477,7 +477,8 @@ class Progress:
 
     def left(self) -> str:
         """About how long is left, from the costs rendered so far: "" until the first wave
-        of sections rendered at once is done (the first alone took as long as all of it)."""
+        of sections rendered at once is done (until then, time so far over cost done
+        counts each section as if it had run alone, and overstates by the parallelism)."""
         if self.rendered < self.parallel or not self.cost_rendered:
             return ""
         seconds = time.perf_counter() - self.started_at
