@@ -45,10 +45,14 @@ def scheduler_address(given: str | None) -> str | None:
     return given or os.environ.get(SCHEDULER_VARIABLE) or None
 
 
-def connect(address: str, timeout: float = 15.0):
+CONNECT_SECONDS = 15.0  # how long to try the scheduler, and to wait for a worker
+
+
+def connect(address: str, timeout: float | None = None):
     """A client of the scheduler at `address`, which must have at least one worker."""
     from distributed import Client
 
+    timeout = CONNECT_SECONDS if timeout is None else timeout
     try:
         client = Client(address, timeout=timeout, set_as_default=False)
     except (OSError, TimeoutError, ValueError) as error:
