@@ -7,6 +7,7 @@ the key character for character, and another seed's key does not fit.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from . import formatting as fmt
@@ -28,7 +29,7 @@ class Answer:
     source: str  # where in the lesson the value is, e.g. "trace[1].loss"
 
 
-def answer(key: str, section: int, question: str, ref: Ref, write=fmt.plain) -> Answer:
+def answer(key: str, section: int, question: str, ref: Ref, write: Callable[..., str]) -> Answer:
     """The answer at `ref`, written by `write` as the film writes it."""
     value = value_of(ref)
     value = value if isinstance(value, str | int) else float(value)

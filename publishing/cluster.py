@@ -215,25 +215,23 @@ def render_on_cluster(
     # The order of one machine (jobs.in_course_order) as priorities: seed by seed, so
     # lectures finish one after another; a lecture as soon as its sections are done.
     ordered = section_jobs.in_course_order(to_render)
-    stop_reporting = threading.Event()
 
     def report() -> None:
         names = {future.key: what for future, (kind, what) in futures.items() if kind == "section"}
-        while not stop_reporting.wait(status_every):
-            try:
-                busy = {key for keys in client.run(executing).values() for key in keys}
-                workers = len(client.scheduler_info()["workers"])
-            except Exception:
-                continue
-            progress.now_running([what for key, what in names.items() if key in busy])
-            progress.status()
-            if not workers:
-                progress.say(
-                    f"[{progress.elapsed()}] the scheduler has no workers: the run waits "
-                    "until one connects (`dask worker`, see the README), or Ctrl-C"
-                )
+        try:
+            busy = {key for keys in client.run(executing).values() for key in keys}
+            workers = len(client.scheduler_info()["workers"])
+        except Exception:
+            return  # the scheduler does not answer now: the next report asks again
+        progress.now_running([what for key, what in names.items() if key in busy])
+        progress.status()
+        if not workers:
+            progress.say(
+                f"[{progress.elapsed()}] the scheduler has no workers: the run waits "
+                "until one connects (`dask worker`, see the README), or Ctrl-C"
+            )
 
-    reporter = threading.Thread(target=report, daemon=True)
+    reporting = threading.Event()  # set in `finally` even if submitting fails first
     try:
         for place, (job, key) in enumerate(ordered):
             future = client.submit(
@@ -260,7 +258,7 @@ def render_on_cluster(
                 pure=False,
             )
             futures[future] = ("lecture", seed)
-        reporter.start()
+        reporting = section_jobs.report_every(status_every, report)
         for future in as_completed(futures, loop=client.loop):
             kind, what = futures[future]
             error = future.exception() if future.status == "error" else None
@@ -286,7 +284,7 @@ def render_on_cluster(
             ) from error
         raise
     finally:
-        stop_reporting.set()
+        reporting.set()
     return outcomes
 
 
@@ -300,5 +298,4 @@ def one_line(error: BaseException, context: str) -> str:
             f"{context}: the workers that ran it died each time (killed, out of memory or "
             "lost); see the workers' logs"
         )
-    text = " ".join(str(error).split()) or type(error).__name__
-    return f"{context}: {type(error).__name__}: {text}"
+    return f"{context}: {type(error).__name__}: {section_jobs.in_one_line(error)}"

@@ -319,10 +319,14 @@ def render_installed(job: Job, key: str, running: Running) -> Outcome:
         raise RenderError(f"{describe(job)} could not be installed: {error}") from error
 
 
+def in_one_line(error: BaseException) -> str:
+    """An error's message on one line (its type's name when it has none)."""
+    return " ".join(str(error).split()) or type(error).__name__
+
+
 def assembly_failure(seed: int, error: BaseException) -> str:
     """Why a seed's lecture could not be assembled, in one line."""
-    text = " ".join(str(error).split()) or type(error).__name__
-    return f"seed {seed}: the lecture could not be assembled: {text}"
+    return f"seed {seed}: the lecture could not be assembled: {in_one_line(error)}"
 
 
 def scene_environment(
@@ -463,7 +467,7 @@ class Progress:
         self.parallel = parallel  # sections rendered at once
         self.rendered = 0
         self.done = 0
-        self.lectures, self.lectures_done = lectures, 0
+        self.lectures = lectures
         self.cost_to_render = sum(job.section.relative_cost for job in to_render)
         self.cost_rendered = 0.0
         self.started_at = time.perf_counter()
@@ -486,7 +490,7 @@ class Progress:
         return f", about {clock(seconds * rest / self.cost_rendered)} left"
 
     def counts(self) -> str:
-        lectures = f"{self.lectures_done}/{self.lectures} lectures, " if self.lectures else ""
+        lectures = f"{len(self.ready)}/{self.lectures} lectures, " if self.lectures else ""
         return f"{lectures}{self.done}/{self.total} sections done"
 
     def start(self, job: Job) -> None:
@@ -536,7 +540,6 @@ class Progress:
                 self.say(f"[{self.elapsed()}] {failure}")
             elif finished and finished.ready:
                 self.ready.add(seed)
-                self.lectures_done += 1
                 self.say(f"[{self.elapsed()}] {self.counts()}{self.left()}")
 
     def status(self) -> None:
@@ -579,6 +582,18 @@ def plan(
     return reused, to_render
 
 
+def report_every(seconds: float, report: Callable[[], None]) -> threading.Event:
+    """Call `report` every `seconds` in a thread of its own, until the event returned is set."""
+    stop = threading.Event()
+
+    def reporting() -> None:
+        while not stop.wait(seconds):
+            report()
+
+    threading.Thread(target=reporting, daemon=True).start()
+    return stop
+
+
 def in_course_order(to_render: Sequence[tuple[Job, str]]) -> list[tuple[Job, str]]:
     """Seed by seed, as asked, so lectures finish one after another rather than all at the
     end; within a seed the most expensive section first, so the last to finish is short."""
@@ -609,11 +624,6 @@ def render_all(
         done.setdefault(outcome.job.seed, set()).add(outcome.job.section)
         progress.finish(outcome)
     running = Running()
-    stop_reporting = threading.Event()
-
-    def report() -> None:
-        while not stop_reporting.wait(status_every):
-            progress.status()
 
     def attempt(job: Job, key: str) -> Outcome:
         progress.start(job)
@@ -625,8 +635,6 @@ def render_all(
         progress.finish(outcome)
         return outcome
 
-    reporter = threading.Thread(target=report, daemon=True)
-    reporter.start()
     pool = ThreadPoolExecutor(max_workers=max(1, workers))
     queued = deque(in_course_order(to_render))
     pending: dict = {}  # future -> the job it renders
@@ -652,6 +660,7 @@ def render_all(
 
     for seed in {outcome.job.seed for outcome in reused} - set(waiting):
         assemble_when_ready(seed)
+    reporting = report_every(status_every, progress.status)
     try:
         fill()
         while pending or assembling:
@@ -684,6 +693,6 @@ def render_all(
         pool.shutdown(wait=True, cancel_futures=True)
         raise
     finally:
-        stop_reporting.set()
+        reporting.set()
     pool.shutdown(wait=True)
     return outcomes

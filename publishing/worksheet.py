@@ -44,9 +44,9 @@ def worksheet_text(seed: int, questions: Sequence[Answer]) -> str:
     for number, question in enumerate(questions, start=1):
         if question.section != section:
             section = question.section
-            lines += ["", f"## {section}. {titles[section]}", ""][1 if lines[-1] == "" else 0 :]
-        lines += [f"{number}. {question.question}", "", "   Answer: ______________________", ""]
-    return "\n".join(lines).rstrip() + "\n"
+            lines += ["", f"## {section}. {titles[section]}"]
+        lines += ["", f"{number}. {question.question}", "", "   Answer: ______________________"]
+    return "\n".join(lines) + "\n"
 
 
 def answers_document(lesson: Lesson, questions: Sequence[Answer]) -> dict:

@@ -4,7 +4,6 @@ process, started as a user would start them (`dask scheduler`, `dask worker`).""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import time
@@ -128,7 +127,3 @@ def alive(pid: int) -> bool:
     except (OSError, IndexError):
         return False
     return state != "Z"
-
-
-def kill(pid: int) -> None:
-    os.kill(pid, 9)

@@ -5,6 +5,7 @@ workers' Manim processes."""
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
@@ -20,7 +21,7 @@ from publishing.film import ROOT
 from publishing.jobs import Job, RenderError
 from publishing.manifest import versions
 
-from .cluster import alive, command_line, kill, local_cluster, manim_children, wait_for
+from .cluster import alive, command_line, local_cluster, manim_children, wait_for
 from .lecture_rendering import QUALITIES, fixture_sections, render_in_a_process, render_tiny
 
 SEEDS = ("0", "1")
@@ -94,7 +95,7 @@ def test_a_worker_killed_mid_render_loses_nothing(tmp_path, scenes, on_one_machi
 
         def kill_the_first_worker_mid_render() -> None:
             manim = wait_for(lambda: manim_children(victim.pid), 120, "a render", every=0.01)
-            kill(victim.pid)
+            os.kill(victim.pid, signal.SIGKILL)
             # Its Manim process dies with it at once, rather than writing on as an orphan
             # into the folder the rerun writes to.
             killed["manim gone"] = wait_for(lambda: not alive(manim[0]), 0.5, "Manim to die")
