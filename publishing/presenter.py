@@ -53,6 +53,21 @@ def section_beats(job: Job, frames: int, spoken: Sequence[dict]) -> list[dict]:
     ]
 
 
+def lecture_line(line: dict, offset: float) -> dict:
+    """A line as the lecture plays it: when it starts, when each of its words is said and
+    its marks, in seconds of the lecture (the section's times moved by its start)."""
+    start = offset + line["start"]
+    return {
+        "id": line["id"],
+        "words": line["words"],
+        "start": round(start, 6),
+        "spoken": [
+            [word, round(start + a, 4), round(start + b, 4)] for word, a, b in line["times"]
+        ],
+        "marks": {name: round(start + at, 4) for name, at in line["marks"].items()},
+    }
+
+
 def beat_title(name: str) -> str:
     """A beat's method name as a heading: "show_the_slope" -> "Show the slope"."""
     return name.replace("_", " ").capitalize()
@@ -79,14 +94,7 @@ def timeline(
         said = {line["id"]: line for line in spoken}
         for beat in section_beats(job, frames, spoken):
             start, end = offset + beat["start_frame"], offset + beat["end_frame"]
-            lines = [
-                {
-                    "id": line_id,
-                    "words": said[line_id]["words"],
-                    "start": round(part.start + said[line_id]["start"], 6),
-                }
-                for line_id in beat["lines"]
-            ]
+            lines = [lecture_line(said[line_id], part.start) for line_id in beat["lines"]]
             beats.append(
                 {
                     "section": number,

@@ -55,6 +55,8 @@ class Beats:
         finally:
             self.depth -= 1
         if outermost:
+            if len(narrator.spoken) > first_line:
+                narrator.breathe()
             if not self.scene.ends_still:  # its last frame was one step short of its end
                 self.scene.wait_at_least(1 / self.scene.camera.frame_rate)
             lines = [line["id"] for line in narrator.spoken[first_line:]]

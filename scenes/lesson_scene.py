@@ -43,10 +43,11 @@ from scenes import style
 from scenes.beats import Beats
 from scenes.diagram import text
 from scenes.key_frames import KeyFrames
-from scenes.narration import Narrator
+from scenes.narration import Narrator, SpokenLine
 from scenes.record import Formatter, LiveText, Number, Record
 from scenes.sections import Section, section_of_scene
 from scenes.seeding import scene_seed
+from voices.timing import marked
 
 
 def beat(method: Callable) -> Callable:
@@ -97,10 +98,15 @@ class LessonScene(Scene):
     # Numbers, words and read-outs ---------------------------------------------------------
     def narration(
         self, words: str, run_time: float = 0.5, **numbers: Number
-    ) -> AbstractContextManager[None]:
-        """A line of narration for a block: `with self.narration("p is {p}", p=(ref, fmt)):`.
-        Its numbers come from the lesson and are recorded."""
-        return self.narrator.line(self.record.compose(words, **numbers), run_time)
+    ) -> AbstractContextManager[SpokenLine]:
+        """A line of narration for a block: `with self.narration("p is ^{p}", p=(ref, fmt))
+        as line:`. Its numbers come from the lesson and are recorded; a word with a caret is
+        a mark the block can wait for (`line.wait_for("p")`)."""
+        plan = marked(words)
+        composed = self.record.compose(plan.words, **numbers)
+        if len(composed.split()) != len(plan.words.split()):
+            raise ValueError(f"a number in {words!r} fills in more than one word")
+        return self.narrator.line(composed, plan.marks, run_time)
 
     def say(self, words: str, run_time: float = 0.5, **numbers: Number) -> None:
         """A line of narration with nothing else to show: it stays until read."""

@@ -1,56 +1,108 @@
-"""Narration: one line at a time in the caption band and in the .srt, each up long enough
-to read.
+"""Narration: one line at a time, spoken (or shown, in a silent film), as subtitle cues in
+the .srt and, when burned in, in the caption band.
 
-    with self.narration("As confidence drops, the loss climbs."):
+    with self.narration("As confidence drops, the loss ^climbs.") as line:
         self.slide_to(1, run_time=2.0)
+        line.wait_for("climbs")            # the next play starts as "climbs" is said
+        self.play(Indicate(self.readout))
 
 The line comes in as the block starts (the previous one fades out first: never two on top).
 When the film speaks (MECHANICS_VOICE), the line's speech starts with it, and the block does
-not end before the speech has, plus a short pause: the beat lasts as long as its words need.
-A silent film holds each line `len(words) / READING_SPEED` seconds instead, time to read.
-The line stays on screen until the next line comes or the scene ends; its subtitle runs
-while it is spoken (or, silent, while it is up).
+not end before the speech has, plus a pause: the beat lasts as long as its words need. A
+word written with a caret is a mark: `line.wait_for(name)` holds the picture until that
+word is said, so what it names changes as it is named. Every word's time comes from the
+voice (voices/timing.py: Piper's own alignment, or forced alignment of a recording); a
+silent film places them by reading time and holds each line `len(words) / READING_SPEED`
+seconds. The subtitles are the line's cues (scenes/cues.py), each up while it is said.
 
 Each line has an id, `<section stem>-<n>` ("02-loss-05"), for the narration script and a
-lecturer's recordings; the lines spoken, with when they start, are written to
-MECHANICS_LINES for render.py to lay the speech into the section's sound track.
+lecturer's recordings; the lines spoken, with when they start, their words' times and
+marks, are written to MECHANICS_LINES for render.py to lay the speech into the section's
+sound track.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import textwrap
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from manim import DOWN, UP, FadeIn, FadeOut, Scene, VGroup
 
 from scenes import style
+from scenes.cues import Cue, cues_of
 from scenes.diagram import text
 from scenes.seeding import LINES_VARIABLE, VOICE_VARIABLE, captions_burned
 from voices import SILENT, Clip, voice_named
+from voices.timing import WordTime, read_word_times, words_of
 
-PAUSE_AFTER_SPEECH = 0.3  # seconds of quiet after a line before the next may start
+PAUSE_AFTER_SPEECH = 0.6  # seconds of quiet after a line before the next may start
+BREATH_BETWEEN_BEATS = 0.5  # and this much more where one beat ends and the next begins
+LATE_MARK = 0.1  # seconds: a mark reached later than this after its word is late
 
 
 class Caption(VGroup):
-    """A line or two of narration in the caption band: the one thing allowed there."""
+    """A cue of narration in the caption band: the one thing allowed there."""
 
 
-def caption_block(words: str) -> Caption:
-    """The narration, wrapped to at most two balanced lines, centred in the caption band."""
-    lines = textwrap.wrap(words, width=72)
-    if len(lines) > 1:
-        width = len(words) // 2 + 4
-        while len(lines := textwrap.wrap(words, width=width)) > 2:
-            width += 2
+def caption_block(lines: list[str]) -> Caption:
+    """A cue's lines (at most two of 42 characters), centred in the caption band."""
     block = Caption(*[text(line, size=style.CAPTION_SIZE, colour=style.MUTED) for line in lines])
     block.arrange(DOWN, buff=0.08)
     if block.width > style.CAPTION_WIDTH:
         block.scale_to_fit_width(style.CAPTION_WIDTH)
     return block.move_to([0, style.CAPTION_Y, 0])
+
+
+class CueCaption(Caption):
+    """A burned-in line of several cues: shows, on every frame, the cue being said."""
+
+    def __init__(self, cues: list[Cue], clock) -> None:
+        self.blocks = [caption_block(list(cue.lines)) for cue in cues]
+        self.starts = [cue.start for cue in cues]
+        self.showing = 0
+        super().__init__(self.blocks[0])
+        self.add_updater(lambda caption: caption.follow(clock()))
+
+    def follow(self, seconds: float) -> None:
+        """Show the cue whose time has come (`seconds` from the line's start)."""
+        current = max(i for i, start in enumerate(self.starts) if start <= seconds + 1e-9)
+        if current != self.showing:
+            self.remove(self.blocks[self.showing])
+            self.add(self.blocks[current])
+            self.showing = current
+
+
+@dataclass
+class SpokenLine:
+    """A line being said: when each of its words is, and its marks by name."""
+
+    scene: Scene
+    line_id: str
+    words: str
+    start: float  # scene time at which it starts to be said
+    times: list[WordTime]
+    marks: dict[str, int]
+    late: dict[str, float] = field(default_factory=dict)  # marks reached after their word
+
+    def time_of(self, mark: str) -> float:
+        """Seconds from the line's start until its marked word is said."""
+        if mark not in self.marks:
+            raise KeyError(f"no mark {mark!r} in {self.words!r}; marks: {sorted(self.marks)}")
+        return self.times[self.marks[mark]].start
+
+    def wait_for(self, mark: str) -> None:
+        """Hold the picture until the marked word is said, so the next play lands on it."""
+        due = self.start + self.time_of(mark)
+        now = self.scene.renderer.time
+        frame = 1 / self.scene.camera.frame_rate
+        if due - now > frame / 2:
+            self.scene.wait_at_least(due - now)
+        elif now - due > LATE_MARK:
+            self.late[mark] = round(now - due, 3)
 
 
 class Narrator:
@@ -61,35 +113,47 @@ class Narrator:
         self.voice = voice_named(os.environ.get(VOICE_VARIABLE, SILENT))
         self.burned = captions_burned()
         self.caption: Caption | None = None
-        self.words: str | None = None  # the open subtitle's words
-        self.start = 0.0  # when the open subtitle came on
+        self.current: SpokenLine | None = None  # the open subtitle's line
         self.needed = 0.0  # how long the open line must last: its speech, or reading time
         self.speaking = False  # inside a narration block
-        self.spoken: list[dict] = []  # every line so far: id, words, start, clip
+        self.spoken: list[dict] = []  # every line so far: id, words, start, clip, times
 
     def line_id(self) -> str:
         return f"{self.scene.section.stem}-{len(self.spoken) + 1:02d}"
 
     @contextmanager
-    def line(self, words: str, run_time: float = 0.5) -> Iterator[None]:
+    def line(
+        self, words: str, marks: dict[str, int] | None = None, run_time: float = 0.5
+    ) -> Iterator[SpokenLine]:
         """Say (or show) `words` for the block, and at least as long as they take to say
-        (or to read, in a silent film)."""
+        (or to read, in a silent film). `marks` names words by their index."""
         if self.speaking:
             raise RuntimeError(f"a narration inside another: {words!r}; end the first block")
+        marks = marks or {}
+        if marks and max(marks.values()) >= len(words_of(words)):
+            raise ValueError(f"a mark past the end of {words!r}")
         line_id = self.line_id()
         clip = self.voice.clip(line_id, words) if self.voice else None
-        self.show(words, run_time)
+        times = list(clip.words) if clip else read_word_times(words, style.READING_SPEED)
         self.needed = clip.seconds + PAUSE_AFTER_SPEECH if clip else self.reading_time(words)
-        self.spoken.append(self.entry(line_id, words, clip))
+        spoken = self.show(SpokenLine(self.scene, line_id, words, 0.0, times, marks), run_time)
+        self.spoken.append(self.entry(spoken, clip))
         self.speaking = True
         try:
-            yield
+            yield spoken
         finally:
             self.speaking = False
         self.hold()
+        self.spoken[-1]["late_marks"] = spoken.late
 
-    def entry(self, line_id: str, words: str, clip: Clip | None) -> dict:
-        entry = {"id": line_id, "words": words, "start": self.start}
+    def entry(self, line: SpokenLine, clip: Clip | None) -> dict:
+        entry = {
+            "id": line.line_id,
+            "words": line.words,
+            "start": line.start,
+            "times": [[t.word, round(t.start, 4), round(t.end, 4)] for t in line.times],
+            "marks": {name: round(line.time_of(name), 4) for name in line.marks},
+        }
         if clip:
             entry |= {"clip": str(clip.path), "seconds": clip.seconds}
         return entry
@@ -98,51 +162,73 @@ class Narrator:
     def reading_time(words: str) -> float:
         return len(words) / style.READING_SPEED
 
-    def show(self, words: str, run_time: float) -> None:
+    def cues(self, line: SpokenLine) -> list[Cue]:
+        return cues_of(line.times, self.needed)
+
+    def show(self, line: SpokenLine, run_time: float) -> SpokenLine:
+        """Bring the line in; it starts to be said (its clock starts) as it appears."""
         scene = self.scene
         self.hold()
         self.close()
         if not self.burned:
-            self.start = scene.renderer.time
-            self.words = words
-            return
-        caption = scene.pin(caption_block(words))
+            line.start = scene.renderer.time
+            self.current = line
+            return line
+        cues = self.cues(line)
+        if len(cues) == 1:
+            caption = scene.pin(caption_block(list(cues[0].lines)))
+        else:
+            caption = scene.pin(CueCaption(cues, lambda: scene.renderer.time - line.start))
         if self.caption is not None:
             # On top while it fades, for the same reason: below everything, it would make
             # Manim redraw the whole picture on every frame of the fade (the 3-D surface too).
             scene.bring_to_front(self.caption)
             scene.play(FadeOut(self.caption), run_time=0.4 * run_time)
             run_time *= 0.6
-        self.start = scene.renderer.time
+        line.start = scene.renderer.time
         scene.play(FadeIn(caption, shift=0.1 * UP), run_time=run_time)
-        # Manim redraws on every frame everything added after the first moving mobject
-        # (to keep the stacking order). Nothing else enters the caption band, so the caption
-        # can go to the bottom of the stack: then it is drawn once per play, into the
-        # background, instead of on every frame (tens of glyphs, the costliest text).
-        scene.bring_to_back(caption)
+        if len(cues) == 1:
+            # Manim redraws on every frame everything added after the first moving mobject
+            # (to keep the stacking order). Nothing else enters the caption band, so a still
+            # caption can go to the bottom of the stack: then it is drawn once per play,
+            # into the background, instead of on every frame (tens of glyphs). A caption that
+            # changes cue moves, so it goes on top, where it alone is redrawn.
+            scene.bring_to_back(caption)
         self.caption = caption
-        self.words = words
+        self.current = line
+        return line
 
     def hold(self) -> None:
         """Wait, if need be, until the open line has been spoken, or up long enough to read."""
-        if self.words is None:
+        if self.current is None:
             return
-        shown_for = self.scene.renderer.time - self.start
+        shown_for = self.scene.renderer.time - self.current.start
         if self.voice:  # speech must never be cut off, however short the rest
             if self.needed - shown_for > 1e-9:
                 self.scene.wait_at_least(self.needed - shown_for)
         elif self.needed - shown_for >= 0.25:  # a shorter hold would not be noticed
             self.scene.wait(self.needed - shown_for)
 
+    def breathe(self) -> None:
+        """A breath where one beat ends and the next begins, after a beat that spoke."""
+        self.hold()
+        self.scene.wait_at_least(BREATH_BETWEEN_BEATS)
+
     def close(self) -> None:
-        """End the open subtitle now (its line may stay on screen until the next). A
-        spoken line's subtitle ends with its speech and pause."""
-        if self.words is None:
+        """End the open subtitle now, one cue at a time (its line may stay on screen until
+        the next). A spoken line's last cue ends with its speech and pause."""
+        line = self.current
+        if line is None:
             return
-        elapsed = self.scene.renderer.time - self.start
+        elapsed = self.scene.renderer.time - line.start
         shown = min(elapsed, self.needed) if self.voice else elapsed
-        self.scene.add_subcaption(self.words, duration=shown, offset=-elapsed)
-        self.words = None
+        for cue in cues_of(line.times, shown):
+            end = min(cue.end, shown)
+            if end > cue.start:
+                self.scene.add_subcaption(
+                    cue.text, duration=end - cue.start, offset=cue.start - elapsed
+                )
+        self.current = None
 
     def write_lines(self) -> None:
         """Write the lines spoken, when render.py asked for them (MECHANICS_LINES)."""

@@ -74,13 +74,19 @@ def peak_dbfs(samples: np.ndarray) -> float:
     return dbfs(float(np.max(np.abs(samples)))) if samples.size else -240.0
 
 
-def trimmed(samples: np.ndarray, rate: int = RATE) -> np.ndarray:
-    """The speech without the silence before and after it (keeping EDGE_SECONDS of it)."""
+def speech_bounds(samples: np.ndarray, rate: int = RATE) -> tuple[int, int]:
+    """Where the speech starts and stops (keeping EDGE_SECONDS of silence either side)."""
     loud = np.flatnonzero(np.abs(samples) >= 10 ** (SILENCE_DBFS / 20))
     if loud.size == 0:
-        return samples
+        return 0, len(samples)
     edge = int(EDGE_SECONDS * rate)
-    return samples[max(loud[0] - edge, 0) : loud[-1] + edge + 1]
+    return max(loud[0] - edge, 0), min(loud[-1] + edge + 1, len(samples))
+
+
+def trimmed(samples: np.ndarray, rate: int = RATE) -> np.ndarray:
+    """The speech without the silence before and after it (keeping EDGE_SECONDS of it)."""
+    start, stop = speech_bounds(samples, rate)
+    return samples[start:stop]
 
 
 def both_channels(mono: np.ndarray) -> np.ndarray:
@@ -154,7 +160,15 @@ def levelled(samples: np.ndarray) -> np.ndarray:
 
 def prepared(samples: np.ndarray, rate: int) -> np.ndarray:
     """Speech as the film plays it: at 48 kHz, trimmed, levelled."""
-    return levelled(trimmed(to_rate(samples, rate)))
+    return prepared_from(samples, rate)[0]
+
+
+def prepared_from(samples: np.ndarray, rate: int) -> tuple[np.ndarray, float]:
+    """The prepared speech, and how many seconds of the original were trimmed off its start
+    (so times found in the original can be moved onto the clip)."""
+    at_rate = to_rate(samples, rate)
+    start, stop = speech_bounds(at_rate)
+    return levelled(at_rate[start:stop]), start / RATE
 
 
 def as_int16(samples: np.ndarray) -> np.ndarray:

