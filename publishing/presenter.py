@@ -65,6 +65,7 @@ def lecture_line(line: dict, offset: float) -> dict:
             [word, round(start + a, 4), round(start + b, 4)] for word, a, b in line["times"]
         ],
         "marks": {name: round(start + at, 4) for name, at in line["marks"].items()},
+        "numbers": line["numbers"],  # which of its words are the lesson's numbers
     }
 
 

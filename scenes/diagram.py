@@ -203,6 +203,29 @@ class NetworkDiagram(VGroup):
             ]
         )
 
+    def pulse_lines(self, lines: list[Line], run_time: float = 1.0) -> AnimationGroup:
+        """A pulse along some lines, each in its own colour, brighter and wider: to show
+        which lines the voice is naming (the thick ones, the orange ones, the blue ones)."""
+        return AnimationGroup(
+            *[
+                ShowPassingFlash(
+                    line.copy().set_stroke(width=line.get_stroke_width() + 5, opacity=1.0),
+                    time_width=0.8,
+                    run_time=run_time,
+                )
+                for line in lines
+            ]
+        )
+
+    def lines_where(self, params: dict[str, np.ndarray], keep: Callable[[float], bool]) -> list:
+        """The lines whose weight passes `keep` (e.g. `lambda w: w < 0`)."""
+        return [
+            line
+            for name in WEIGHT_NAMES
+            for index, line in self.lines[name].items()
+            if keep(float(params[name][index]))
+        ]
+
     def update_arrows(self, changes: dict[str, np.ndarray], largest_change: float) -> dict:
         """One UpdateArrow per weight for a step's changes (the step's -rate * gradient):
         pointing the way the weight moves, longer for larger moves (square-root scaled

@@ -136,27 +136,51 @@ class ForwardPass(LessonScene):
     def show_network(self) -> None:
         diagram = self.diagram
         with self.narration(
-            'In between, a layer of "mixers". Each line is a weight: a volume slider on its signal.'
-        ):
+            'In between, a layer of "mixers". Each ^line is a weight: a volume ^slider on its '
+            "signal."
+        ) as line:
             self.play(
                 LaggedStart(*[FadeIn(node) for node in diagram.hidden_nodes], lag_ratio=0.15),
-                Create(diagram.all_lines, lag_ratio=0.02),
-                run_time=2.0,
+                run_time=1.2,
             )
+            line.wait_for("line")
+            self.play(Create(diagram.all_lines, lag_ratio=0.02), run_time=1.6)
             self.legend = weight_legend().move_to([0, self.math_y(), 0])
-            self.play(FadeIn(self.legend), run_time=0.6)
+            line.wait_for("slider")
+            self.play(FadeIn(self.legend), run_time=0.8)
         with self.narration(
-            "Thicker means louder. Bright orange adds, dim blue subtracts. For now, all random."
-        ):
-            self.wait(1.0)
+            "^Thicker means louder. Bright ^orange adds, dim ^blue subtracts. For now, all ^random."
+        ) as line:
+            widest = max(line_.get_stroke_width() for line_ in diagram.all_lines)
+            named = {
+                "thicker": [
+                    line_ for line_ in diagram.all_lines if line_.get_stroke_width() >= 0.6 * widest
+                ],
+                "orange": diagram.lines_where(self.params, lambda w: w >= 0),
+                "blue": diagram.lines_where(self.params, lambda w: w < 0),
+                "random": list(diagram.all_lines),
+            }
+            for mark, lines in named.items():
+                line.wait_for(mark)
+                self.play(diagram.pulse_lines(lines, run_time=1.2))
 
     @beat
     def call_out_weights(self) -> None:
         diagram = self.diagram
-        with self.narration("Look closer at a line: its weight is just a number."):
-            for (name, index), description in zip(
-                self.lesson.called_out_weights, CALLED_OUT, strict=True
-            ):
+        # Each line names its weight as the weight's card comes in (on the marked word).
+        said = (
+            (
+                "Look closer at a line: its weight is just a ^number. "
+                "This one turns its signal ^up.",
+                "number",
+            ),
+            ("This one is ^negative: it flips its signal.", "negative"),
+            ("And this one is ^nearly zero: its signal barely gets through.", "nearly"),
+        )
+        for (name, index), description, (words, mark) in zip(
+            self.lesson.called_out_weights, CALLED_OUT, said, strict=True
+        ):
+            with self.narration(words) as spoken:
                 line = diagram.weight_line(name, index)
                 value = self.record.number(
                     self.step.params[name][index],
@@ -172,12 +196,16 @@ class ForwardPass(LessonScene):
                 # Away from the diagram's edge: below lines in the upper half, above the others.
                 side = DOWN if middle[1] > diagram.get_center()[1] else UP
                 callout.next_to(middle, side, buff=0.12)
+                spoken.wait_for(mark)
                 self.play(diagram.highlight_weight(name, index), FadeIn(callout), run_time=0.6)
                 self.key_frames.save(f"weight_{description.replace(' ', '_')}")
-                self.wait(1.2)
-                self.play(
-                    diagram.restore_weight(name, index, self.params), FadeOut(callout), run_time=0.5
-                )
+                self.play(Indicate(value, color=style.HIGHLIGHT, scale_factor=1.1), run_time=1.0)
+                if "up" in spoken.marks:
+                    spoken.wait_for("up")
+                    self.play(diagram.pulse_lines([line], run_time=1.2))
+            self.play(
+                diagram.restore_weight(name, index, self.params), FadeOut(callout), run_time=0.5
+            )
 
     @beat
     def flow_to_mixers(self) -> None:
@@ -195,8 +223,8 @@ class ForwardPass(LessonScene):
         diagram, j = self.diagram, self.lesson.featured_mixer
         node = diagram.hidden_nodes[j]
         with self.narration(
-            "Inside a mixer: weigh each input, add them up, squash the sum with tanh."
-        ):
+            "Inside a mixer: weigh each input, add them up, ^squash the sum with tanh."
+        ) as line:
             self.mixer_math = self.formula_lines(
                 [rf"h_{{{j + 1}}} = \tanh\big(", *self.weighted_sum("W1", j), r"\big)"],
                 [
@@ -216,26 +244,30 @@ class ForwardPass(LessonScene):
                 run_time=1.6,
             )
             self.key_frames.save("mixer_math")
-            self.wait(2.5)
-            self.play(
-                *self.restore_incoming("W1", j),
-                FadeOut(self.mixer_math),
-                FadeOut(name),
-                run_time=0.6,
-            )
+            line.wait_for("squash")
+            self.play(Indicate(self.mixer_math[-1], color=style.HIGHLIGHT, scale_factor=1.05))
+        self.play(
+            *self.restore_incoming("W1", j),
+            FadeOut(self.mixer_math),
+            FadeOut(name),
+            run_time=0.6,
+        )
 
     @beat
     def flow_to_outputs(self) -> None:
         diagram = self.diagram
-        with self.narration("The mixers' outputs flow on through the second layer of weights."):
-            self.play(diagram.flash_layer("W2", run_time=1.2))
+        with self.narration(
+            "The mixers' outputs ^flow on through the second layer of weights."
+        ) as line:
+            line.wait_for("flow")
+            self.play(diagram.flash_layer("W2", run_time=2.4))
 
     @beat
     def show_output_math(self) -> None:
         diagram, target = self.diagram, self.lesson.target_index
         with self.narration(
-            "Each word gets a score, its logit z. Softmax turns scores into probabilities."
-        ):
+            "Each word gets a score, its logit z. ^Softmax turns scores into ^probabilities."
+        ) as line:
             first, rest = self.split_sum(self.weighted_sum("W2", target), 2)
             logit_math = self.formula_lines(
                 [r"z_{\text{" + self.lesson.target + "}} =", *first],
@@ -252,7 +284,6 @@ class ForwardPass(LessonScene):
                 run_time=1.6,
             )
             self.key_frames.save("logit_math")
-            self.wait(2.5)
             softmax = [r"p(\text{" + self.lesson.target + r"}) = e^{"]
             softmax += [(self.step.forward.logits[target], fmt.tex_value), r"} \,/\, \big("]
             for k in range(len(self.lesson.candidates)):
@@ -264,11 +295,13 @@ class ForwardPass(LessonScene):
                 softmax, ["=", (self.step.probabilities[target], fmt.tex_percent)]
             )
             # One formula goes, then the next comes: a morph between them would show both.
+            line.wait_for("softmax")
             self.play(*self.restore_incoming("W2", target), FadeOut(logit_math), run_time=0.4)
             self.play(FadeIn(softmax_math), run_time=0.6)
             self.key_frames.save("softmax_math")
-            self.wait(2.5)
-            self.play(FadeOut(softmax_math), FadeOut(name), run_time=0.5)
+            line.wait_for("probabilities")
+            self.play(Indicate(softmax_math[-1], color=style.TARGET, scale_factor=1.05))
+        self.play(FadeOut(softmax_math), FadeOut(name), run_time=0.5)
 
     @beat
     def show_probabilities(self) -> None:
@@ -316,14 +349,18 @@ class ForwardPass(LessonScene):
         guess_index = self.lesson.first_guess
         first_guess = self.lesson.candidates[guess_index]
         with self.narration(
-            f'Its best guess is "{first_guess}", not "{self.lesson.target}". '
-            "The output is random because the weights are random."
-        ):
+            f'Its best ^guess is "{first_guess}", not "{self.lesson.target}". '
+            "The output is ^random because the ^weights are random."
+        ) as line:
+            line.wait_for("guess")
             self.play(
                 Indicate(self.diagram.output_labels[guess_index], color=style.HIGHLIGHT),
                 run_time=1.2,
             )
-            self.wait(1.0)
+            line.wait_for("random")
+            self.play(Indicate(self.bars, color=style.HIGHLIGHT, scale_factor=1.05), run_time=1.0)
+            line.wait_for("weights")
+            self.play(self.diagram.pulse_lines(list(self.diagram.all_lines), run_time=1.5))
 
 
 def arrive(nodes: VGroup, labels: VGroup, direction, lag: float) -> LaggedStart:

@@ -28,6 +28,7 @@ from manim import (
     Dot,
     FadeIn,
     FadeOut,
+    Indicate,
     Line,
     Rectangle,
     Square,
@@ -245,10 +246,14 @@ class Generalization(LessonScene, ThreeDScene):
             start.phi, start.theta, zoom=start.zoom, frame_center=start.centre
         )
         with self.narration(
-            "The real loss on a sheet of weight space: along it runs the training path; "
-            "across it, the loss rises on both sides."
-        ):
+            "The real loss on a sheet of weight space: ^along it runs the training path; "
+            "^across it, the loss rises on both sides."
+        ) as line:
             self.play(FadeIn(self.surface), FadeIn(self.backing), FadeIn(key), run_time=1.5)
+            line.wait_for("along")
+            self.play(Indicate(key[0], color=style.HIGHLIGHT, scale_factor=1.1), run_time=1.0)
+            line.wait_for("across")
+            self.play(Indicate(key[1], color=style.HIGHLIGHT, scale_factor=1.1), run_time=1.0)
             self.turn_camera(self.view(*ROLL_VIEW), run_time=1.2)
 
     @beat
@@ -262,19 +267,32 @@ class Generalization(LessonScene, ThreeDScene):
             self.play(Transform(self.backing, self.grown_backing), run_time=0.4)
             self.play(FadeIn(self.ball), FadeIn(self.step_readout), run_time=0.6)
             self.measure_ball(0)
-        with self.narration(
-            "Each step of gradient descent rolls it down the valley floor, at the real loss."
-        ):
-            self.note_still_view()
-            trail = VGroup()
-            for step in range(1, last + 1):
+        self.note_still_view()
+        self.trail = VGroup()
+        steps = list(range(1, last + 1))
+        self.roll_during(
+            "Each step of gradient descent rolls it down the valley floor, at the real loss.",
+            steps[:4],
+        )
+        self.roll_during(
+            "Watch the loss read-out fall as the ball rolls: every height is a real loss.",
+            steps[4:],
+        )
+        self.key_frames.save("rolled_down")
+
+    def roll_during(self, words: str, steps: list[int]) -> None:
+        """The ball rolls `steps` while the line is said, spread over it (each step one
+        play: the surface is drawn once per play)."""
+        with self.narration(words) as line:
+            each = max(0.35, line.needed / len(steps))
+            for step in steps:
                 segment = Line(self.path_point(step - 1), self.path_point(step))
                 segment.set_stroke(style.HIGHLIGHT, 4)
-                trail.add(segment)
+                self.trail.add(segment)
                 self.play(
                     self.ball.animate.move_to(self.path_point(step)),
                     Create(segment),
-                    run_time=0.9 if step < 4 else 0.35,
+                    run_time=min(each, 0.9),
                     rate_func=linear,
                 )
                 # The read-out turns over the moment the ball arrives: a morph between digits
@@ -284,8 +302,6 @@ class Generalization(LessonScene, ThreeDScene):
                 self.add(readout)
                 self.step_readout = readout
                 self.measure_ball(step)
-            self.trail = trail
-            self.key_frames.save("rolled_down")
 
     def readout_at(self, step: int) -> VGroup:
         """The step counter and the trace's real loss at that step, flat on the screen."""
@@ -313,23 +329,64 @@ class Generalization(LessonScene, ThreeDScene):
     @beat
     def look_along_the_floor(self) -> None:
         last = len(self.lesson.trace) - 1
-        self.turn_camera(self.view(*FLOOR_VIEW), run_time=2.0)
+        first_slope, last_slope, far_end = self.floor_numbers()
         with self.narration(
-            "The floor flattens: the slope shrank from {first} to {last}.",
+            "The floor flattens: the slope shrank from ^{first} to ^{last}.",
             first=(self.src.trace[0].slope, fmt.plain),
             last=(self.src.trace[last].slope, fmt.plain),
-        ):
+        ) as line:
+            self.turn_camera(self.view(*FLOOR_VIEW), run_time=2.0)
             self.note_still_view()
+            line.wait_for("first", lead=style.NUMBER_LEAD)
+            self.play(FadeIn(first_slope), run_time=style.NUMBER_FADE)
+            line.wait_for("last", lead=style.NUMBER_LEAD)
+            self.play(FadeIn(last_slope), run_time=style.NUMBER_FADE)
             self.key_frames.save("valley")
         with self.narration(
-            "Past step {last} it still sinks, to {beyond}: there is no lowest point. "
-            "We stop where the loss is small.",
+            "Past step {last} it still sinks, to ^{beyond}: there is no lowest point. "
+            "We ^stop where the loss is small.",
             last=(self.src.trace[last].index, fmt.whole),
             beyond=(self.src.landscape.beyond, fmt.loss_value),
-        ):
+        ) as line:
             self.floor_beyond = self.floor_past_the_end()
-            self.play(Create(self.floor_beyond), run_time=1.5, rate_func=linear)
+            self.play(Create(self.floor_beyond), run_time=1.2, rate_func=linear)
             self.bring_to_front(self.ball)  # the line starts under the ball, not across it
+            line.wait_for("beyond", lead=style.NUMBER_LEAD)
+            self.play(FadeIn(far_end), run_time=style.NUMBER_FADE)
+            line.wait_for("stop")
+            self.play(Indicate(self.step_readout, color=style.HIGHLIGHT), run_time=1.0)
+
+    def floor_numbers(self) -> tuple[Text, Text, Text]:
+        """The numbers said of the floor, written under the card as they are said: the slope
+        at the first and the last step, and the loss at the sheet's far end."""
+        last = len(self.lesson.trace) - 1
+        size, muted = style.VALUE_SIZE, style.MUTED
+        first_slope = self.record.number(
+            self.src.trace[0].slope,
+            fmt.plain,
+            size=size,
+            colour=muted,
+            prefix="slope, first step: ",
+        )
+        last_slope = self.record.number(
+            self.src.trace[last].slope,
+            fmt.plain,
+            size=size,
+            colour=muted,
+            prefix="slope, last step: ",
+        )
+        far_end = self.record.number(
+            self.src.landscape.beyond,
+            fmt.loss_value,
+            size=size,
+            colour=style.LOSS,
+            prefix="loss at the far end: ",
+        )
+        column = VGroup(first_slope, last_slope, far_end).arrange(DOWN, aligned_edge=LEFT, buff=0.1)
+        column.next_to(self.grown_backing, DOWN, buff=0.3).align_to(self.grown_backing, LEFT)
+        column.shift(0.2 * RIGHT)
+        self.floor_column = self.pin(column)
+        return first_slope, last_slope, far_end
 
     def floor_past_the_end(self) -> VGroup:
         """The floor from the path's end to the sheet's far end: a dashed line through the
@@ -355,6 +412,7 @@ class Generalization(LessonScene, ThreeDScene):
         self.play(
             FadeOut(VGroup(self.surface, self.ball, self.trail, self.floor_beyond)),
             FadeOut(self.key),
+            FadeOut(self.floor_column),
             FadeOut(self.backing),
             FadeOut(self.step_readout),
             run_time=1.0,
@@ -379,16 +437,17 @@ class Generalization(LessonScene, ThreeDScene):
         self.pin(VGroup(everything, self.before_title, self.before_count, self.legend))
         with self.narration(
             "One sentence can only be memorized. A second run: the same starting network, "
-            "taught {train} sentences; {held} more are held out.",
+            "^taught {train} sentences; {held} more are ^held out.",
             train=(self.src.second_run.train_count, fmt.whole),
             held=(self.src.second_run.held_out_count, fmt.whole),
-        ):
+        ) as line:
             self.play(
                 self.reveal(self.before),
                 FadeIn(self.before_title),
                 FadeIn(self.legend),
                 run_time=1.0,
             )
+            line.wait_for("taught")
             self.play(
                 self.reveal(self.after),
                 FadeIn(self.before_count),
@@ -397,6 +456,9 @@ class Generalization(LessonScene, ThreeDScene):
                 FadeIn(self.chart_labels),
                 run_time=1.0,
             )
+            self.play(Indicate(self.legend[-2], color=style.HIGHLIGHT), run_time=0.9)
+            line.wait_for("held")
+            self.play(Indicate(self.legend[-1], color=style.HIGHLIGHT), run_time=0.9)
 
     def cover(self, answer_map: AnswerMap) -> Rectangle:
         """An opaque card over a map. Maps come and go under a fading cover rather than
@@ -437,12 +499,15 @@ class Generalization(LessonScene, ThreeDScene):
             entries.add(
                 VGroup(swatch, text(candidate, size=style.VALUE_SIZE)).arrange(RIGHT, buff=0.1)
             )
-        shapes = (
-            (trained_marker(style.INK), "trained on"),
-            (held_out_marker(style.FAINT), "held out"),
+        run = self.src.second_run
+        shapes = (  # with how many sentences each stands for: the numbers the voice says
+            (trained_marker(style.INK), "trained on: {n}", run.train_count),
+            (held_out_marker(style.FAINT), "held out: {n}", run.held_out_count),
         )
-        for marker, words in shapes:
-            label = text(words, size=style.VALUE_SIZE, colour=style.MUTED)
+        for marker, words, count in shapes:
+            label = self.record.worded(
+                words, size=style.VALUE_SIZE, colour=style.MUTED, n=(count, fmt.whole)
+            )
             entries.add(VGroup(marker, label).arrange(RIGHT, buff=0.1))
         entries.arrange(RIGHT, buff=0.35)
         return entries.move_to([0, LEGEND_Y, 0])
@@ -505,26 +570,43 @@ class Generalization(LessonScene, ThreeDScene):
     @beat
     def train_on_many_sentences(self) -> None:
         run = self.lesson.second_run
+        snapshots = list(range(1, len(run.snapshot_steps)))
         with self.narration(
-            "The held-out loss falls with the training loss, from {first} to {last}.",
+            "Now train. The held-out loss starts at ^{first}.",
             first=(self.src.second_run.held_out_losses[0], fmt.loss_value),
-            last=(self.src.second_run.held_out_losses[-1], fmt.loss_value),
-        ):
-            for snapshot in range(1, len(run.snapshot_steps)):
-                first, last = run.snapshot_steps[snapshot - 1], run.snapshot_steps[snapshot]
-                pieces = [self.curve_piece(curve, first, last) for curve in LOSS_CURVES]
-                self.play(*(Create(piece) for piece in pieces), run_time=0.4, rate_func=linear)
-                # The map, the step and the numbers turn over together, on one frame.
-                cells = self.pin(self.after.cells_for(run.maps[snapshot]))
-                self.after.remove(self.after.cells)
-                self.after.cells = cells
-                self.after.insert(0, cells)  # under the border and the markers
-                self.maps_shown.append((snapshot, self.after, cells))
-                readouts = self.pin(self.second_run_readouts(snapshot))
-                self.remove(self.second_readouts)
-                self.add(readouts)
-                self.second_readouts = readouts
+        ) as line:
+            line.wait_for("first")
+            self.play(Indicate(self.second_readouts[2][1], color=style.HIGHLIGHT), run_time=1.0)
+        with self.narration(
+            "Watch it fall with the training loss, as the answer map redraws."
+        ) as line:
+            each = max(0.4, line.needed / len(snapshots))
+            for snapshot in snapshots:
+                self.train_to(snapshot, run_time=each)
             self.key_frames.save("second_run_trained")
+        with self.narration(
+            "It ends at ^{last}.",
+            last=(self.src.second_run.held_out_losses[-1], fmt.loss_value),
+        ) as line:
+            line.wait_for("last")
+            self.play(Indicate(self.second_readouts[2][1], color=style.HIGHLIGHT), run_time=1.0)
+
+    def train_to(self, snapshot: int, run_time: float) -> None:
+        """The second run from the last snapshot to this one: the loss curves grow, then the
+        map, the step and the numbers turn over together, on one frame."""
+        run = self.lesson.second_run
+        first, last = run.snapshot_steps[snapshot - 1], run.snapshot_steps[snapshot]
+        pieces = [self.curve_piece(curve, first, last) for curve in LOSS_CURVES]
+        self.play(*(Create(piece) for piece in pieces), run_time=run_time, rate_func=linear)
+        cells = self.pin(self.after.cells_for(run.maps[snapshot]))
+        self.after.remove(self.after.cells)
+        self.after.cells = cells
+        self.after.insert(0, cells)  # under the border and the markers
+        self.maps_shown.append((snapshot, self.after, cells))
+        readouts = self.pin(self.second_run_readouts(snapshot))
+        self.remove(self.second_readouts)
+        self.add(readouts)
+        self.second_readouts = readouts
 
     @beat
     def test_the_held_out_sentences(self) -> None:
@@ -533,12 +615,17 @@ class Generalization(LessonScene, ThreeDScene):
             *(m for m, h in zip(self.after.markers, sentences.held_out, strict=True) if h)
         )
         with self.narration(
-            "Before training, {before} of {held} held-out sentences were answered right; "
-            "now {after} of {held} land in their answer's region: generalization.",
+            "^Before training, {before} of {held} held-out sentences were answered right; "
+            "^now {after} of {held} land in their answer's ^region: generalization.",
             before=(self.src.second_run.held_out_right[0], fmt.whole),
             after=(self.src.second_run.held_out_right[-1], fmt.whole),
             held=(self.src.second_run.held_out_count, fmt.whole),
-        ):
+        ) as line:
+            line.wait_for("before")
+            self.play(Indicate(self.before_count, color=style.HIGHLIGHT), run_time=1.0)
+            line.wait_for("now")
+            self.play(Indicate(self.second_readouts[1], color=style.HIGHLIGHT), run_time=1.0)
+            line.wait_for("region")
             rings = VGroup(
                 *(Circle(radius=0.2).move_to(marker).set_stroke(style.INK, 4) for marker in held)
             )

@@ -104,9 +104,11 @@ class LessonScene(Scene):
         a mark the block can wait for (`line.wait_for("p")`)."""
         plan = marked(words)
         composed = self.record.compose(plan.words, **numbers)
-        if len(composed.split()) != len(plan.words.split()):
+        tokens = plan.words.split()
+        if len(composed.split()) != len(tokens):
             raise ValueError(f"a number in {words!r} fills in more than one word")
-        return self.narrator.line(composed, plan.marks, run_time)
+        engine_numbers = [k for k, token in enumerate(tokens) if "{" in token]
+        return self.narrator.line(composed, plan.marks, run_time, engine_numbers)
 
     def say(self, words: str, run_time: float = 0.5, **numbers: Number) -> None:
         """A line of narration with nothing else to show: it stays until read."""

@@ -17,6 +17,7 @@ from manim import (
     Dot,
     FadeIn,
     FadeOut,
+    Indicate,
     Line,
     VGroup,
 )
@@ -27,8 +28,11 @@ from scenes import style
 from scenes.chart import Chart
 from scenes.diagram import NetworkDiagram, ProbabilityBars, UpdateArrow, text
 from scenes.lesson_scene import LessonScene, beat
+from scenes.narration import SpokenLine
 
 FULL_STEPS = 3  # the first steps play each beat on its own, slowly; the rest run faster
+FULL_PACE = {"forward": 1.0, "flash": 0.5, "arrows": 0.7, "shift": 1.0}  # seconds a beat
+QUICK_PACE = {"forward": 0.3, "flash": 0.15, "arrows": 0.25, "shift": 0.35}
 
 
 class Loop(LessonScene):
@@ -84,21 +88,27 @@ class Loop(LessonScene):
         self.percent_labels = VGroup()
         self.plot = VGroup()
         with self.narration(
-            "We don't wiggle one weight at a time. Backpropagation gives us "
-            "the gradient of every weight at once."
-        ):
+            "We don't wiggle one weight at a time. ^Backpropagation gives us "
+            "the gradient of ^every weight at once."
+        ) as line:
             self.play(FadeIn(self.diagram), FadeIn(self.bars.tracks), run_time=1.2)
+            line.wait_for("backpropagation")
             self.play(self.chart.draw(), FadeIn(self.chart_title), run_time=1.0)
+            line.wait_for("every")
+            self.play(self.diagram.pulse_lines(list(self.diagram.all_lines), run_time=1.5))
 
     @beat
     def explain_the_step(self) -> None:
         with self.narration(
-            "Then every weight takes a small step against its gradient, "
-            "the way the ghost dot pointed downhill."
-        ):
+            "Then every weight takes a small ^step against its gradient, "
+            "the way the ghost dot pointed ^downhill."
+        ) as line:
             legend = arrow_legend().next_to(self.chart, DOWN, buff=0.35)
             self.arrow_legend = legend
+            line.wait_for("step")
             self.play(FadeIn(legend), run_time=0.8)
+            line.wait_for("downhill")
+            self.play(Indicate(legend[1], color=style.HIGHLIGHT), run_time=1.0)
 
     def readout_for(self, n: int) -> VGroup:
         """Step n's counter, loss and p(Paris), for the top right."""
@@ -209,66 +219,130 @@ class Loop(LessonScene):
 
     @beat
     def repeat_the_step(self) -> None:
-        with self.narration("Again: forward, loss, arrows, shift."):
-            for n in range(1, FULL_STEPS):
+        with self.narration("Again: ^forward, ^loss, ^arrows, ^shift.") as line:
+            self.play_step(1, **FULL_PACE, on=line)
+        for n in range(2, FULL_STEPS):
+            with self.narration("Once more, and the network is a little less wrong."):
                 self.train_step(n, full=True)
 
     @beat
     def speed_up(self) -> None:
-        with self.narration(f"Again and again. Watch the {self.lesson.target} probability climb."):
-            for n in range(FULL_STEPS, self.halfway):
-                self.train_step(n, full=False)
+        steps = list(range(FULL_STEPS, self.halfway))
+        half = len(steps) // 2
+        self.train_during(
+            f"Again and again. Watch the {self.lesson.target} probability climb.", steps[:half]
+        )
+        self.train_during(
+            f"The chart on the right plots {self.lesson.target}, one dot per step.", steps[half:]
+        )
+
+    def train_during(self, words: str, steps: list[int]) -> None:
+        """Quick steps under a line, spread over it: the voice names what to watch while the
+        machine runs, and the steps do not run on after it in silence."""
+        with self.narration(words) as line:
+            stretch = line.needed / (len(steps) * step_seconds(QUICK_PACE))
+            stretch = min(max(stretch, 0.7), 3.0)
+            for n in steps:
+                self.train_step(n, full=False, stretch=stretch)
 
     @beat
     def check_in_halfway(self) -> None:
-        """Halfway, training waits on its read-outs while they are said: a long run of quick
-        steps is not watched in silence."""
-        halfway = self.halfway
+        """Halfway, training waits on its read-outs while they are said: the counter turns
+        as its line begins, and the loss and p(Paris) are named on screen."""
+        halfway, target = self.halfway, self.lesson.target_index
+        self.run_forward(halfway, run_time=QUICK_PACE["forward"])
         with self.narration(
-            f"Step {{step}}: the loss is down to {{loss}}, and {self.lesson.target} has {{p}}.",
+            f"Step {{step}}: the ^loss is down to {{loss}}, and {self.lesson.target} has ^{{p}}.",
             step=(self.src.trace[halfway].index, fmt.whole),
             loss=(self.src.trace[halfway].loss, fmt.loss_value),
-            p=(self.src.trace[halfway].probabilities[self.lesson.target_index], fmt.percent),
-        ):
-            self.train_step(halfway, full=False)
+            p=(self.src.trace[halfway].probabilities[target], fmt.percent),
+        ) as line:
+            line.wait_for("loss")
+            self.flash_loss(run_time=0.8)
+            line.wait_for("p")
+            self.play(Indicate(self.readout[2], color=style.TARGET), run_time=0.9)
+            shown = self.show_arrows(halfway, run_time=QUICK_PACE["arrows"])
+            self.step_weights(halfway, shown, run_time=QUICK_PACE["shift"])
 
     @beat
     def finish_training(self) -> None:
-        for n in range(self.halfway + 1, len(self.lesson.trace) - 1):
-            self.train_step(n, full=False)
+        steps = list(range(self.halfway + 1, len(self.lesson.trace) - 1))
+        half = len(steps) // 2
+        self.train_during(
+            f"At every step the loss falls and {self.lesson.target} climbs.", steps[:half]
+        )
+        self.train_during(
+            "Forward, loss, arrows, shift, over and over: that is training.", steps[half:]
+        )
 
     @beat
-    def train_step(self, n: int, full: bool) -> None:
+    def train_step(self, n: int, full: bool, stretch: float = 1.0) -> None:
         """One step of training. The first is narrated beat by beat, the next few play at a
-        pace a student can follow, the rest run quickly: every step is shown."""
+        pace a student can follow, the rest run quickly (`stretch` times slower to fill a
+        line): every step is shown."""
         if n == 0:
             self.narrate_first_step()
         elif full:
-            self.play_step(n, forward=1.0, flash=0.5, arrows=0.7, shift=1.0)
+            self.play_step(n, **FULL_PACE)
             self.wait(0.4)
         else:
-            self.play_step(n, forward=0.3, flash=0.15, arrows=0.25, shift=0.35)
+            self.play_step(n, **{stage: t * stretch for stage, t in QUICK_PACE.items()})
 
     def narrate_first_step(self) -> None:
         with self.narration("The signal goes forward through the current weights."):
             self.run_forward(0, run_time=1.2)
-        with self.narration("The loss flashes red: this is how wrong the network is now."):
-            self.flash_loss(run_time=0.6)
         with self.narration(
-            "Arrows: up raises a weight, down lowers it; longer means a bigger step."
-        ):
+            "The loss flashes ^red: this is how ^wrong the network is now."
+        ) as line:
+            line.wait_for("red")
+            self.flash_loss(run_time=0.6)
+            line.wait_for("wrong")
+            self.play(
+                Indicate(self.percent_labels[self.lesson.target_index], color=style.TARGET),
+                run_time=1.0,
+            )
+        with self.narration(
+            "Arrows: ^up raises a weight, ^down lowers it; ^longer means a bigger step."
+        ) as line:
             arrows = self.show_arrows(0, run_time=0.8)
             self.key_frames.save("arrows_first_step")
+            update = self.lesson.trace[0].update
+            ups = [a for (name, i), a in arrows.items() if update[name][i] > 0]
+            downs = [a for (name, i), a in arrows.items() if update[name][i] < 0]
+            longest = max(arrows.values(), key=lambda arrow: arrow.height)
+            for mark, chosen in (("up", ups), ("down", downs), ("longer", [longest])):
+                line.wait_for(mark)
+                self.play(
+                    *[Indicate(a, scale_factor=1.3, color=a[0].get_color()) for a in chosen],
+                    run_time=0.9,
+                )
         with self.narration("The weights physically shift."):
             self.step_weights(0, arrows, run_time=1.2)
 
     def play_step(
-        self, n: int, *, forward: float, flash: float, arrows: float, shift: float
+        self,
+        n: int,
+        *,
+        forward: float,
+        flash: float,
+        arrows: float,
+        shift: float,
+        on: SpokenLine | None = None,
     ) -> None:
-        """The four beats of step n, each given its run time."""
+        """The four beats of step n, each given its run time; with a line `on`, each beat
+        starts on its marked word (forward, loss, arrows, shift)."""
+
+        def cue(mark: str) -> None:
+            if on is not None:
+                on.wait_for(mark)
+
+        cue("forward")
         self.run_forward(n, run_time=forward)
+        cue("loss")
         self.flash_loss(run_time=flash)
+        cue("arrows")
         shown = self.show_arrows(n, run_time=arrows)
+        cue("shift")
         self.step_weights(n, shown, run_time=shift)
 
     @beat
@@ -278,14 +352,23 @@ class Loop(LessonScene):
         self.run_forward(last, run_time=0.8)
         self.flash_loss(run_time=0.6)
         with self.narration(
-            f"After {{steps}} steps, the network gives {self.lesson.target} {{p}}.",
+            f"After ^{{steps}} steps, the network gives {self.lesson.target} ^{{p}}.",
             steps=(self.src.trace[last].index, fmt.whole),
             p=(self.src.trace[last].probabilities[target], fmt.percent),
-        ):
+        ) as line:
+            line.wait_for("steps")
+            self.play(Indicate(self.readout[0], color=style.HIGHLIGHT), run_time=0.9)
+            line.wait_for("p")
             self.play(
                 Circumscribe(self.diagram.output_labels[target], color=style.TARGET),
                 run_time=1.2,
             )
+
+
+def step_seconds(pace: dict[str, float]) -> float:
+    """How long a step takes at a pace: the forward pass is two plays (through each layer),
+    the loss's flash a play and a half (it swells, then settles)."""
+    return 2 * pace["forward"] + 1.5 * pace["flash"] + pace["arrows"] + pace["shift"]
 
 
 def arrow_legend() -> VGroup:

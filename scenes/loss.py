@@ -15,6 +15,7 @@ from manim import (
     DecimalNumber,
     Dot,
     FadeIn,
+    FadeOut,
     Flash,
     Indicate,
     Line,
@@ -60,13 +61,22 @@ class Loss(LessonScene):
     @beat
     def show_formula(self) -> None:
         with self.narration(
-            "The network guessed wrong. But how wrong? The loss puts a number on it."
-        ):
+            "The network guessed wrong. But ^how wrong? The ^loss puts a number on it."
+        ) as line:
             self.formula_big = MathTex(
                 r"L", "=", r"-\log(", "p", ")", font_size=96, color=style.INK
             ).set_color_by_tex("p", style.TARGET)
-            self.play(Write(self.formula_big), run_time=1.5)
-        self.say('Cross entropy, simplified: minus the log of p, the confidence in "Paris".')
+            line.wait_for("how")
+            self.play(Write(self.formula_big), run_time=2.0)
+            line.wait_for("loss")
+            self.play(Indicate(self.formula_big[0], color=style.LOSS), run_time=1.0)
+        with self.narration(
+            'Cross entropy, simplified: minus the ^log of p, the ^confidence in "Paris".'
+        ) as line:
+            line.wait_for("log")
+            self.play(Indicate(self.formula_big[2], color=style.HIGHLIGHT), run_time=1.0)
+            line.wait_for("confidence")
+            self.play(Indicate(self.formula_big[3], color=style.TARGET), run_time=1.0)
         self.formula_small = (
             MathTex(r"L", "=", r"-\log(", "p", ")", font_size=54, color=style.INK)
             .set_color_by_tex("p", style.TARGET)
@@ -130,10 +140,15 @@ class Loss(LessonScene):
         self.readout = live_readout(p_now, loss_now).move_to([4.1, 1.15, 0])
         self.marker = VGroup(drop, across, dot)
         self.slider = slider
-        with self.narration("At 1, the network is certain of Paris, and the loss is zero."):
+        with self.narration(
+            "At 1, the network is ^certain of Paris, and the loss is ^zero."
+        ) as line:
             self.play(FadeIn(self.marker), FadeIn(slider), FadeIn(self.readout), run_time=0.8)
             self.key_frames.save("certain")
-            self.wait(0.5)
+            line.wait_for("certain")
+            self.play(Indicate(self.readout[1], color=style.TARGET), run_time=0.9)
+            line.wait_for("zero")
+            self.play(Indicate(self.readout[3], color=style.LOSS), run_time=0.9)
 
     def slide_to(self, stop: int, run_time: float) -> None:
         self.play(
@@ -146,9 +161,9 @@ class Loss(LessonScene):
     def slide_through_round_values(self) -> None:
         with self.narration("As confidence drops, the loss climbs."):
             self.slide_to(1, run_time=2.0)
-            self.wait(1.0)
+            self.wait(0.4)
             self.slide_to(2, run_time=1.5)
-            self.wait(1.0)
+            self.wait(0.4)
         with self.narration("At one chance in ten, the loss is already this high."):
             self.slide_to(3, run_time=1.5)
             self.play(
@@ -171,16 +186,16 @@ class Loss(LessonScene):
             self.play(Create(arrow), FadeIn(infinity), run_time=0.8)
             self.blow_up = VGroup(arrow, infinity)
             self.key_frames.save("blow_up")
-            self.wait(2.0)
 
     @beat
     def stop_at_the_network(self) -> None:
         with self.narration(
-            "Now our network from section 1: it gave Paris {p}, so its loss is {loss}.",
+            "Now our ^network from section 1: it gave Paris ^{p}, so its loss is ^{loss}.",
             p=(self.src.scorecard.actual_p, fmt.percent),
             loss=(self.src.scorecard.actual_loss, loss_text),
-        ):
-            self.slide_to(5, run_time=2.0)
+        ) as line:
+            line.wait_for("network")
+            self.slide_to(5, run_time=1.6)
             tag = text("our network", size=style.VALUE_SIZE, colour=style.HIGHLIGHT)
             tag.next_to(self.marker[2], RIGHT, buff=0.2)
             self.play(
@@ -188,15 +203,23 @@ class Loss(LessonScene):
                 FadeIn(tag),
                 run_time=0.9,
             )
+            self.tag = tag
             self.key_frames.save("our_network")
-            self.wait(2.5)
+            line.wait_for("p")
+            self.play(Indicate(self.readout[1], color=style.TARGET), run_time=0.9)
+            line.wait_for("loss")
+            self.play(Indicate(self.readout[3], color=style.LOSS), run_time=0.9)
 
     @beat
     def close_on_hating_wrong(self) -> None:
         with self.narration(
-            "The network hates being wrong: the less it believes, the more it pays."
-        ):
-            self.wait(1.0)
+            "The network hates being wrong: the ^less it believes, the ^more it pays."
+        ) as line:
+            line.wait_for("less")
+            self.play(FadeOut(self.tag), run_time=0.3)
+            self.slide_to(4, run_time=1.5)
+            line.wait_for("more")
+            self.play(Indicate(self.readout[3], color=style.LOSS), run_time=1.0)
 
 
 def live_readout(p_now, loss_now) -> VGroup:

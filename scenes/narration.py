@@ -86,6 +86,7 @@ class SpokenLine:
     start: float  # scene time at which it starts to be said
     times: list[WordTime]
     marks: dict[str, int]
+    needed: float  # how long it must last: its speech and a pause, or its reading time
     late: dict[str, float] = field(default_factory=dict)  # marks reached after their word
 
     def time_of(self, mark: str) -> float:
@@ -94,9 +95,10 @@ class SpokenLine:
             raise KeyError(f"no mark {mark!r} in {self.words!r}; marks: {sorted(self.marks)}")
         return self.times[self.marks[mark]].start
 
-    def wait_for(self, mark: str) -> None:
-        """Hold the picture until the marked word is said, so the next play lands on it."""
-        due = self.start + self.time_of(mark)
+    def wait_for(self, mark: str, lead: float = 0.0) -> None:
+        """Hold the picture until the marked word is said, so the next play lands on it
+        (`lead` seconds before it: a number fading in is readable as its word is said)."""
+        due = self.start + self.time_of(mark) - lead
         now = self.scene.renderer.time
         frame = 1 / self.scene.camera.frame_rate
         if due - now > frame / 2:
@@ -114,7 +116,6 @@ class Narrator:
         self.burned = captions_burned()
         self.caption: Caption | None = None
         self.current: SpokenLine | None = None  # the open subtitle's line
-        self.needed = 0.0  # how long the open line must last: its speech, or reading time
         self.speaking = False  # inside a narration block
         self.spoken: list[dict] = []  # every line so far: id, words, start, clip, times
 
@@ -123,10 +124,15 @@ class Narrator:
 
     @contextmanager
     def line(
-        self, words: str, marks: dict[str, int] | None = None, run_time: float = 0.5
+        self,
+        words: str,
+        marks: dict[str, int] | None = None,
+        run_time: float = 0.5,
+        engine_numbers: list[int] | None = None,
     ) -> Iterator[SpokenLine]:
         """Say (or show) `words` for the block, and at least as long as they take to say
-        (or to read, in a silent film). `marks` names words by their index."""
+        (or to read, in a silent film). `marks` names words by their index;
+        `engine_numbers` are the indices of the words that are the lesson's numbers."""
         if self.speaking:
             raise RuntimeError(f"a narration inside another: {words!r}; end the first block")
         marks = marks or {}
@@ -135,9 +141,11 @@ class Narrator:
         line_id = self.line_id()
         clip = self.voice.clip(line_id, words) if self.voice else None
         times = list(clip.words) if clip else read_word_times(words, style.READING_SPEED)
-        self.needed = clip.seconds + PAUSE_AFTER_SPEECH if clip else self.reading_time(words)
-        spoken = self.show(SpokenLine(self.scene, line_id, words, 0.0, times, marks), run_time)
-        self.spoken.append(self.entry(spoken, clip))
+        needed = clip.seconds + PAUSE_AFTER_SPEECH if clip else self.reading_time(words)
+        spoken = self.show(
+            SpokenLine(self.scene, line_id, words, 0.0, times, marks, needed), run_time
+        )
+        self.spoken.append(self.entry(spoken, clip) | {"numbers": engine_numbers or []})
         self.speaking = True
         try:
             yield spoken
@@ -162,9 +170,6 @@ class Narrator:
     def reading_time(words: str) -> float:
         return len(words) / style.READING_SPEED
 
-    def cues(self, line: SpokenLine) -> list[Cue]:
-        return cues_of(line.times, self.needed)
-
     def show(self, line: SpokenLine, run_time: float) -> SpokenLine:
         """Bring the line in; it starts to be said (its clock starts) as it appears."""
         scene = self.scene
@@ -174,7 +179,7 @@ class Narrator:
             line.start = scene.renderer.time
             self.current = line
             return line
-        cues = self.cues(line)
+        cues = cues_of(line.times, line.needed)
         if len(cues) == 1:
             caption = scene.pin(caption_block(list(cues[0].lines)))
         else:
@@ -200,14 +205,15 @@ class Narrator:
 
     def hold(self) -> None:
         """Wait, if need be, until the open line has been spoken, or up long enough to read."""
-        if self.current is None:
+        line = self.current
+        if line is None:
             return
-        shown_for = self.scene.renderer.time - self.current.start
+        left = line.needed - (self.scene.renderer.time - line.start)
         if self.voice:  # speech must never be cut off, however short the rest
-            if self.needed - shown_for > 1e-9:
-                self.scene.wait_at_least(self.needed - shown_for)
-        elif self.needed - shown_for >= 0.25:  # a shorter hold would not be noticed
-            self.scene.wait(self.needed - shown_for)
+            if left > 1e-9:
+                self.scene.wait_at_least(left)
+        elif left >= 0.25:  # a shorter hold would not be noticed
+            self.scene.wait(left)
 
     def breathe(self) -> None:
         """A breath where one beat ends and the next begins, after a beat that spoke."""
@@ -221,7 +227,7 @@ class Narrator:
         if line is None:
             return
         elapsed = self.scene.renderer.time - line.start
-        shown = min(elapsed, self.needed) if self.voice else elapsed
+        shown = min(elapsed, line.needed) if self.voice else elapsed
         for cue in cues_of(line.times, shown):
             end = min(cue.end, shown)
             if end > cue.start:

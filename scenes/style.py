@@ -60,3 +60,9 @@ def stroke_width_for(weight: float, largest: float, thinnest: float = 1.0, thick
 
 def colour_for(value: float) -> str:
     return POSITIVE if value >= 0 else NEGATIVE
+
+
+# A number the voice says appears with its word: it starts to fade in a little before the
+# word and is fully there a little after (well inside the 0.3 s a viewer allows).
+NUMBER_LEAD = 0.15  # seconds before the word
+NUMBER_FADE = 0.3  # seconds the fade takes

@@ -17,6 +17,7 @@ from manim import (
     FadeIn,
     FadeOut,
     Flash,
+    Indicate,
     Line,
     ValueTracker,
     VGroup,
@@ -64,9 +65,12 @@ class Wiggle(LessonScene):
         words = f"w: {fmt.connection(self.lesson.tokens[col], row)}"
         caption = self.record.layout_text(words, size=style.VALUE_SIZE, colour=style.MUTED)
         caption.next_to(self.inset, DOWN, buff=0.25).align_to(self.inset, LEFT)
-        with self.narration("To fix a high loss, we have to blame specific connections."):
+        with self.narration("To fix a high loss, we have to blame specific ^connections.") as line:
             self.play(FadeIn(self.inset), run_time=1.0)
-        with self.narration("Take one of them, a single weight w of the real network."):
+            line.wait_for("connections")
+            self.play(self.inset.pulse_lines(list(self.inset.all_lines), run_time=1.2))
+        with self.narration("Take one of them, a single ^weight w of the real network.") as line:
+            line.wait_for("weight")
             self.play(self.inset.highlight_weight(wiggle.name, wiggle.index), FadeIn(caption))
             self.weight_caption = caption
 
@@ -91,8 +95,11 @@ class Wiggle(LessonScene):
         labels = axes.axis_labels(("w, the weight", style.HIGHLIGHT), ("loss", style.LOSS))
         self.curve = axes.curve(wiggle.ws, wiggle.losses, style.LOSS)
         self.feature(VGroup(axes, self.curve))
-        with self.narration("Wiggle w, hold every other weight still, and watch the loss."):
+        with self.narration(
+            "Wiggle w, hold every other weight still, and ^watch the loss."
+        ) as line:
             self.play(axes.draw(), FadeIn(labels), run_time=1.0)
+            line.wait_for("watch")
             self.play(Create(self.curve), run_time=2.0, rate_func=linear)
 
     @beat
@@ -165,9 +172,10 @@ class Wiggle(LessonScene):
             )
         )
         with self.narration(
-            "The dot is the network as it is now. The ghost dot shows the slope here."
-        ):
+            "The dot is the network as it is now. The ^ghost dot shows the slope here."
+        ) as line:
             self.play(FadeIn(VGroup(drop, dot)), FadeIn(self.readouts), run_time=0.8)
+            line.wait_for("ghost")
             self.play(Create(tangent), FadeIn(ghost), FadeIn(self.hint), run_time=0.8)
             self.measure_tangent()
             self.key_frames.save("slope_at_start")
@@ -191,27 +199,33 @@ class Wiggle(LessonScene):
             self.sweep_to(margin, run_time=2.5)
             self.key_frames.save("wiggled_left")
             self.wait(0.6)
+        with self.narration(
+            "Watch the slope read-out as w sweeps: its sign says which way is down."
+        ):
             self.sweep_to(samples - 1 - margin, run_time=3.5)
             self.key_frames.save("wiggled_right")
-            self.wait(0.6)
 
     @beat
     def settle_in_the_valley(self) -> None:
         wiggle, axes = self.lesson.wiggle, self.axes
         with self.narration(
-            "Follow the slope downhill to the sweet spot: the valley, where it is flat."
-        ):
+            "Follow the slope downhill to the sweet spot: the ^valley, where it is flat."
+        ) as line:
             self.sweep_to(wiggle.valley_index, run_time=3.0)
             valley = axes.c2p(float(wiggle.ws[wiggle.valley_index]), wiggle.valley_loss)
+            line.wait_for("valley")
             self.play(Flash(valley, color=style.TARGET, flash_radius=0.35), run_time=0.9)
             self.key_frames.save("valley")
 
     @beat
     def link_to_the_gradient(self) -> None:
         with self.narration(
-            "That slope is the gradient. Next, backpropagation finds it for every weight at once."
-        ):
-            self.wait(1.0)
+            "That slope is the ^gradient. Next, backpropagation finds it for ^every weight at once."
+        ) as line:
+            line.wait_for("gradient")
+            self.play(Indicate(self.readouts[2], color=style.HIGHLIGHT), run_time=1.0)
+            line.wait_for("every")
+            self.play(self.inset.pulse_lines(list(self.inset.all_lines), run_time=1.5))
         self.play(FadeOut(self.weight_caption), run_time=0.5)
 
 
