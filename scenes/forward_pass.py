@@ -123,12 +123,14 @@ class ForwardPass(LessonScene):
         )
         self.diagram.move_to([*DIAGRAM_CENTRE, 0])
         diagram = self.feature(self.diagram)
-        with self.narration("We start with a simple goal: text in, a prediction out."):
+        with self.narration("We start with a simple goal: ^text in, a prediction out.") as line:
+            line.wait_for("text")
             self.play(arrive(diagram.input_nodes, diagram.input_labels, RIGHT, 0.3), run_time=1.5)
-        with self.narration('Out come candidates for the next word. We want "Paris".'):
+        with self.narration('Out come candidates for the next word. We want ^"Paris".') as line:
             self.play(arrive(diagram.output_nodes, diagram.output_labels, LEFT, 0.15), run_time=1.2)
             goal = text("target", size=style.VALUE_SIZE, colour=style.TARGET)
             goal.next_to(diagram.target_marker, UP, buff=0.08)
+            line.wait_for("paris")
             self.play(Create(diagram.target_marker), FadeIn(goal), run_time=0.8)
             self.target_tag = goal
 
@@ -170,7 +172,7 @@ class ForwardPass(LessonScene):
         # Each line names its weight as the weight's card comes in (on the marked word).
         said = (
             (
-                "Look closer at a line: its weight is just a ^number. "
+                "^Look closer at a line: its weight is just a ^number. "
                 "This one turns its signal ^up.",
                 "number",
             ),
@@ -196,6 +198,9 @@ class ForwardPass(LessonScene):
                 # Away from the diagram's edge: below lines in the upper half, above the others.
                 side = DOWN if middle[1] > diagram.get_center()[1] else UP
                 callout.next_to(middle, side, buff=0.12)
+                if "look" in spoken.marks:  # the first: the line lights up as it is named
+                    spoken.wait_for("look")
+                    self.play(diagram.highlight_weight(name, index), run_time=0.6)
                 spoken.wait_for(mark)
                 self.play(diagram.highlight_weight(name, index), FadeIn(callout), run_time=0.6)
                 self.key_frames.save(f"weight_{description.replace(' ', '_')}")
@@ -212,10 +217,12 @@ class ForwardPass(LessonScene):
         diagram = self.diagram
         self.play(FadeOut(self.legend), run_time=0.4)
         with self.narration(
-            "Run the forward pass: the signal flows from the words into the mixers."
-        ):
+            "Run the forward pass: the ^signal flows from the words into the ^mixers."
+        ) as line:
             self.play(diagram.fill_nodes(0, self.lesson.inputs), run_time=0.6)
-            self.play(diagram.flash_layer("W1", run_time=1.2))
+            line.wait_for("signal")
+            self.play(diagram.flash_layer("W1", run_time=1.6))
+            line.wait_for("mixers")
             self.play(diagram.fill_nodes(1, self.forward.hidden), run_time=0.8)
 
     @beat

@@ -247,13 +247,14 @@ class Generalization(LessonScene, ThreeDScene):
         )
         with self.narration(
             "The real loss on a sheet of weight space: ^along it runs the training path; "
-            "^across it, the loss rises on both sides."
+            "^across it, the loss ^rises on both sides."
         ) as line:
             self.play(FadeIn(self.surface), FadeIn(self.backing), FadeIn(key), run_time=1.5)
             line.wait_for("along")
             self.play(Indicate(key[0], color=style.HIGHLIGHT, scale_factor=1.1), run_time=1.0)
             line.wait_for("across")
             self.play(Indicate(key[1], color=style.HIGHLIGHT, scale_factor=1.1), run_time=1.0)
+            line.wait_for("rises")
             self.turn_camera(self.view(*ROLL_VIEW), run_time=1.2)
 
     @beat
@@ -263,10 +264,12 @@ class Generalization(LessonScene, ThreeDScene):
         self.ball.set_stroke(style.BACKGROUND, 3, background=True)
         self.add_fixed_orientation_mobjects(self.ball)
         self.remove(self.ball)
-        with self.narration("The ball is our network's state where training started."):
+        with self.narration("The ball is our network's state where training ^started.") as line:
             self.play(Transform(self.backing, self.grown_backing), run_time=0.4)
             self.play(FadeIn(self.ball), FadeIn(self.step_readout), run_time=0.6)
             self.measure_ball(0)
+            line.wait_for("started")
+            self.play(Indicate(self.step_readout, color=style.HIGHLIGHT), run_time=1.0)
         self.note_still_view()
         self.trail = VGroup()
         steps = list(range(1, last + 1))
@@ -335,7 +338,7 @@ class Generalization(LessonScene, ThreeDScene):
             first=(self.src.trace[0].slope, fmt.plain),
             last=(self.src.trace[last].slope, fmt.plain),
         ) as line:
-            self.turn_camera(self.view(*FLOOR_VIEW), run_time=2.0)
+            self.turn_camera(self.view(*FLOOR_VIEW), run_time=1.6)
             self.note_still_view()
             line.wait_for("first", lead=style.NUMBER_LEAD)
             self.play(FadeIn(first_slope), run_time=style.NUMBER_FADE)
@@ -343,7 +346,7 @@ class Generalization(LessonScene, ThreeDScene):
             self.play(FadeIn(last_slope), run_time=style.NUMBER_FADE)
             self.key_frames.save("valley")
         with self.narration(
-            "Past step {last} it still sinks, to ^{beyond}: there is no lowest point. "
+            "Past step {last} it still sinks, to ^{beyond}: there is no ^lowest point. "
             "We ^stop where the loss is small.",
             last=(self.src.trace[last].index, fmt.whole),
             beyond=(self.src.landscape.beyond, fmt.loss_value),
@@ -353,6 +356,8 @@ class Generalization(LessonScene, ThreeDScene):
             self.bring_to_front(self.ball)  # the line starts under the ball, not across it
             line.wait_for("beyond", lead=style.NUMBER_LEAD)
             self.play(FadeIn(far_end), run_time=style.NUMBER_FADE)
+            line.wait_for("lowest")
+            self.play(Indicate(self.floor_beyond[1], color=style.HIGHLIGHT), run_time=1.0)
             line.wait_for("stop")
             self.play(Indicate(self.step_readout, color=style.HIGHLIGHT), run_time=1.0)
 
@@ -436,17 +441,16 @@ class Generalization(LessonScene, ThreeDScene):
         self.feature(everything)
         self.pin(VGroup(everything, self.before_title, self.before_count, self.legend))
         with self.narration(
-            "One sentence can only be memorized. A second run: the same starting network, "
+            "One sentence can only be memorized. A ^second run: the ^same starting network, "
             "^taught {train} sentences; {held} more are ^held out.",
             train=(self.src.second_run.train_count, fmt.whole),
             held=(self.src.second_run.held_out_count, fmt.whole),
         ) as line:
-            self.play(
-                self.reveal(self.before),
-                FadeIn(self.before_title),
-                FadeIn(self.legend),
-                run_time=1.0,
-            )
+            self.play(self.reveal(self.before), FadeIn(self.before_title), run_time=1.0)
+            line.wait_for("second")
+            self.play(FadeIn(self.legend), run_time=0.8)
+            line.wait_for("same")
+            self.play(Indicate(self.before_title, color=style.HIGHLIGHT), run_time=1.0)
             line.wait_for("taught")
             self.play(
                 self.reveal(self.after),
@@ -610,12 +614,8 @@ class Generalization(LessonScene, ThreeDScene):
 
     @beat
     def test_the_held_out_sentences(self) -> None:
-        sentences = self.lesson.second_run.sentences
-        held = VGroup(
-            *(m for m, h in zip(self.after.markers, sentences.held_out, strict=True) if h)
-        )
         with self.narration(
-            "^Before training, {before} of {held} held-out sentences were answered right; "
+            "^Before training, {before} of {held} held-out sentences were ^answered right; "
             "^now {after} of {held} land in their answer's ^region: generalization.",
             before=(self.src.second_run.held_out_right[0], fmt.whole),
             after=(self.src.second_run.held_out_right[-1], fmt.whole),
@@ -623,15 +623,25 @@ class Generalization(LessonScene, ThreeDScene):
         ) as line:
             line.wait_for("before")
             self.play(Indicate(self.before_count, color=style.HIGHLIGHT), run_time=1.0)
+            line.wait_for("answered")
+            self.ring(self.held_out_markers(self.before))
             line.wait_for("now")
             self.play(Indicate(self.second_readouts[1], color=style.HIGHLIGHT), run_time=1.0)
             line.wait_for("region")
-            rings = VGroup(
-                *(Circle(radius=0.2).move_to(marker).set_stroke(style.INK, 4) for marker in held)
-            )
-            self.pin(rings)
-            self.play(Create(rings), run_time=0.8)
-            self.play(FadeOut(rings), run_time=0.5)
+            self.ring(self.held_out_markers(self.after))
+
+    def held_out_markers(self, answer_map: AnswerMap) -> VGroup:
+        held_out = self.lesson.second_run.sentences.held_out
+        return VGroup(*(m for m, h in zip(answer_map.markers, held_out, strict=True) if h))
+
+    def ring(self, markers: VGroup) -> None:
+        """Ring the markers for a moment: the sentences the voice is talking about."""
+        rings = VGroup(
+            *(Circle(radius=0.2).move_to(marker).set_stroke(style.INK, 4) for marker in markers)
+        )
+        self.pin(rings)
+        self.play(Create(rings), run_time=0.8)
+        self.play(FadeOut(rings), run_time=0.5)
 
     @beat
     def close_the_loop(self) -> None:
@@ -664,9 +674,11 @@ class Generalization(LessonScene, ThreeDScene):
             column[1].shift((lowest - column[1].get_top()[1]) * UP)
         self.pin(columns)
         self.feature(columns)
-        verbs = ", ".join(section.closing_word for section in closing_card())
-        with self.narration(f"You have mastered the loop: {verbs}."):
-            for column in columns:
+        # Each word comes in as it is said.
+        verbs = ", ".join(f"^{section.closing_word}" for section in closing_card())
+        with self.narration(f"You have mastered the loop: {verbs}.") as line:
+            for section, column in zip(closing_card(), columns, strict=True):
+                line.wait_for(section.closing_word.lower(), lead=0.1)
                 self.play(FadeIn(column, shift=0.2 * DOWN), run_time=0.6)
             self.key_frames.save("closing_card")
             self.wait(2.5)  # the film's last picture

@@ -100,13 +100,16 @@ class Loop(LessonScene):
     @beat
     def explain_the_step(self) -> None:
         with self.narration(
-            "Then every weight takes a small ^step against its gradient, "
+            "Then every weight takes a small ^step against its ^gradient, "
             "the way the ghost dot pointed ^downhill."
         ) as line:
             legend = arrow_legend().next_to(self.chart, DOWN, buff=0.35)
             self.arrow_legend = legend
+            self.play(self.diagram.pulse_lines(list(self.diagram.all_lines), run_time=1.2))
             line.wait_for("step")
             self.play(FadeIn(legend), run_time=0.8)
+            line.wait_for("gradient")
+            self.play(Indicate(legend[0], color=style.HIGHLIGHT), run_time=1.0)
             line.wait_for("downhill")
             self.play(Indicate(legend[1], color=style.HIGHLIGHT), run_time=1.0)
 
@@ -240,10 +243,10 @@ class Loop(LessonScene):
         """Quick steps under a line, spread over it: the voice names what to watch while the
         machine runs, and the steps do not run on after it in silence."""
         with self.narration(words) as line:
-            stretch = line.needed / (len(steps) * step_seconds(QUICK_PACE))
-            stretch = min(max(stretch, 0.7), 3.0)
-            for n in steps:
-                self.train_step(n, full=False, stretch=stretch)
+            for k, n in enumerate(steps):  # each step's share of the time the line has left
+                left = line.start + line.needed - self.renderer.time
+                stretch = left / (len(steps) - k) / step_seconds(QUICK_PACE)
+                self.train_step(n, full=False, stretch=min(max(stretch, 0.6), 3.0))
 
     @beat
     def check_in_halfway(self) -> None:
@@ -349,13 +352,14 @@ class Loop(LessonScene):
     def show_the_trained_network(self) -> None:
         last = len(self.lesson.trace) - 1
         target = self.lesson.target_index
-        self.run_forward(last, run_time=0.8)
-        self.flash_loss(run_time=0.6)
         with self.narration(
-            f"After ^{{steps}} steps, the network gives {self.lesson.target} ^{{p}}.",
+            f"Training is done: after ^{{steps}} steps, the network gives "
+            f"{self.lesson.target} ^{{p}}.",
             steps=(self.src.trace[last].index, fmt.whole),
             p=(self.src.trace[last].probabilities[target], fmt.percent),
         ) as line:
+            self.run_forward(last, run_time=0.5)  # the counter turns before it is said
+            self.flash_loss(run_time=0.5)
             line.wait_for("steps")
             self.play(Indicate(self.readout[0], color=style.HIGHLIGHT), run_time=0.9)
             line.wait_for("p")

@@ -10,6 +10,7 @@ from manim import (
     RIGHT,
     UP,
     Arrow,
+    Circumscribe,
     Create,
     DashedLine,
     DecimalNumber,
@@ -71,8 +72,10 @@ class Loss(LessonScene):
             line.wait_for("loss")
             self.play(Indicate(self.formula_big[0], color=style.LOSS), run_time=1.0)
         with self.narration(
-            'Cross entropy, simplified: minus the ^log of p, the ^confidence in "Paris".'
+            '^Cross entropy, simplified: minus the ^log of p, the ^confidence in "Paris".'
         ) as line:
+            line.wait_for("cross")
+            self.play(Circumscribe(self.formula_big, color=style.HIGHLIGHT), run_time=1.2)
             line.wait_for("log")
             self.play(Indicate(self.formula_big[2], color=style.HIGHLIGHT), run_time=1.0)
             line.wait_for("confidence")
@@ -164,8 +167,9 @@ class Loss(LessonScene):
             self.wait(0.4)
             self.slide_to(2, run_time=1.5)
             self.wait(0.4)
-        with self.narration("At one chance in ten, the loss is already this high."):
+        with self.narration("At one chance in ten, the loss is already this ^high.") as line:
             self.slide_to(3, run_time=1.5)
+            line.wait_for("high")
             self.play(
                 Indicate(self.readout, color=style.HIGHLIGHT, scale_factor=1.08), run_time=0.8
             )
@@ -213,8 +217,10 @@ class Loss(LessonScene):
     @beat
     def close_on_hating_wrong(self) -> None:
         with self.narration(
-            "The network hates being wrong: the ^less it believes, the ^more it pays."
+            "The network ^hates being wrong: the ^less it believes, the ^more it pays."
         ) as line:
+            line.wait_for("hates")
+            self.play(Indicate(self.tag, color=style.HIGHLIGHT), run_time=0.9)
             line.wait_for("less")
             self.play(FadeOut(self.tag), run_time=0.3)
             self.slide_to(4, run_time=1.5)

@@ -69,9 +69,11 @@ class Wiggle(LessonScene):
             self.play(FadeIn(self.inset), run_time=1.0)
             line.wait_for("connections")
             self.play(self.inset.pulse_lines(list(self.inset.all_lines), run_time=1.2))
-        with self.narration("Take one of them, a single ^weight w of the real network.") as line:
-            line.wait_for("weight")
-            self.play(self.inset.highlight_weight(wiggle.name, wiggle.index), FadeIn(caption))
+        with self.narration("Take one of them, a ^single weight w of the ^real network.") as line:
+            line.wait_for("single")
+            self.play(self.inset.highlight_weight(wiggle.name, wiggle.index))
+            line.wait_for("real")
+            self.play(FadeIn(caption))
             self.weight_caption = caption
 
     @beat
@@ -172,11 +174,17 @@ class Wiggle(LessonScene):
             )
         )
         with self.narration(
-            "The dot is the network as it is now. The ^ghost dot shows the slope here."
+            "The dot is the network as it is ^now. The ^ghost dot shows the ^slope here."
         ) as line:
             self.play(FadeIn(VGroup(drop, dot)), FadeIn(self.readouts), run_time=0.8)
+            line.wait_for("now")
+            self.play(
+                Flash(dot.get_center(), color=style.HIGHLIGHT, flash_radius=0.3), run_time=0.8
+            )
             line.wait_for("ghost")
             self.play(Create(tangent), FadeIn(ghost), FadeIn(self.hint), run_time=0.8)
+            line.wait_for("slope")
+            self.play(Indicate(self.readouts[2], color=style.HIGHLIGHT), run_time=0.9)
             self.measure_tangent()
             self.key_frames.save("slope_at_start")
 
@@ -195,34 +203,45 @@ class Wiggle(LessonScene):
     def wiggle_left_and_right(self) -> None:
         samples = len(self.lesson.wiggle.ws)
         margin = int(SWEEP_MARGIN * samples)
-        with self.narration("Wiggle it: if w goes up a little, does the loss go up or down?"):
-            self.sweep_to(margin, run_time=2.5)
-            self.key_frames.save("wiggled_left")
-            self.wait(0.6)
+        # w goes up first, as the voice says, then sweeps back down.
+        start = self.lesson.wiggle.start_index
         with self.narration(
-            "Watch the slope read-out as w sweeps: its sign says which way is down."
-        ):
-            self.sweep_to(samples - 1 - margin, run_time=3.5)
+            "^Wiggle it: if w goes ^up a little, does the loss go up or down?"
+        ) as line:
+            line.wait_for("wiggle")  # a little up and back: the wiggle itself
+            self.sweep_to(min(start + 2 * margin, samples - 1), run_time=0.6)
+            self.sweep_to(start, run_time=0.6)
+            line.wait_for("up")
+            self.sweep_to(samples - 1 - margin, run_time=3.0)
             self.key_frames.save("wiggled_right")
+        with self.narration(
+            "Watch the slope read-out as w sweeps: its ^sign says which way is down."
+        ) as line:
+            self.sweep_to(margin, run_time=3.5)
+            line.wait_for("sign")
+            self.play(Indicate(self.hint, color=style.HIGHLIGHT), run_time=0.9)
+            self.key_frames.save("wiggled_left")
 
     @beat
     def settle_in_the_valley(self) -> None:
         wiggle, axes = self.lesson.wiggle, self.axes
         with self.narration(
-            "Follow the slope downhill to the sweet spot: the ^valley, where it is flat."
+            "Follow the slope downhill to the sweet spot: the ^valley, where it is ^flat."
         ) as line:
             self.sweep_to(wiggle.valley_index, run_time=3.0)
             valley = axes.c2p(float(wiggle.ws[wiggle.valley_index]), wiggle.valley_loss)
             line.wait_for("valley")
             self.play(Flash(valley, color=style.TARGET, flash_radius=0.35), run_time=0.9)
+            line.wait_for("flat")
+            self.play(Indicate(self.hint, color=style.TARGET), run_time=0.9)
             self.key_frames.save("valley")
 
     @beat
     def link_to_the_gradient(self) -> None:
         with self.narration(
-            "That slope is the ^gradient. Next, backpropagation finds it for ^every weight at once."
+            "That ^slope is the gradient. Next, backpropagation finds it for ^every weight at once."
         ) as line:
-            line.wait_for("gradient")
+            line.wait_for("slope")
             self.play(Indicate(self.readouts[2], color=style.HIGHLIGHT), run_time=1.0)
             line.wait_for("every")
             self.play(self.inset.pulse_lines(list(self.inset.all_lines), run_time=1.5))

@@ -121,14 +121,12 @@ def test_numbers_in_words_and_on_screen():
 
 
 def test_only_the_lessons_numbers_are_held_to_the_screen_where_the_folder_says_which():
+    words = "Plot it for every p between 0 and 1: 2.02."
     line = {
         "id": "02-loss-03",
-        "words": "Plot it for every p between 0 and 1: 2.02.",
+        "words": words,
         "start": 1.0,
-        "spoken": [
-            [w, 1.0 + k * 0.4, 1.3 + k * 0.4]
-            for k, w in enumerate("Plot it for every p between 0 and 1: 2.02.".split())
-        ],
+        "spoken": [[w, 1.0 + k * 0.4, 1.3 + k * 0.4] for k, w in enumerate(words.split())],
         "numbers": [9],  # only "2.02." is the lesson's; 0 and 1 are the axis's
     }
     said = [n.number for n in c.spoken_numbers(c.read_line(line, 2).spoken)]
