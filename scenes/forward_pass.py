@@ -204,7 +204,7 @@ class ForwardPass(LessonScene):
                 spoken.wait_for(mark)
                 self.play(diagram.highlight_weight(name, index), FadeIn(callout), run_time=0.6)
                 self.key_frames.save(f"weight_{description.replace(' ', '_')}")
-                self.play(Indicate(value, color=style.HIGHLIGHT, scale_factor=1.1), run_time=1.0)
+                self.point_out(value, style.HIGHLIGHT, run_time=1.0)
                 if "up" in spoken.marks:
                     spoken.wait_for("up")
                     self.play(diagram.pulse_lines([line], run_time=1.2))
@@ -252,7 +252,7 @@ class ForwardPass(LessonScene):
             )
             self.key_frames.save("mixer_math")
             line.wait_for("squash")
-            self.play(Indicate(self.mixer_math[-1], color=style.HIGHLIGHT, scale_factor=1.05))
+            self.point_out(self.mixer_math[-1], style.HIGHLIGHT)
         self.play(
             *self.restore_incoming("W1", j),
             FadeOut(self.mixer_math),
@@ -307,7 +307,7 @@ class ForwardPass(LessonScene):
             self.play(FadeIn(softmax_math), run_time=0.6)
             self.key_frames.save("softmax_math")
             line.wait_for("probabilities")
-            self.play(Indicate(softmax_math[-1], color=style.TARGET, scale_factor=1.05))
+            self.point_out(softmax_math[-1], style.TARGET)
         self.play(FadeOut(softmax_math), FadeOut(name), run_time=0.5)
 
     @beat
@@ -365,7 +365,7 @@ class ForwardPass(LessonScene):
                 run_time=1.2,
             )
             line.wait_for("random")
-            self.play(Indicate(self.bars, color=style.HIGHLIGHT, scale_factor=1.05), run_time=1.0)
+            self.point_out(self.bars, style.HIGHLIGHT, run_time=1.0)
             line.wait_for("weights")
             self.play(self.diagram.pulse_lines(list(self.diagram.all_lines), run_time=1.5))
 

@@ -28,7 +28,6 @@ from manim import (
     Dot,
     FadeIn,
     FadeOut,
-    Indicate,
     Line,
     Rectangle,
     Square,
@@ -251,9 +250,9 @@ class Generalization(LessonScene, ThreeDScene):
         ) as line:
             self.play(FadeIn(self.surface), FadeIn(self.backing), FadeIn(key), run_time=1.5)
             line.wait_for("along")
-            self.play(Indicate(key[0], color=style.HIGHLIGHT, scale_factor=1.1), run_time=1.0)
+            self.point_out(key[0], style.HIGHLIGHT, run_time=1.0)
             line.wait_for("across")
-            self.play(Indicate(key[1], color=style.HIGHLIGHT, scale_factor=1.1), run_time=1.0)
+            self.point_out(key[1], style.HIGHLIGHT, run_time=1.0)
             line.wait_for("rises")
             self.turn_camera(self.view(*ROLL_VIEW), run_time=1.2)
 
@@ -269,7 +268,7 @@ class Generalization(LessonScene, ThreeDScene):
             self.play(FadeIn(self.ball), FadeIn(self.step_readout), run_time=0.6)
             self.measure_ball(0)
             line.wait_for("started")
-            self.play(Indicate(self.step_readout, color=style.HIGHLIGHT), run_time=1.0)
+            self.point_out(self.step_readout, style.HIGHLIGHT, run_time=1.0)
         self.note_still_view()
         self.trail = VGroup()
         steps = list(range(1, last + 1))
@@ -357,9 +356,9 @@ class Generalization(LessonScene, ThreeDScene):
             line.wait_for("beyond", lead=style.NUMBER_LEAD)
             self.play(FadeIn(far_end), run_time=style.NUMBER_FADE)
             line.wait_for("lowest")
-            self.play(Indicate(self.floor_beyond[1], color=style.HIGHLIGHT), run_time=1.0)
+            self.point_out(self.floor_beyond[1], style.HIGHLIGHT, run_time=1.0)
             line.wait_for("stop")
-            self.play(Indicate(self.step_readout, color=style.HIGHLIGHT), run_time=1.0)
+            self.point_out(self.step_readout, style.HIGHLIGHT, run_time=1.0)
 
     def floor_numbers(self) -> tuple[Text, Text, Text]:
         """The numbers said of the floor, written under the card as they are said: the slope
@@ -450,7 +449,7 @@ class Generalization(LessonScene, ThreeDScene):
             line.wait_for("second")
             self.play(FadeIn(self.legend), run_time=0.8)
             line.wait_for("same")
-            self.play(Indicate(self.before_title, color=style.HIGHLIGHT), run_time=1.0)
+            self.point_out(self.before_title, style.HIGHLIGHT, run_time=1.0)
             line.wait_for("taught")
             self.play(
                 self.reveal(self.after),
@@ -460,9 +459,9 @@ class Generalization(LessonScene, ThreeDScene):
                 FadeIn(self.chart_labels),
                 run_time=1.0,
             )
-            self.play(Indicate(self.legend[-2], color=style.HIGHLIGHT), run_time=0.9)
+            self.point_out(self.legend[-2], style.HIGHLIGHT, run_time=0.9)
             line.wait_for("held")
-            self.play(Indicate(self.legend[-1], color=style.HIGHLIGHT), run_time=0.9)
+            self.point_out(self.legend[-1], style.HIGHLIGHT, run_time=0.9)
 
     def cover(self, answer_map: AnswerMap) -> Rectangle:
         """An opaque card over a map. Maps come and go under a fading cover rather than
@@ -504,9 +503,9 @@ class Generalization(LessonScene, ThreeDScene):
                 VGroup(swatch, text(candidate, size=style.VALUE_SIZE)).arrange(RIGHT, buff=0.1)
             )
         run = self.src.second_run
-        shapes = (  # with how many sentences each stands for: the numbers the voice says
-            (trained_marker(style.INK), "trained on: {n}", run.train_count),
-            (held_out_marker(style.FAINT), "held out: {n}", run.held_out_count),
+        shapes = (  # with how many sentences each stands for, as the voice says them
+            (trained_marker(style.INK), "{n} taught", run.train_count),
+            (held_out_marker(style.FAINT), "{n} held out", run.held_out_count),
         )
         for marker, words, count in shapes:
             label = self.record.worded(
@@ -580,7 +579,7 @@ class Generalization(LessonScene, ThreeDScene):
             first=(self.src.second_run.held_out_losses[0], fmt.loss_value),
         ) as line:
             line.wait_for("first")
-            self.play(Indicate(self.second_readouts[2][1], color=style.HIGHLIGHT), run_time=1.0)
+            self.point_out(self.second_readouts[2][1], style.HIGHLIGHT, run_time=1.0)
         with self.narration(
             "Watch it fall with the training loss, as the answer map redraws."
         ) as line:
@@ -593,7 +592,7 @@ class Generalization(LessonScene, ThreeDScene):
             last=(self.src.second_run.held_out_losses[-1], fmt.loss_value),
         ) as line:
             line.wait_for("last")
-            self.play(Indicate(self.second_readouts[2][1], color=style.HIGHLIGHT), run_time=1.0)
+            self.point_out(self.second_readouts[2][1], style.HIGHLIGHT, run_time=1.0)
 
     def train_to(self, snapshot: int, run_time: float) -> None:
         """The second run from the last snapshot to this one: the loss curves grow, then the
@@ -622,11 +621,11 @@ class Generalization(LessonScene, ThreeDScene):
             held=(self.src.second_run.held_out_count, fmt.whole),
         ) as line:
             line.wait_for("before")
-            self.play(Indicate(self.before_count, color=style.HIGHLIGHT), run_time=1.0)
+            self.point_out(self.before_count, style.HIGHLIGHT, run_time=1.0)
             line.wait_for("answered")
             self.ring(self.held_out_markers(self.before))
             line.wait_for("now")
-            self.play(Indicate(self.second_readouts[1], color=style.HIGHLIGHT), run_time=1.0)
+            self.point_out(self.second_readouts[1], style.HIGHLIGHT, run_time=1.0)
             line.wait_for("region")
             self.ring(self.held_out_markers(self.after))
 

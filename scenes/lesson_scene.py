@@ -19,6 +19,7 @@ import math
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 
+import numpy as np
 from manim import (
     DOWN,
     RIGHT,
@@ -26,12 +27,14 @@ from manim import (
     UP,
     FadeIn,
     FadeOut,
+    Indicate,
     Mobject,
     Scene,
     ValueTracker,
     VGroup,
     Wait,
     Write,
+    config,
 )
 from manim.utils.family import extract_mobject_family_members
 from manim.utils.iterables import list_update
@@ -48,6 +51,8 @@ from scenes.record import Formatter, LiveText, Number, Record
 from scenes.sections import Section, section_of_scene
 from scenes.seeding import scene_seed
 from voices.timing import marked
+
+POINT_OUT_SCALE = 1.12  # how much a named thing swells as the voice names it
 
 
 def beat(method: Callable) -> Callable:
@@ -133,6 +138,15 @@ class LessonScene(Scene):
         self.record.note_screen(self.mobjects)
         # A play's last frame is one step short of its end; a wait's shows its end.
         self.ends_still = all(isinstance(animation, Wait) for animation in args)
+
+    def point_out(self, mobject: Mobject, colour: str, run_time: float = 0.9) -> None:
+        """Draw the eye to what the voice names: it swells a little in `colour` and settles
+        back, never past the frame's edge (a read-out in a corner swells less, or not)."""
+        half = np.array([config.frame_width, config.frame_height]) / 2 - style.EDGE_ROOM
+        centre, size = mobject.get_center()[:2], np.array([mobject.width, mobject.height]) / 2
+        room = (half - np.abs(centre)) / np.maximum(size, 1e-6)
+        scale = float(np.clip(min(room.min(), POINT_OUT_SCALE), 1.0, POINT_OUT_SCALE))
+        self.play(Indicate(mobject, color=colour, scale_factor=scale), run_time=run_time)
 
     def wait_at_least(self, seconds: float) -> None:
         """Wait whole frames covering `seconds`. Manim holds a still frame for

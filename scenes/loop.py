@@ -109,9 +109,9 @@ class Loop(LessonScene):
             line.wait_for("step")
             self.play(FadeIn(legend), run_time=0.8)
             line.wait_for("gradient")
-            self.play(Indicate(legend[0], color=style.HIGHLIGHT), run_time=1.0)
+            self.point_out(legend[0], style.HIGHLIGHT, run_time=1.0)
             line.wait_for("downhill")
-            self.play(Indicate(legend[1], color=style.HIGHLIGHT), run_time=1.0)
+            self.point_out(legend[1], style.HIGHLIGHT, run_time=1.0)
 
     def readout_for(self, n: int) -> VGroup:
         """Step n's counter, loss and p(Paris), for the top right."""
@@ -263,7 +263,7 @@ class Loop(LessonScene):
             line.wait_for("loss")
             self.flash_loss(run_time=0.8)
             line.wait_for("p")
-            self.play(Indicate(self.readout[2], color=style.TARGET), run_time=0.9)
+            self.point_out(self.readout[2], style.TARGET, run_time=0.9)
             shown = self.show_arrows(halfway, run_time=QUICK_PACE["arrows"])
             self.step_weights(halfway, shown, run_time=QUICK_PACE["shift"])
 
@@ -300,10 +300,7 @@ class Loop(LessonScene):
             line.wait_for("red")
             self.flash_loss(run_time=0.6)
             line.wait_for("wrong")
-            self.play(
-                Indicate(self.percent_labels[self.lesson.target_index], color=style.TARGET),
-                run_time=1.0,
-            )
+            self.point_out(self.percent_labels[self.lesson.target_index], style.TARGET, 1.0)
         with self.narration(
             "Arrows: ^up raises a weight, ^down lowers it; ^longer means a bigger step."
         ) as line:
@@ -361,7 +358,7 @@ class Loop(LessonScene):
             self.run_forward(last, run_time=0.5)  # the counter turns before it is said
             self.flash_loss(run_time=0.5)
             line.wait_for("steps")
-            self.play(Indicate(self.readout[0], color=style.HIGHLIGHT), run_time=0.9)
+            self.point_out(self.readout[0], style.HIGHLIGHT, run_time=0.9)
             line.wait_for("p")
             self.play(
                 Circumscribe(self.diagram.output_labels[target], color=style.TARGET),

@@ -18,7 +18,6 @@ from manim import (
     FadeIn,
     FadeOut,
     Flash,
-    Indicate,
     Line,
     MathTex,
     RoundedRectangle,
@@ -70,16 +69,16 @@ class Loss(LessonScene):
             line.wait_for("how")
             self.play(Write(self.formula_big), run_time=2.0)
             line.wait_for("loss")
-            self.play(Indicate(self.formula_big[0], color=style.LOSS), run_time=1.0)
+            self.point_out(self.formula_big[0], style.LOSS, run_time=1.0)
         with self.narration(
             '^Cross entropy, simplified: minus the ^log of p, the ^confidence in "Paris".'
         ) as line:
             line.wait_for("cross")
             self.play(Circumscribe(self.formula_big, color=style.HIGHLIGHT), run_time=1.2)
             line.wait_for("log")
-            self.play(Indicate(self.formula_big[2], color=style.HIGHLIGHT), run_time=1.0)
+            self.point_out(self.formula_big[2], style.HIGHLIGHT, run_time=1.0)
             line.wait_for("confidence")
-            self.play(Indicate(self.formula_big[3], color=style.TARGET), run_time=1.0)
+            self.point_out(self.formula_big[3], style.TARGET, run_time=1.0)
         self.formula_small = (
             MathTex(r"L", "=", r"-\log(", "p", ")", font_size=54, color=style.INK)
             .set_color_by_tex("p", style.TARGET)
@@ -149,9 +148,9 @@ class Loss(LessonScene):
             self.play(FadeIn(self.marker), FadeIn(slider), FadeIn(self.readout), run_time=0.8)
             self.key_frames.save("certain")
             line.wait_for("certain")
-            self.play(Indicate(self.readout[1], color=style.TARGET), run_time=0.9)
+            self.point_out(self.readout[1], style.TARGET, run_time=0.9)
             line.wait_for("zero")
-            self.play(Indicate(self.readout[3], color=style.LOSS), run_time=0.9)
+            self.point_out(self.readout[3], style.LOSS, run_time=0.9)
 
     def slide_to(self, stop: int, run_time: float) -> None:
         self.play(
@@ -170,9 +169,7 @@ class Loss(LessonScene):
         with self.narration("At one chance in ten, the loss is already this ^high.") as line:
             self.slide_to(3, run_time=1.5)
             line.wait_for("high")
-            self.play(
-                Indicate(self.readout, color=style.HIGHLIGHT, scale_factor=1.08), run_time=0.8
-            )
+            self.point_out(self.readout, style.HIGHLIGHT, run_time=0.8)
             self.key_frames.save("one_in_ten")
 
     @beat
@@ -210,9 +207,9 @@ class Loss(LessonScene):
             self.tag = tag
             self.key_frames.save("our_network")
             line.wait_for("p")
-            self.play(Indicate(self.readout[1], color=style.TARGET), run_time=0.9)
+            self.point_out(self.readout[1], style.TARGET, run_time=0.9)
             line.wait_for("loss")
-            self.play(Indicate(self.readout[3], color=style.LOSS), run_time=0.9)
+            self.point_out(self.readout[3], style.LOSS, run_time=0.9)
 
     @beat
     def close_on_hating_wrong(self) -> None:
@@ -220,12 +217,12 @@ class Loss(LessonScene):
             "The network ^hates being wrong: the ^less it believes, the ^more it pays."
         ) as line:
             line.wait_for("hates")
-            self.play(Indicate(self.tag, color=style.HIGHLIGHT), run_time=0.9)
+            self.point_out(self.tag, style.HIGHLIGHT, run_time=0.9)
             line.wait_for("less")
             self.play(FadeOut(self.tag), run_time=0.3)
             self.slide_to(4, run_time=1.5)
             line.wait_for("more")
-            self.play(Indicate(self.readout[3], color=style.LOSS), run_time=1.0)
+            self.point_out(self.readout[3], style.LOSS, run_time=1.0)
 
 
 def live_readout(p_now, loss_now) -> VGroup:

@@ -183,7 +183,10 @@ class Narrator:
         if len(cues) == 1:
             caption = scene.pin(caption_block(list(cues[0].lines)))
         else:
-            caption = scene.pin(CueCaption(cues, lambda: scene.renderer.time - line.start))
+            caption = CueCaption(cues, lambda: scene.renderer.time - line.start)
+            for block in caption.blocks:  # each cue stays flat on the screen when it comes on
+                scene.pin(block)
+            caption = scene.pin(caption)
         if self.caption is not None:
             # On top while it fades, for the same reason: below everything, it would make
             # Manim redraw the whole picture on every frame of the fade (the 3-D surface too).

@@ -66,3 +66,4 @@ def colour_for(value: float) -> str:
 # word and is fully there a little after (well inside the 0.3 s a viewer allows).
 NUMBER_LEAD = 0.15  # seconds before the word
 NUMBER_FADE = 0.3  # seconds the fade takes
+EDGE_ROOM = 0.25  # frame units a swelling read-out keeps from the frame's edge

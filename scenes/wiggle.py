@@ -17,7 +17,6 @@ from manim import (
     FadeIn,
     FadeOut,
     Flash,
-    Indicate,
     Line,
     ValueTracker,
     VGroup,
@@ -184,7 +183,7 @@ class Wiggle(LessonScene):
             line.wait_for("ghost")
             self.play(Create(tangent), FadeIn(ghost), FadeIn(self.hint), run_time=0.8)
             line.wait_for("slope")
-            self.play(Indicate(self.readouts[2], color=style.HIGHLIGHT), run_time=0.9)
+            self.point_out(self.readouts[2], style.HIGHLIGHT, run_time=0.9)
             self.measure_tangent()
             self.key_frames.save("slope_at_start")
 
@@ -219,7 +218,7 @@ class Wiggle(LessonScene):
         ) as line:
             self.sweep_to(margin, run_time=3.5)
             line.wait_for("sign")
-            self.play(Indicate(self.hint, color=style.HIGHLIGHT), run_time=0.9)
+            self.point_out(self.hint, style.HIGHLIGHT, run_time=0.9)
             self.key_frames.save("wiggled_left")
 
     @beat
@@ -233,7 +232,7 @@ class Wiggle(LessonScene):
             line.wait_for("valley")
             self.play(Flash(valley, color=style.TARGET, flash_radius=0.35), run_time=0.9)
             line.wait_for("flat")
-            self.play(Indicate(self.hint, color=style.TARGET), run_time=0.9)
+            self.point_out(self.hint, style.TARGET, run_time=0.9)
             self.key_frames.save("valley")
 
     @beat
@@ -242,7 +241,7 @@ class Wiggle(LessonScene):
             "That ^slope is the gradient. Next, backpropagation finds it for ^every weight at once."
         ) as line:
             line.wait_for("slope")
-            self.play(Indicate(self.readouts[2], color=style.HIGHLIGHT), run_time=1.0)
+            self.point_out(self.readouts[2], style.HIGHLIGHT, run_time=1.0)
             line.wait_for("every")
             self.play(self.inset.pulse_lines(list(self.inset.all_lines), run_time=1.5))
         self.play(FadeOut(self.weight_caption), run_time=0.5)

@@ -50,7 +50,7 @@ class Problem:
 class LayoutAudit:
     problems: list[Problem] = field(default_factory=list)
     moments: int = 0
-    screens: list[list[str]] = field(default_factory=list)  # the texts read at each moment
+    screens: list[list[str]] = field(default_factory=list)  # the read-outs at each moment
     bar_shares: list[list[float]] = field(default_factory=list)  # probability bars' lengths
     play_ends: int = 0
     main_pictures: int = 0  # play ends at which a main picture was on screen and measured
@@ -135,7 +135,9 @@ class LayoutAudit:
                     self.report(f"{describe(member)} enters the caption band: y {y0:.2f}")
         shown = [t for t in texts_in(scene.mobjects) if text_opacity(t) >= FAINTLY_VISIBLE]
         texts = [t for t in shown if text_opacity(t) >= VISIBLE]
-        self.screens.append([reading(t) for t in texts])
+        # The screen's read-outs: a caption is narration, not a read-out (a cue's line may
+        # start "Paris probability climb." where a read-out reads "Paris 59.4%").
+        self.screens.append([reading(t) for t in texts if id(t) not in caption])
         self.bar_shares.append(bar_shares(scene))
         for t in texts:
             cap_px = self.cap_height(t) / config.frame_height * 1080

@@ -10,6 +10,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+import srt
 from manim import Scene, tempconfig
 
 from mechanics.settings import DEFAULT_SETTINGS, Settings
@@ -75,8 +76,15 @@ def scene_video(folder: Path) -> Path:
 
 
 def srt_of(scene: LessonScene) -> str:
+    """The words of the scene's captions (see caption_words)."""
     (path,) = (MEDIA / f"{type(scene).__name__}-{scene.seed}").rglob("*.srt")
-    return path.read_text()
+    return caption_words(path.read_text())
+
+
+def caption_words(captions: str) -> str:
+    """An .srt's words, cue after cue, as one text: a cue's two lines, and the cues a long
+    line of narration is cut into, read as the line."""
+    return " ".join(" ".join(cue.content.split()) for cue in srt.parse(captions))
 
 
 def engine_numbers(scene: LessonScene):

@@ -1,12 +1,20 @@
-"""A narration block holds its line long enough to read, and blocks do not nest."""
+"""A narration block holds its line long enough to read, blocks do not nest, a play can
+wait for a marked word, and a burned-in caption shows the cue being said."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 import srt
+from manim import Dot, FadeIn
 
 from scenes import style
+from scenes.cues import cues_of
 from scenes.loss import Loss
+from scenes.narration import CueCaption
+from scenes.seeding import LINES_VARIABLE
+from voices.timing import read_word_times
 
 from .scene_rendering import render_tiny
 
@@ -49,3 +57,53 @@ def test_each_line_stays_as_long_as_it_needs_and_no_longer_than_its_block(tmp_pa
 def test_a_line_inside_another_is_refused(tmp_path):
     with pytest.raises(RuntimeError, match="inside another"):
         render_tiny(NestedLines, 0, media=tmp_path)
+
+
+MARKED = "One two three ^four five six seven eight nine ten eleven twelve."
+
+
+class MarkedLine(Loss):
+    """A play waits for a marked word; another is late for its mark."""
+
+    def construct(self) -> None:
+        with self.narration(MARKED) as line:
+            line.wait_for("four")
+            self.landed = self.renderer.time - line.start
+            self.due = line.time_of("four")
+            self.play(FadeIn(Dot()), run_time=0.4)
+        with self.narration("^Early word, then a long play.") as line:
+            self.wait(1.0)
+            line.wait_for("early")  # already past: noted as late, not waited for
+
+
+def test_a_play_waits_for_its_marked_word_and_a_late_mark_is_noted(tmp_path, monkeypatch):
+    lines = tmp_path / "lines.json"
+    monkeypatch.setenv(LINES_VARIABLE, str(lines))
+    scene = render_tiny(MarkedLine, 0, media=tmp_path)
+    # A silent film reads: "four" comes after "One two three " at reading speed.
+    assert scene.due == pytest.approx(len("One two three ") / style.READING_SPEED)
+    assert scene.due <= scene.landed <= scene.due + 1 / 5 + 1e-6  # within a frame at 5 fps
+    first, second = json.loads(lines.read_text())
+    assert first["marks"] == {"four": pytest.approx(scene.due, abs=1e-3)}
+    assert first["late_marks"] == {}
+    # Its word is the line's first; the play reached it after the caption's fade-in and
+    # the one-second wait.
+    assert 1.0 <= second["late_marks"]["early"] <= 1.0 + 0.5 + 0.21
+
+
+def test_a_burned_caption_of_several_cues_shows_the_one_being_said():
+    times = read_word_times(LONG + " " + LONG, style.READING_SPEED)
+    cues = cues_of(times, 2 * len(LONG) / style.READING_SPEED)
+    assert len(cues) >= 2
+    now = [0.0]
+    caption = CueCaption(cues, lambda: now[0])
+    shown = []
+    for cue in cues:
+        now[0] = cue.start + 0.01
+        caption.update()
+        (block,) = caption.submobjects
+        shown.append(block is caption.blocks[cues.index(cue)])
+    assert all(shown)
+    now[0] = 0.0
+    caption.update()
+    assert caption.submobjects == [caption.blocks[0]]

@@ -13,6 +13,7 @@ from scenes.loss import Loss, loss_text
 from scenes.seeding import scene_seed
 
 from .conftest import cached_lesson
+from .scene_rendering import caption_words
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -47,7 +48,7 @@ def test_render_py_renders_a_real_section_for_its_seed_with_stills(tmp_path):
     folder = tmp_path / "seed-7" / "preview"
     assert (folder / "02-loss.mp4").stat().st_size > 10_000
     lesson = cached_lesson(7)
-    captions = (folder / "02-loss.srt").read_text()
+    captions = caption_words((folder / "02-loss.srt").read_text())
     p = fmt.percent(lesson.target_probabilities[0])
     assert f"it gave Paris {p}, so its loss is {loss_text(lesson.trace[0].loss)}" in captions
     stills = sorted((folder / "stills" / "02-loss").glob("*.png"))

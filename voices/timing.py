@@ -279,7 +279,7 @@ def aligned_phrase(samples: np.ndarray, rate: int, words: Sequence[str]) -> list
         decoder.end_utt()
         found = [
             (segment.word, segment.start_frame / 100, (segment.end_frame + 1) / 100)
-            for segment in decoder.seg()
+            for segment in decoder.seg() or ()  # None when nothing could be aligned
             if segment.word not in ("<s>", "</s>", "<sil>", "[NOISE]")
         ]
     except (RuntimeError, ValueError):
