@@ -988,36 +988,21 @@ def targets(report: dict) -> list[Target]:
                 )
             )
     checks = report["captions"]
-    longest = max((c["longest"] for c in checks), default=0)
-    over = sum(c["longest"] > MAX_LINE_CHARS for c in checks)
-    out.append(
-        Target(
-            "caption line length",
-            f"longest {longest} characters, {over} cues over",
-            f"<= {MAX_LINE_CHARS}",
-            verdict(not over),
+    for name, key, limit, figure, unit in (
+        ("caption line length", "longest", MAX_LINE_CHARS, "longest {} characters", ""),
+        ("caption lines a cue", "lines", MAX_CUE_LINES, "at most {}", ""),
+        ("caption speed", "cps", MAX_CPS, "at most {:.1f} characters/s", " characters/s"),
+    ):
+        worst = max((c[key] for c in checks), default=0)
+        over = sum(c[key] > limit for c in checks)
+        out.append(
+            Target(
+                name,
+                f"{figure.format(worst)}, {over} cues over",
+                f"<= {limit:g}{unit}",
+                verdict(not over),
+            )
         )
-    )
-    most = max((c["lines"] for c in checks), default=0)
-    over = sum(c["lines"] > MAX_CUE_LINES for c in checks)
-    out.append(
-        Target(
-            "caption lines a cue",
-            f"at most {most}, {over} cues over",
-            f"<= {MAX_CUE_LINES}",
-            verdict(not over),
-        )
-    )
-    fastest = max((c["cps"] for c in checks), default=0.0)
-    over = sum(c["cps"] > MAX_CPS for c in checks)
-    out.append(
-        Target(
-            "caption speed",
-            f"at most {fastest:.1f} characters/s, {over} cues over",
-            f"<= {MAX_CPS:g} characters/s",
-            verdict(not over),
-        )
-    )
     numbers = report["numbers"]
     if numbers is None:
         out.append(Target("spoken numbers on screen", "skipped: no tesseract", "all", "SKIP"))

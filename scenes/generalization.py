@@ -441,16 +441,14 @@ class Generalization(LessonScene, ThreeDScene):
         self.pin(VGroup(everything, self.before_title, self.before_count, self.legend))
         with self.narration(
             "One sentence can only be memorized. A ^second run: the ^same starting network, "
-            "^taught {train} sentences; {held} more are ^held out.",
+            "taught ^{train} sentences; {held} more are ^held out.",
             train=(self.src.second_run.train_count, fmt.whole),
             held=(self.src.second_run.held_out_count, fmt.whole),
         ) as line:
             self.play(self.reveal(self.before), FadeIn(self.before_title), run_time=1.0)
             line.wait_for("second")
             self.play(FadeIn(self.legend), run_time=0.8)
-            line.wait_for("same")
-            self.point_out(self.before_title, style.HIGHLIGHT, run_time=1.0)
-            line.wait_for("taught")
+            line.wait_for("same")  # the run starts from the same network: its map, its numbers
             self.play(
                 self.reveal(self.after),
                 FadeIn(self.before_count),
@@ -459,6 +457,7 @@ class Generalization(LessonScene, ThreeDScene):
                 FadeIn(self.chart_labels),
                 run_time=1.0,
             )
+            line.wait_for("train", lead=0.1)
             self.point_out(self.legend[-2], style.HIGHLIGHT, run_time=0.9)
             line.wait_for("held")
             self.point_out(self.legend[-1], style.HIGHLIGHT, run_time=0.9)

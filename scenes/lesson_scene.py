@@ -52,7 +52,7 @@ from scenes.sections import Section, section_of_scene
 from scenes.seeding import scene_seed
 from voices.timing import marked
 
-POINT_OUT_SCALE = 1.12  # how much a named thing swells as the voice names it
+POINT_OUT_SCALE = 1.08  # how much a named thing swells as the voice names it
 
 
 def beat(method: Callable) -> Callable:

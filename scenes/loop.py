@@ -222,8 +222,13 @@ class Loop(LessonScene):
 
     @beat
     def repeat_the_step(self) -> None:
-        with self.narration("Again: ^forward, ^loss, ^arrows, ^shift.") as line:
-            self.play_step(1, **FULL_PACE, on=line)
+        # Each stage on its word: the words are a second or so apart, the forward pass a
+        # little quicker than step 0's to fit between them.
+        with self.narration(
+            "Again: first the ^forward pass, then the ^loss, then the ^arrows, "
+            "and the weights ^shift."
+        ) as line:
+            self.play_step(1, **(FULL_PACE | {"forward": 0.55}), on=line)
         for n in range(2, FULL_STEPS):
             with self.narration("Once more, and the network is a little less wrong."):
                 self.train_step(n, full=True)
@@ -356,7 +361,6 @@ class Loop(LessonScene):
             p=(self.src.trace[last].probabilities[target], fmt.percent),
         ) as line:
             self.run_forward(last, run_time=0.5)  # the counter turns before it is said
-            self.flash_loss(run_time=0.5)
             line.wait_for("steps")
             self.point_out(self.readout[0], style.HIGHLIGHT, run_time=0.9)
             line.wait_for("p")
