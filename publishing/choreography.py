@@ -1203,9 +1203,12 @@ def padded_to(sound: Sound, seconds: float) -> Sound:
 
 
 def motion_picture(frame, block: int = MOTION_BLOCK) -> np.ndarray:
-    """A decoded frame scaled down (each pixel the mean of a block), caption band cut off."""
-    width = max(16, round(frame.width / block))
-    height = max(2, round(frame.height / block))
+    """A decoded frame scaled down (each pixel the mean of a block), caption band cut off.
+    The blocks are a fixed share of the frame (1080p's 6x6 pixels, a 320x180 grid), so any
+    quality is measured on the same grid. Below about 480p the encoder's noise moves single
+    pixels past the threshold: measure a real quality (preview and up)."""
+    width = min(frame.width, round(1920 / block))
+    height = max(2, round(width * frame.height / frame.width))
     small = frame.reformat(width=width, height=height, format="rgb24", interpolation="AREA")
     pixels = small.to_ndarray()
     return pixels[: int(round(height * (1 - CAPTION_BAND)))]

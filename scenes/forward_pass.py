@@ -204,7 +204,7 @@ class ForwardPass(LessonScene):
                 spoken.wait_for(mark)
                 self.play(diagram.highlight_weight(name, index), FadeIn(callout), run_time=0.6)
                 self.key_frames.save(f"weight_{description.replace(' ', '_')}")
-                self.point_out(value, style.HIGHLIGHT, run_time=1.0)
+                self.point_out(value, style.HIGHLIGHT, run_time=1.0, swell=False)
                 if "up" in spoken.marks:
                     spoken.wait_for("up")
                     self.play(diagram.pulse_lines([line], run_time=1.2))
@@ -365,7 +365,7 @@ class ForwardPass(LessonScene):
                 run_time=1.2,
             )
             line.wait_for("random")
-            self.point_out(self.bars, style.HIGHLIGHT, run_time=1.0)
+            self.point_out(self.bars, style.HIGHLIGHT, run_time=1.0, swell=False)
             line.wait_for("weights")
             self.play(self.diagram.pulse_lines(list(self.diagram.all_lines), run_time=1.5))
 

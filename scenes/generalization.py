@@ -250,9 +250,9 @@ class Generalization(LessonScene, ThreeDScene):
         ) as line:
             self.play(FadeIn(self.surface), FadeIn(self.backing), FadeIn(key), run_time=1.5)
             line.wait_for("along")
-            self.point_out(key[0], style.HIGHLIGHT, run_time=1.0)
+            self.point_out(key[0], style.HIGHLIGHT, run_time=1.0, swell=False)
             line.wait_for("across")
-            self.point_out(key[1], style.HIGHLIGHT, run_time=1.0)
+            self.point_out(key[1], style.HIGHLIGHT, run_time=1.0, swell=False)
             line.wait_for("rises")
             self.turn_camera(self.view(*ROLL_VIEW), run_time=1.2)
 
@@ -268,7 +268,7 @@ class Generalization(LessonScene, ThreeDScene):
             self.play(FadeIn(self.ball), FadeIn(self.step_readout), run_time=0.6)
             self.measure_ball(0)
             line.wait_for("started")
-            self.point_out(self.step_readout, style.HIGHLIGHT, run_time=1.0)
+            self.point_out(self.step_readout, style.HIGHLIGHT, run_time=1.0, swell=False)
         self.note_still_view()
         self.trail = VGroup()
         steps = list(range(1, last + 1))
@@ -358,7 +358,7 @@ class Generalization(LessonScene, ThreeDScene):
             line.wait_for("lowest")
             self.point_out(self.floor_beyond[1], style.HIGHLIGHT, run_time=1.0)
             line.wait_for("stop")
-            self.point_out(self.step_readout, style.HIGHLIGHT, run_time=1.0)
+            self.point_out(self.step_readout, style.HIGHLIGHT, run_time=1.0, swell=False)
 
     def floor_numbers(self) -> tuple[Text, Text, Text]:
         """The numbers said of the floor, written under the card as they are said: the slope

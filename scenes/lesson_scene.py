@@ -139,13 +139,18 @@ class LessonScene(Scene):
         # A play's last frame is one step short of its end; a wait's shows its end.
         self.ends_still = all(isinstance(animation, Wait) for animation in args)
 
-    def point_out(self, mobject: Mobject, colour: str, run_time: float = 0.9) -> None:
-        """Draw the eye to what the voice names: it swells a little in `colour` and settles
-        back, never past the frame's edge (a read-out in a corner swells less, or not)."""
+    def point_out(
+        self, mobject: Mobject, colour: str, run_time: float = 0.9, swell: bool = True
+    ) -> None:
+        """Draw the eye to what the voice names: it lights up in `colour` and swells a
+        little, never past the frame's edge (a read-out in a corner swells less, or not).
+        `swell=False` for a part packed among others (a term of a formula, a number on a
+        card, bars beside their labels): it only lights up."""
         half = np.array([config.frame_width, config.frame_height]) / 2 - style.EDGE_ROOM
         centre, size = mobject.get_center()[:2], np.array([mobject.width, mobject.height]) / 2
         room = (half - np.abs(centre)) / np.maximum(size, 1e-6)
-        scale = float(np.clip(min(room.min(), POINT_OUT_SCALE), 1.0, POINT_OUT_SCALE))
+        most = POINT_OUT_SCALE if swell else 1.0
+        scale = float(np.clip(min(room.min(), most), 1.0, most))
         self.play(Indicate(mobject, color=colour, scale_factor=scale), run_time=run_time)
 
     def wait_at_least(self, seconds: float) -> None:

@@ -69,16 +69,16 @@ class Loss(LessonScene):
             line.wait_for("how")
             self.play(Write(self.formula_big), run_time=2.0)
             line.wait_for("loss")
-            self.point_out(self.formula_big[0], style.LOSS, run_time=1.0)
+            self.point_out(self.formula_big[0], style.LOSS, run_time=1.0, swell=False)
         with self.narration(
             '^Cross entropy, simplified: minus the ^log of p, the ^confidence in "Paris".'
         ) as line:
             line.wait_for("cross")
             self.play(Circumscribe(self.formula_big, color=style.HIGHLIGHT), run_time=1.2)
             line.wait_for("log")
-            self.point_out(self.formula_big[2], style.HIGHLIGHT, run_time=1.0)
+            self.point_out(self.formula_big[2], style.HIGHLIGHT, run_time=1.0, swell=False)
             line.wait_for("confidence")
-            self.point_out(self.formula_big[3], style.TARGET, run_time=1.0)
+            self.point_out(self.formula_big[3], style.HIGHLIGHT, run_time=1.0, swell=False)
         self.formula_small = (
             MathTex(r"L", "=", r"-\log(", "p", ")", font_size=54, color=style.INK)
             .set_color_by_tex("p", style.TARGET)
