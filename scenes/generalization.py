@@ -638,8 +638,8 @@ class Generalization(LessonScene, ThreeDScene):
             *(Circle(radius=0.2).move_to(marker).set_stroke(style.INK, 4) for marker in markers)
         )
         self.pin(rings)
-        self.play(Create(rings), run_time=0.8)
-        self.play(FadeOut(rings), run_time=0.5)
+        self.play(Create(rings), run_time=0.6)
+        self.play(FadeOut(rings), run_time=0.4)
 
     @beat
     def close_the_loop(self) -> None:
@@ -677,6 +677,6 @@ class Generalization(LessonScene, ThreeDScene):
         with self.narration(f"You have mastered the loop: {verbs}.") as line:
             for section, column in zip(closing_card(), columns, strict=True):
                 line.wait_for(section.closing_word.lower(), lead=0.1)
-                self.play(FadeIn(column, shift=0.2 * DOWN), run_time=0.6)
+                self.play(FadeIn(column, shift=0.2 * DOWN), run_time=0.45)
             self.key_frames.save("closing_card")
             self.wait(2.5)  # the film's last picture

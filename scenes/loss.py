@@ -67,7 +67,7 @@ class Loss(LessonScene):
                 r"L", "=", r"-\log(", "p", ")", font_size=96, color=style.INK
             ).set_color_by_tex("p", style.TARGET)
             line.wait_for("how")
-            self.play(Write(self.formula_big), run_time=2.0)
+            self.play(Write(self.formula_big), run_time=1.3)
             line.wait_for("loss")
             self.point_out(self.formula_big[0], style.LOSS, run_time=1.0, swell=False)
         with self.narration(
@@ -196,13 +196,13 @@ class Loss(LessonScene):
             loss=(self.src.scorecard.actual_loss, loss_text),
         ) as line:
             line.wait_for("network")
-            self.slide_to(5, run_time=1.6)
+            self.slide_to(5, run_time=1.3)
             tag = text("our network", size=style.VALUE_SIZE, colour=style.HIGHLIGHT)
             tag.next_to(self.marker[2], RIGHT, buff=0.2)
             self.play(
                 Flash(self.marker[2].get_center(), color=style.HIGHLIGHT, flash_radius=0.35),
                 FadeIn(tag),
-                run_time=0.9,
+                run_time=0.6,
             )
             self.tag = tag
             self.key_frames.save("our_network")
@@ -220,7 +220,7 @@ class Loss(LessonScene):
             self.point_out(self.tag, style.HIGHLIGHT, run_time=0.9)
             line.wait_for("less")
             self.play(FadeOut(self.tag), run_time=0.3)
-            self.slide_to(4, run_time=1.5)
+            self.slide_to(4, run_time=1.1)
             line.wait_for("more")
             self.point_out(self.readout[3], style.LOSS, run_time=1.0)
 

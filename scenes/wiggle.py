@@ -216,7 +216,7 @@ class Wiggle(LessonScene):
         with self.narration(
             "Watch the slope read-out as w sweeps: its ^sign says which way is down."
         ) as line:
-            self.sweep_to(margin, run_time=3.5)
+            self.sweep_to(margin, run_time=3.1)
             line.wait_for("sign")
             self.point_out(self.hint, style.HIGHLIGHT, run_time=0.9)
             self.key_frames.save("wiggled_left")
