@@ -145,7 +145,7 @@ class Narrator:
         spoken = self.show(
             SpokenLine(self.scene, line_id, words, 0.0, times, marks, needed), run_time
         )
-        self.spoken.append(self.entry(spoken, clip) | {"numbers": engine_numbers or []})
+        self.spoken.append(self.entry(spoken, clip, engine_numbers or []))
         self.speaking = True
         try:
             yield spoken
@@ -154,10 +154,11 @@ class Narrator:
         self.hold()
         self.spoken[-1]["late_marks"] = spoken.late
 
-    def entry(self, line: SpokenLine, clip: Clip | None) -> dict:
+    def entry(self, line: SpokenLine, clip: Clip | None, engine_numbers: list[int]) -> dict:
         entry = {
             "id": line.line_id,
             "words": line.words,
+            "numbers": engine_numbers,
             "start": line.start,
             "times": [[t.word, round(t.start, 4), round(t.end, 4)] for t in line.times],
             "marks": {name: round(line.time_of(name), 4) for name in line.marks},
