@@ -26,7 +26,7 @@ from manim import (
 from mechanics import formatting as fmt
 from mechanics.sources import Ref
 from scenes import style
-from scenes.diagram import NetworkDiagram, ProbabilityBars, card, text
+from scenes.diagram import NetworkDiagram, ProbabilityBars, card, math, text
 from scenes.lesson_scene import LessonScene, beat
 
 # The diagram fills the frame's width; node math is written in the band between its bottom
@@ -382,7 +382,7 @@ def arrive(nodes: VGroup, labels: VGroup, direction, lag: float) -> LaggedStart:
 
 
 def node_name(tex: str) -> MathTex:
-    return MathTex(tex, font_size=style.MATH_SIZE, color=style.HIGHLIGHT)
+    return math(tex, colour=style.HIGHLIGHT)
 
 
 def fit_width(mobject, width: float = style.CAPTION_WIDTH) -> None:

@@ -192,6 +192,12 @@ class LessonScene(Scene):
         self.featured = picture
         return picture
 
+    @staticmethod
+    def centre_picture(picture: Mobject, x: float = 0.0) -> Mobject:
+        """Put a beat's picture in the middle of the space between the header and the
+        caption band (at x), where the eye rests, not against the header."""
+        return picture.move_to([x, style.PICTURE_CENTRE_Y, 0.0])
+
     # Title card and header ----------------------------------------------------------------
     @beat
     def show_title(self) -> None:
@@ -216,7 +222,7 @@ class LessonScene(Scene):
         )
         title = text(self.section.title, size=style.HEADER_SIZE, colour=style.MUTED)
         header = VGroup(number, title).arrange(RIGHT, buff=0.25)
-        return header.to_corner(UL, buff=0.4)
+        return header.to_corner(UL, buff=np.array([style.SAFE_X + 0.05, 0.4, 0.0]))
 
     def pin(self, mobject):
         """Keep a 2-D overlay (caption, title, read-out) flat on the screen. Nothing to do in

@@ -19,7 +19,6 @@ from manim import (
     FadeOut,
     Flash,
     Line,
-    MathTex,
     RoundedRectangle,
     ValueTracker,
     VGroup,
@@ -31,7 +30,7 @@ from manim import (
 from mechanics import formatting as fmt
 from scenes import style
 from scenes.chart import Chart
-from scenes.diagram import text
+from scenes.diagram import SansMath, math, text
 from scenes.lesson_scene import LessonScene, beat
 from scenes.updating import redrawn, when_changed
 
@@ -63,9 +62,9 @@ class Loss(LessonScene):
         with self.narration(
             "The network guessed wrong. But ^how wrong? The ^loss puts a number on it."
         ) as line:
-            self.formula_big = MathTex(
-                r"L", "=", r"-\log(", "p", ")", font_size=96, color=style.INK
-            ).set_color_by_tex("p", style.TARGET)
+            self.formula_big = math(r"L", "=", r"-\log(", "p", ")", size=96).set_color_by_tex(
+                "p", style.TARGET
+            )
             line.wait_for("how")
             self.play(Write(self.formula_big), run_time=1.3)
             line.wait_for("loss")
@@ -80,7 +79,7 @@ class Loss(LessonScene):
             line.wait_for("confidence")
             self.point_out(self.formula_big[3], style.HIGHLIGHT, run_time=1.0, swell=False)
         self.formula_small = (
-            MathTex(r"L", "=", r"-\log(", "p", ")", font_size=54, color=style.INK)
+            math(r"L", "=", r"-\log(", "p", ")", size=54)
             .set_color_by_tex("p", style.TARGET)
             .move_to([4.1, 2.55, 0])
         )
@@ -181,7 +180,7 @@ class Loss(LessonScene):
             arrow = Arrow(
                 top + 0.05 * UP, top + 0.55 * UP, buff=0, color=style.LOSS, stroke_width=5
             )
-            infinity = MathTex(r"L \to \infty \text{ as } p \to 0", color=style.LOSS, font_size=36)
+            infinity = math(r"L \to \infty \text{ as } p \to 0", size=36, colour=style.LOSS)
             self.record.layout(infinity.tex_string)
             infinity.next_to(arrow, RIGHT, buff=0.2)
             self.play(Create(arrow), FadeIn(infinity), run_time=0.8)
@@ -225,16 +224,21 @@ class Loss(LessonScene):
             self.point_out(self.readout[3], style.LOSS, run_time=1.0)
 
 
+def decimal(value: float, places: int, colour: str, size: float) -> DecimalNumber:
+    """A number that can change every frame, its digits in the film's math setting."""
+    return DecimalNumber(
+        value, num_decimal_places=places, color=colour, font_size=size, mob_class=SansMath
+    )
+
+
 def live_readout(p_now, loss_now) -> VGroup:
     """L = -log(p) = x, its two numbers set from the marker's sample on every frame."""
     size = style.READOUT_SIZE * 1.25
     readout = VGroup(
-        MathTex(r"L = -\log(", color=style.INK, font_size=size),
-        DecimalNumber(p_now(), num_decimal_places=P_DECIMALS, color=style.TARGET, font_size=size),
-        MathTex(r") =", color=style.INK, font_size=size),
-        DecimalNumber(
-            loss_now(), num_decimal_places=LOSS_DECIMALS, color=style.LOSS, font_size=size
-        ),
+        math(r"L = -\log(", size=size),
+        decimal(p_now(), P_DECIMALS, style.TARGET, size),
+        math(r") =", size=size),
+        decimal(loss_now(), LOSS_DECIMALS, style.LOSS, size),
     )
 
     def refresh(group: VGroup) -> None:

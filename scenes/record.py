@@ -18,7 +18,7 @@ from manim import LEFT, DecimalNumber, MathTex, Mobject, Tex, Text, ValueTracker
 from mechanics.formatting import has_digits, numbers_in, plain
 from mechanics.sources import Ref, Source, source_of, value_of
 from scenes import style
-from scenes.diagram import text
+from scenes.diagram import math, text
 
 Formatter = Callable[[float], str]
 Number = tuple[Ref, Formatter]  # a lesson number and how to write it
@@ -99,7 +99,13 @@ class Record:
         self.shown.append(Shown(content, written, value, source_of(ref)))
         return text(content, size=size, colour=colour)
 
-    def formula(self, *parts: str | Number, **tex_kwargs) -> MathTex:
+    def formula(
+        self,
+        *parts: str | Number,
+        size: float = style.MATH_SIZE,
+        colour: str = style.INK,
+        **tex_kwargs,
+    ) -> MathTex:
         """A typeset formula whose numbers come from the lesson.
 
         Parts are LaTeX strings or (ref, formatter) pairs; each pair becomes one
@@ -114,9 +120,7 @@ class Record:
                 value = float(value_of(ref))
                 pieces.append(formatter(value))
                 numbers.append((pieces[-1], value, source_of(ref)))
-        tex_kwargs.setdefault("font_size", style.MATH_SIZE)
-        tex_kwargs.setdefault("color", style.INK)
-        formula = MathTex(*pieces, **tex_kwargs)
+        formula = math(*pieces, size=size, colour=colour, **tex_kwargs)
         for written, value, source in numbers:
             self.shown.append(Shown(formula.tex_string, written, value, source))
         return formula

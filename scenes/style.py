@@ -20,7 +20,7 @@ NODE_FILL = "#161B26"
 
 POSITIVE = "#F5A524"  # positive weights and activations: bright orange
 NEGATIVE = "#3F7FE8"  # negative weights and activations: blue, and drawn dimmer
-NEGATIVE_OPACITY = 0.8  # negative lines are drawn at this opacity, positive ones at 1
+NEGATIVE_OPACITY = 0.55  # negative lines are drawn at this opacity, positive ones at 1
 HIGHLIGHT = "#FFE45C"  # whatever the narration points at right now
 SIGNAL = "#FFF3B0"  # the forward-pass flash
 TARGET = "#3DDC97"  # the word the network should predict ("Paris")
@@ -44,10 +44,22 @@ CAPTION_SIZE = 28
 MATH_SIZE = 36
 
 # Layout (Manim units; the frame is 14.2 x 8) --------------------------------------------
-FRAME_RIGHT = 6.85  # the right edge of what is drawn, a margin inside the frame's 7.11
+# Broadcast practice keeps everything inside the action-safe area, 3.5 % in from every
+# edge: lecture-hall projectors and some players crop the frame's edges.
+FRAME_HALF_WIDTH = 8 * 16 / 9 / 2
+FRAME_HALF_HEIGHT = 4.0
+ACTION_SAFE = 0.035
+SAFE_X = ACTION_SAFE * 2 * FRAME_HALF_WIDTH  # 0.50 units, 67 px at 1080p
+SAFE_Y = ACTION_SAFE * 2 * FRAME_HALF_HEIGHT  # 0.28 units, 38 px at 1080p
+SAFE_RIGHT = FRAME_HALF_WIDTH - SAFE_X  # x of the action-safe area's right edge
+SAFE_TOP = FRAME_HALF_HEIGHT - SAFE_Y  # y of its top edge
+FRAME_RIGHT = SAFE_RIGHT - 0.1  # the right edge of what is drawn, inside the safe area
 CAPTION_Y = -3.3  # centre of the caption band, two lines clear of the frame's bottom edge
 CAPTION_TOP = -2.85  # nothing else may reach below this line
 CAPTION_WIDTH = 12.6
+# A beat's picture is centred in the space between the header and the caption band.
+PICTURE_TOP = 3.15  # just under the header (its top 0.4 under the frame's top)
+PICTURE_CENTRE_Y = (PICTURE_TOP + CAPTION_TOP) / 2
 READING_SPEED = 17.0  # characters per second: every caption stays up at least this long
 
 

@@ -2,7 +2,8 @@
 and at the end of every play.
 
 What a viewer in a hall or on a phone needs:
-- nothing is drawn outside the frame (in 3-D, as the camera projects it);
+- nothing is drawn outside the action-safe area, 3.5 % in from every edge (in 3-D, as the
+  camera projects it): projectors in lecture halls crop the frame's edges;
 - no two texts overlap, and nothing but the caption enters the caption band;
 - every text is large enough: capitals at least 24 px tall in a 1080p frame;
 - the beat's main picture (the scene's `featured` mobject) spans at least 60% of the
@@ -17,6 +18,7 @@ import numpy as np
 from manim import DecimalNumber, MathTex, Tex, Text, VMobject, config
 
 from scenes import style
+from scenes.diagram import math
 from scenes.narration import Caption
 from scenes.record import texts_on_screen
 
@@ -24,7 +26,6 @@ MIN_CAP_PX_AT_1080P = 24
 MIN_WIDTH_SHARE = 0.60
 MIN_HEIGHT_SHARE = 0.55
 EDGE_SLACK = 0.02  # frame units: geometry is exact, antialiasing is not a layout fault
-SAFE_MARGIN = 0.1  # frame units (13 px at 1080p) that nothing may come closer to an edge
 OVERLAP_SLACK = 0.02
 VISIBLE = 0.5  # a text fading in or out below this opacity is not yet (or no longer) read
 FAINTLY_VISIBLE = 0.15  # but two texts on top of each other show from here on (a cross-fade)
@@ -32,7 +33,7 @@ FAINTLY_VISIBLE = 0.15  # but two texts on top of each other show from here on (
 
 def _cap_height_per_font_size(kind) -> float:
     """Frame units of capital height per unit of font size, measured from an "H"."""
-    probe = Text("H", font=style.FONT, font_size=48) if kind is Text else MathTex("H", font_size=48)
+    probe = Text("H", font=style.FONT, font_size=48) if kind is Text else math("H", size=48)
     return probe.height / 48
 
 
@@ -108,8 +109,8 @@ class LayoutAudit:
     def check_moment(self) -> None:
         self.moments += 1
         scene = self.scene
-        half_w = config.frame_width / 2 - SAFE_MARGIN
-        half_h = config.frame_height / 2 - SAFE_MARGIN
+        half_w = config.frame_width / 2 - style.SAFE_X
+        half_h = config.frame_height / 2 - style.SAFE_Y
         caption = {
             id(member)
             for mobject in scene.mobjects
@@ -125,11 +126,11 @@ class LayoutAudit:
                 (x0, y0), (x1, y1) = box
                 if x0 < -half_w - EDGE_SLACK or x1 > half_w + EDGE_SLACK:
                     self.report(
-                        f"{describe(member)} runs off the frame's safe area: x {x0:.2f}..{x1:.2f}"
+                        f"{describe(member)} leaves the action-safe area: x {x0:.2f}..{x1:.2f}"
                     )
                 if y0 < -half_h - EDGE_SLACK or y1 > half_h + EDGE_SLACK:
                     self.report(
-                        f"{describe(member)} runs off the frame's safe area: y {y0:.2f}..{y1:.2f}"
+                        f"{describe(member)} leaves the action-safe area: y {y0:.2f}..{y1:.2f}"
                     )
                 if id(member) not in caption and y0 < style.CAPTION_TOP - EDGE_SLACK:
                     self.report(f"{describe(member)} enters the caption band: y {y0:.2f}")

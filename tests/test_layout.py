@@ -89,7 +89,7 @@ class LossWithAReadoutOffTheEdge(Loss):
 
 def test_a_read_out_off_the_frame_and_a_text_in_the_caption_band_are_caught(tmp_path):
     found = problems(LossWithAReadoutOffTheEdge, tmp_path)
-    assert any("runs off the frame" in p for p in found), found
+    assert any("leaves the action-safe area" in p for p in found), found
     assert any("enters the caption band" in p for p in found), found
 
 
@@ -109,7 +109,7 @@ class GeneralizationZoomedAsBefore(Generalization):
 
 def test_a_surface_running_off_the_frame_in_3d_is_caught(tmp_path):
     found = problems(GeneralizationZoomedAsBefore, tmp_path)
-    assert any("runs off the frame" in p for p in found), found
+    assert any("leaves the action-safe area" in p for p in found), found
 
 
 class LossWithACrossFade(Loss):
