@@ -19,6 +19,11 @@ from .settings import Settings
 WIGGLE_PARAM = "W1"
 PROBE_SAMPLES = 241
 FAR_SIDE_SHARE = 0.7  # the sweep goes past the valley until this share of the rise shows
+# The loss axis's ticks: round steps, the smallest that covers the curve in at most
+# MAX_LOSS_INTERVALS intervals, from the curve's lowest loss rounded down to its highest
+# rounded up, so the axis's numbers show how deep the valley really is.
+LOSS_TICK_STEPS = (0.02, 0.05, 0.1, 0.2, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0)
+MAX_LOSS_INTERVALS = 5
 
 
 @dataclass(frozen=True)
@@ -47,9 +52,41 @@ class Wiggle:
         """Where the valley sits among the samples."""
         return int(np.searchsorted(self.ws, self.valley))
 
+    @property
+    def loss_tick_step(self) -> float:
+        """The round step between the loss axis's ticks."""
+        low, high = float(self.losses.min()), float(self.losses.max())
+        for step in LOSS_TICK_STEPS:
+            if outward(high, step, np.ceil) - outward(low, step, np.floor) <= MAX_LOSS_INTERVALS:
+                return step
+        return LOSS_TICK_STEPS[-1]
+
+    @property
+    def loss_ticks(self) -> np.ndarray:
+        """The loss axis's ticks: every step from the lowest loss rounded down to the highest
+        rounded up (so the curve lies within the first and last tick)."""
+        step = self.loss_tick_step
+        low = outward(float(self.losses.min()), step, np.floor)
+        high = outward(float(self.losses.max()), step, np.ceil)
+        return np.round(np.arange(low, high + 1, dtype=float) * step, 10)
+
+    @property
+    def loss_tick_decimals(self) -> int:
+        """How many decimal places the ticks need: 0.25 two, 0.2 one, 1 none."""
+        step = self.loss_tick_step
+        return next(places for places in range(4) if abs(round(step, places) - step) < 1e-12)
+
     def at(self, w: float) -> tuple[float, float]:
         """(loss, slope) at any w: one forward and one backward pass of the real network."""
         return loss_and_slope(self.base_params, self.inputs, self.target, self.name, self.index, w)
+
+
+def outward(value: float, step: float, rounding) -> int:
+    """How many steps `value` is, rounded down (np.floor) or up (np.ceil); a value that sits
+    on a step to rounding stays there."""
+    steps = value / step
+    nearest = round(steps)
+    return int(nearest) if abs(steps - nearest) < 1e-9 else int(rounding(steps))
 
 
 def loss_and_slope(

@@ -1,5 +1,9 @@
 """Section 3, The "Wiggle" (Gradient): one real weight swept, its loss curve, and the slope.
 
+The weight is found on a labelled inset of the network (its token, its mixer), nudged up a
+little (the loss goes up or down with it: the slope's sign), then walked downhill to the
+valley in steps, each held long enough to read the read-outs.
+
 MECHANICS_SEED=7 manim render -ql scenes/wiggle.py Wiggle
 """
 
@@ -7,10 +11,14 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 from manim import (
     DOWN,
     LEFT,
+    RIGHT,
     UP,
+    AnimationGroup,
+    Circle,
     Create,
     DashedLine,
     Dot,
@@ -21,7 +29,6 @@ from manim import (
     ValueTracker,
     VGroup,
     linear,
-    smooth,
 )
 
 from mechanics import formatting as fmt
@@ -33,7 +40,20 @@ from scenes.record import LiveText
 from scenes.updating import redrawn, when_changed
 
 TANGENT_HALF_WIDTH = 0.55  # in units of w: how far the tangent reaches either side
-SWEEP_MARGIN = 0.03  # the sweep turns this fraction of the samples short of each end
+# The walk along the curve: w moves in steps, each held long enough to read the three
+# read-outs (a reading changing every frame cannot be read).
+READING_HOLD = 0.5  # seconds, at least, that each reading stays on screen
+NUDGE_SHARE = 0.06  # the nudge up: this share of the swept range, in two steps
+NUDGE_STEPS = 2
+STEP_W = 0.2  # the walk to the valley takes steps of about this much w
+FEWEST_STEPS, MOST_STEPS = 4, 12
+# The inset: the network drawn small, every node labelled, the chosen line picked out.
+INSET = {"column_gap": 1.55, "node_radius": 0.19, "gaps": (0.8, 0.6, 0.46), "tallest": 2.0}
+INSET_LEFT = -style.SAFE_RIGHT + 0.08  # the inset's token labels start here
+DIMMED = 0.18  # opacity of the lines not chosen
+CHOSEN_WIDTH = 5.0  # the chosen line is never drawn thinner than this
+MIXER_NUMBER_SIZE = 20
+CHART_WIDTH, CHART_HEIGHT = 6.6, 4.9
 
 
 def w_text(w: float) -> str:
@@ -42,6 +62,16 @@ def w_text(w: float) -> str:
 
 def slope_text(slope: float) -> str:
     return fmt.signed(slope, 3)
+
+
+def at_once(t: float) -> float:
+    """A rate function that jumps to the end on the play's first moving frame: a step."""
+    return 1.0 if t > 0 else 0.0
+
+
+def walk(first: int, last: int, steps: int) -> list[int]:
+    """`steps` sample indices evenly spaced from just after `first` to exactly `last`."""
+    return [int(round(index)) for index in np.linspace(first, last, steps + 1)[1:]]
 
 
 class Wiggle(LessonScene):
@@ -58,42 +88,104 @@ class Wiggle(LessonScene):
     @beat
     def single_out_one_weight(self) -> None:
         wiggle = self.lesson.wiggle
-        self.inset = NetworkDiagram(self.lesson, self.lesson.trace[0].params, labels=False)
-        self.inset.scale(0.42).to_edge(LEFT, buff=0.9).shift(1.6 * UP)
         row, col = wiggle.index
+        self.inset = inset = NetworkDiagram(
+            self.lesson, self.lesson.trace[0].params, labels=False, **INSET
+        )
+        # Each input is labelled with its token, each mixer with its number (as the
+        # caption counts them), so "from 'The' to mixer 2" can be found on the drawing.
+        self.token_labels = VGroup(
+            *[
+                self.record.layout_text(token, size=style.VALUE_SIZE, colour=style.INK).next_to(
+                    node, LEFT, buff=0.12
+                )
+                for token, node in zip(self.lesson.tokens, inset.input_nodes, strict=True)
+            ]
+        )
+        self.mixer_numbers = VGroup(
+            *[
+                self.record.layout_text(
+                    f"{j + 1}", size=MIXER_NUMBER_SIZE, colour=style.MUTED
+                ).move_to(node)
+                for j, node in enumerate(inset.hidden_nodes)
+            ]
+        )
+        self.mixers_label = self.record.layout_text(
+            "mixers", size=style.VALUE_SIZE, colour=style.MUTED
+        ).next_to(inset.hidden_nodes, UP, buff=0.12)
+        self.labelled_inset = VGroup(
+            inset, self.token_labels, self.mixer_numbers, self.mixers_label
+        )
+        self.labelled_inset.next_to([INSET_LEFT, style.PICTURE_TOP, 0.0], DOWN + RIGHT, buff=0.0)
         words = f"w: {fmt.connection(self.lesson.tokens[col], row)}"
         caption = self.record.layout_text(words, size=style.VALUE_SIZE, colour=style.MUTED)
-        caption.next_to(self.inset, DOWN, buff=0.25).align_to(self.inset, LEFT)
+        caption.next_to(self.labelled_inset, DOWN, buff=0.25).align_to(self.labelled_inset, LEFT)
         with self.narration("To fix a high loss, we have to blame specific ^connections.") as line:
-            self.play(FadeIn(self.inset), run_time=1.0)
+            self.play(FadeIn(self.labelled_inset), run_time=1.0)
             line.wait_for("connections")
-            self.play(self.inset.pulse_lines(list(self.inset.all_lines), run_time=1.2))
+            self.play(inset.pulse_lines(list(inset.all_lines), run_time=1.2))
         with self.narration("Take one of them, a ^single weight w of the ^real network.") as line:
             line.wait_for("single")
-            self.play(self.inset.highlight_weight(wiggle.name, wiggle.index))
+            self.play(self.pick_out_the_weight(), run_time=1.0)
             line.wait_for("real")
             self.play(FadeIn(caption))
             self.weight_caption = caption
+
+    def pick_out_the_weight(self) -> AnimationGroup:
+        """The chosen line drawn thick in the highlight colour, every other line dimmed, and
+        the chosen line's token and mixer lit up like it."""
+        wiggle, inset = self.lesson.wiggle, self.inset
+        row, col = wiggle.index
+        chosen = inset.weight_line(wiggle.name, wiggle.index)
+        chosen.set_z_index(1)
+        others = [line for line in inset.all_lines if line is not chosen]
+        width = max(chosen.get_stroke_width(), CHOSEN_WIDTH)
+        return AnimationGroup(
+            *[line.animate.set_stroke(opacity=DIMMED) for line in others],
+            chosen.animate.set_stroke(color=style.HIGHLIGHT, width=width, opacity=1.0),
+            self.token_labels[col].animate.set_color(style.HIGHLIGHT),
+            self.mixer_numbers[row].animate.set_color(style.HIGHLIGHT),
+            inset.input_nodes[col].animate.set_stroke(style.HIGHLIGHT, 3),
+            inset.hidden_nodes[row].animate.set_stroke(style.HIGHLIGHT, 3),
+        )
 
     @beat
     def draw_the_loss_curve(self) -> None:
         wiggle = self.lesson.wiggle
         low, high = float(wiggle.ws[0]), float(wiggle.ws[-1])
-        bottom, top = float(wiggle.losses.min()), float(wiggle.losses.max())
-        room = 0.15 * (top - bottom)
+        ticks, places = wiggle.loss_ticks, wiggle.loss_tick_decimals
+        # The loss axis runs from the first tick to the last, the curve's lowest and
+        # highest loss rounded outward: its numbers show how deep the valley really is.
+        # Each loss tick's label is the engine's tick value, recorded with its source.
+        loss_labels = {
+            fmt.plain(float(value), places): self.src.wiggle.loss_ticks[k]
+            for k, value in enumerate(ticks)
+        }
+
+        def tick_label(label: str, **kwargs):
+            if label in loss_labels:
+                return self.record.number(
+                    loss_labels[label], lambda value: fmt.plain(value, places), **kwargs
+                )
+            return self.record.layout_text(label, **kwargs)
+
         self.axes = Chart(
             (low, high),
-            (bottom - room, top + room),
-            width=7.6,
-            height=4.9,
+            (float(ticks[0]), float(ticks[-1])),
+            width=CHART_WIDTH,
+            height=CHART_HEIGHT,
             x_ticks=[
                 (value, fmt.plain(value, 0))
                 for value in range(math.ceil(low), math.floor(high) + 1)
             ],
-            tick_label=self.record.layout_text,
-        ).move_to([3.0, 0.45, 0])
+            y_ticks=[(float(value), fmt.plain(float(value), places)) for value in ticks],
+            tick_label=tick_label,
+        )
         axes = self.axes
         labels = axes.axis_labels(("w, the weight", style.HIGHLIGHT), ("loss", style.LOSS))
+        picture = VGroup(axes, labels)
+        self.centre_picture(picture)
+        picture.shift((style.FRAME_RIGHT - axes.x_axis.get_right()[0]) * RIGHT)
         self.curve = axes.curve(wiggle.ws, wiggle.losses, style.LOSS)
         self.feature(VGroup(axes, self.curve))
         with self.narration(
@@ -168,7 +260,9 @@ class Wiggle(LessonScene):
         largest = self.inset.largest
         line.add_updater(
             when_changed(
-                lambda m: m.set_stroke(width=max(style.stroke_width_for(w_now(), largest), 2.5)),
+                lambda m: m.set_stroke(
+                    width=max(style.stroke_width_for(w_now(), largest), CHOSEN_WIDTH)
+                ),
                 w_now,
             )
         )
@@ -187,9 +281,19 @@ class Wiggle(LessonScene):
             self.measure_tangent()
             self.key_frames.save("slope_at_start")
 
-    def sweep_to(self, index: int, run_time: float) -> None:
-        self.play(self.tracker.animate.set_value(index), run_time=run_time, rate_func=smooth)
-        self.measure_tangent()
+    def step_through(self, indices: list[int], hold: float) -> None:
+        """Move w to each sample in turn, in one step each, and hold it there `hold`
+        seconds: the dot, its tangent and the read-outs turn over together, and each
+        reading stays long enough to be read."""
+        # In whole frames: a play lasts a whole number of them, and a walk of steps each a
+        # fraction of a frame too long would reach the valley after the voice names it.
+        fps = self.camera.frame_rate
+        frames = max(math.floor(hold * fps + 1e-6), math.ceil(READING_HOLD * fps - 1e-6))
+        for index in indices:
+            self.play(
+                self.tracker.animate.set_value(index), run_time=frames / fps, rate_func=at_once
+            )
+            self.measure_tangent()
 
     def measure_tangent(self) -> None:
         """Record the slope of the tangent as drawn, read back from its two ends."""
@@ -200,34 +304,48 @@ class Wiggle(LessonScene):
 
     @beat
     def wiggle_left_and_right(self) -> None:
-        samples = len(self.lesson.wiggle.ws)
-        margin = int(SWEEP_MARGIN * samples)
-        # w goes up first, as the voice says, then sweeps back down.
-        start = self.lesson.wiggle.start_index
+        """A small nudge up, as the voice says: whether the loss goes up or down with it
+        is the slope's sign, seen against a ring left where w started."""
+        wiggle, axes = self.lesson.wiggle, self.axes
+        start, samples = wiggle.start_index, len(wiggle.ws)
+        span = float(wiggle.ws[-1] - wiggle.ws[0])
+        nudged = min(
+            int(np.searchsorted(wiggle.ws, wiggle.start + NUDGE_SHARE * span)), samples - 1
+        )
+        self.start_ring = Circle(radius=0.13).set_stroke(style.MUTED, 2, opacity=0.8)
+        self.start_ring.move_to(axes.c2p(float(wiggle.ws[start]), float(wiggle.losses[start])))
         with self.narration(
-            "^Wiggle it: if w goes ^up a little, does the loss go up or down?"
+            "Wiggle it: if w goes ^up a little, does the loss go up or down?"
         ) as line:
-            line.wait_for("wiggle")  # a little up and back: the wiggle itself
-            self.sweep_to(min(start + 2 * margin, samples - 1), run_time=0.6)
-            self.sweep_to(start, run_time=0.6)
+            self.play(FadeIn(self.start_ring), run_time=0.5)
             line.wait_for("up")
-            self.sweep_to(samples - 1 - margin, run_time=3.0)
-            self.key_frames.save("wiggled_right")
-        with self.narration(
-            "Watch the slope read-out as w sweeps: its ^sign says which way is down."
-        ) as line:
-            self.sweep_to(margin, run_time=3.1)
+            self.step_through(walk(start, nudged, NUDGE_STEPS), READING_HOLD + 0.2)
+            self.key_frames.save("nudged_up")
+        with self.narration("The ^sign of the slope says which way is ^down.") as line:
             line.wait_for("sign")
+            self.point_out(self.readouts[2], style.HIGHLIGHT, run_time=0.9)
+            line.wait_for("down")
             self.point_out(self.hint, style.HIGHLIGHT, run_time=0.9)
-            self.key_frames.save("wiggled_left")
+            self.key_frames.save("slope_sign")
 
     @beat
     def settle_in_the_valley(self) -> None:
+        """One slow walk downhill to the valley, a step at a time, arriving as the voice
+        names the valley."""
         wiggle, axes = self.lesson.wiggle, self.axes
+        here = int(round(self.tracker.get_value()))
+        distance = abs(float(wiggle.ws[wiggle.valley_index] - wiggle.ws[here]))
         with self.narration(
-            "Follow the slope downhill to the sweet spot: the ^valley, where it is ^flat."
+            "Follow it downhill, one step at a time, to the sweet spot: "
+            "the ^valley, where it is ^flat."
         ) as line:
-            self.sweep_to(wiggle.valley_index, run_time=3.0)
+            left = line.start + line.time_of("valley") - self.renderer.time - 0.2
+            steps = min(
+                max(round(distance / STEP_W), FEWEST_STEPS),
+                MOST_STEPS,
+                max(int(left // READING_HOLD), 1),
+            )
+            self.step_through(walk(here, wiggle.valley_index, steps), left / steps)
             valley = axes.c2p(float(wiggle.ws[wiggle.valley_index]), wiggle.valley_loss)
             line.wait_for("valley")
             self.play(Flash(valley, color=style.TARGET, flash_radius=0.35), run_time=0.9)
@@ -237,13 +355,27 @@ class Wiggle(LessonScene):
 
     @beat
     def link_to_the_gradient(self) -> None:
+        inset = self.inset
+        params = self.lesson.trace[0].params
+        chosen = inset.weight_line(self.lesson.wiggle.name, self.lesson.wiggle.index)
         with self.narration(
             "That ^slope is the gradient. Next, backpropagation finds it for ^every weight at once."
         ) as line:
             line.wait_for("slope")
             self.point_out(self.readouts[2], style.HIGHLIGHT, run_time=1.0)
             line.wait_for("every")
-            self.play(self.inset.pulse_lines(list(self.inset.all_lines), run_time=1.5))
+            # Every weight: the dimmed lines come back as the pulse runs along them all.
+            self.play(
+                inset.pulse_lines(list(inset.all_lines), run_time=1.5),
+                *[
+                    line.animate.set_stroke(
+                        opacity=inset.line_style(params[name][index])["opacity"]
+                    )
+                    for name, lines in inset.lines.items()
+                    for index, line in lines.items()
+                    if line is not chosen
+                ],
+            )
         self.play(FadeOut(self.weight_caption), run_time=0.5)
 
 
