@@ -82,6 +82,10 @@ def card(group: VGroup, edge: str = style.FAINT, buff: float = 0.1) -> VGroup:
     return VGroup(backing, group)
 
 
+SPOTLIT_WIDER = 3.0  # a spotlit line is this much wider than its weight draws it
+SPOTLIGHT_FADE = 0.3  # and every other line keeps this share of its opacity
+
+
 class NetworkDiagram(VGroup):
     """Input, hidden and output nodes with a line per weight, drawn from a set of weights.
 
@@ -198,6 +202,31 @@ class NetworkDiagram(VGroup):
         line = self.weight_line(name, index)
         line.set_z_index(1)
         return line.animate.set_stroke(color=style.HIGHLIGHT, opacity=1.0)
+
+    def spotlight(self, picked: list[tuple[str, tuple[int, int]]], params) -> list:
+        """Pick some lines out without changing what their colours mean: each keeps its
+        sign's colour, drawn at full strength, wider and above the rest, and every other
+        line fades back. `end_spotlight` puts every line back as its weight draws it."""
+        chosen = {id(self.weight_line(name, index)) for name, index in picked}
+        animations = []
+        for name in WEIGHT_NAMES:
+            for index, line in self.lines[name].items():
+                look = self.line_style(params[name][index])
+                if id(line) in chosen:
+                    line.set_z_index(1)
+                    look.update(width=look["width"] + SPOTLIT_WIDER, opacity=1.0)
+                else:
+                    look.update(opacity=look["opacity"] * SPOTLIGHT_FADE)
+                animations.append(line.animate.set_stroke(**look))
+        return animations
+
+    def end_spotlight(self, params) -> list:
+        animations = []
+        for name in WEIGHT_NAMES:
+            for index, line in self.lines[name].items():
+                line.set_z_index(0)
+                animations.append(line.animate.set_stroke(**self.line_style(params[name][index])))
+        return animations
 
     def restore_weight(self, name: str, index: tuple[int, int], params) -> object:
         line = self.weight_line(name, index)

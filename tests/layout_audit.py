@@ -118,22 +118,21 @@ class LayoutAudit:
             if isinstance(part, Caption)
             for member in part.get_family()
         }
+        # A glyph is named by the text it belongs to.
+        owner = {id(m): t for t in texts_in(scene.mobjects) for m in t.get_family()}
         for mobject in scene.mobjects:
             for member in mobject.family_members_with_points():
                 if not visible(member):
                     continue
                 box = self.box_of_member(member)
+                name = describe(owner.get(id(member), member))
                 (x0, y0), (x1, y1) = box
                 if x0 < -half_w - EDGE_SLACK or x1 > half_w + EDGE_SLACK:
-                    self.report(
-                        f"{describe(member)} leaves the action-safe area: x {x0:.2f}..{x1:.2f}"
-                    )
+                    self.report(f"{name} leaves the action-safe area: x {x0:.2f}..{x1:.2f}")
                 if y0 < -half_h - EDGE_SLACK or y1 > half_h + EDGE_SLACK:
-                    self.report(
-                        f"{describe(member)} leaves the action-safe area: y {y0:.2f}..{y1:.2f}"
-                    )
+                    self.report(f"{name} leaves the action-safe area: y {y0:.2f}..{y1:.2f}")
                 if id(member) not in caption and y0 < style.CAPTION_TOP - EDGE_SLACK:
-                    self.report(f"{describe(member)} enters the caption band: y {y0:.2f}")
+                    self.report(f"{name} enters the caption band: y {y0:.2f}")
         shown = [t for t in texts_in(scene.mobjects) if text_opacity(t) >= FAINTLY_VISIBLE]
         texts = [t for t in shown if text_opacity(t) >= VISIBLE]
         # The screen's read-outs: a caption is narration, not a read-out (a cue's line may
