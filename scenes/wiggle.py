@@ -105,7 +105,7 @@ class Wiggle(LessonScene):
         self.mixer_numbers = VGroup(
             *[
                 self.record.layout_text(
-                    f"{j + 1}", size=MIXER_NUMBER_SIZE, colour=style.MUTED
+                    self.mixer_number(j), size=MIXER_NUMBER_SIZE, colour=style.MUTED
                 ).move_to(node)
                 for j, node in enumerate(inset.hidden_nodes)
             ]
@@ -149,36 +149,46 @@ class Wiggle(LessonScene):
             inset.hidden_nodes[row].animate.set_stroke(style.HIGHLIGHT, 3),
         )
 
+    @staticmethod
+    def mixer_number(j: int) -> str:
+        """Mixer j's label on the inset: counted from 1, as the caption counts them."""
+        return f"{j + 1}"
+
+    def loss_ticks(self) -> list[tuple[float, object]]:
+        """Each tick of the loss axis: the loss where it sits, and the engine's value
+        (a Ref) its label writes: the same number."""
+        ticks = self.lesson.wiggle.loss_ticks
+        return [(float(value), self.src.wiggle.loss_ticks[k]) for k, value in enumerate(ticks)]
+
     @beat
     def draw_the_loss_curve(self) -> None:
         wiggle = self.lesson.wiggle
         low, high = float(wiggle.ws[0]), float(wiggle.ws[-1])
         ticks, places = wiggle.loss_ticks, wiggle.loss_tick_decimals
+        x_ticks = [
+            (value, fmt.plain(value, 0)) for value in range(math.ceil(low), math.floor(high) + 1)
+        ]
         # The loss axis runs from the first tick to the last, the curve's lowest and
         # highest loss rounded outward: its numbers show how deep the valley really is.
-        # Each loss tick's label is the engine's tick value, recorded with its source.
-        loss_labels = {
-            fmt.plain(float(value), places): self.src.wiggle.loss_ticks[k]
-            for k, value in enumerate(ticks)
-        }
+        # Each loss tick's label writes the engine's tick value, recorded with its source
+        # (the chart labels its x ticks first, then its y ticks, in order).
+        loss_ticks = self.loss_ticks()
+        made: list[str] = []
 
         def tick_label(label: str, **kwargs):
-            if label in loss_labels:
-                return self.record.number(
-                    loss_labels[label], lambda value: fmt.plain(value, places), **kwargs
-                )
-            return self.record.layout_text(label, **kwargs)
+            made.append(label)
+            if len(made) <= len(x_ticks):
+                return self.record.layout_text(label, **kwargs)
+            _, ref = loss_ticks[len(made) - len(x_ticks) - 1]
+            return self.record.number(ref, lambda value: fmt.plain(value, places), **kwargs)
 
         self.axes = Chart(
             (low, high),
             (float(ticks[0]), float(ticks[-1])),
             width=CHART_WIDTH,
             height=CHART_HEIGHT,
-            x_ticks=[
-                (value, fmt.plain(value, 0))
-                for value in range(math.ceil(low), math.floor(high) + 1)
-            ],
-            y_ticks=[(float(value), fmt.plain(float(value), places)) for value in ticks],
+            x_ticks=x_ticks,
+            y_ticks=[(value, fmt.plain(value, places)) for value, _ in loss_ticks],
             tick_label=tick_label,
         )
         axes = self.axes

@@ -54,6 +54,7 @@ class LayoutAudit:
     screens: list[list[str]] = field(default_factory=list)  # the read-outs at each moment
     bar_shares: list[list[float]] = field(default_factory=list)  # probability bars' lengths
     play_ends: int = 0
+    moment_frames: list[int] = field(default_factory=list)  # frames each moment stays up
     main_pictures: int = 0  # play ends at which a main picture was on screen and measured
 
     def install(self, scene) -> None:
@@ -69,6 +70,7 @@ class LayoutAudit:
         def audited_add_frame(frame, num_frames: int = 1):
             if not renderer.skip_animations:
                 self.check_moment()
+                self.moment_frames.append(num_frames)
                 self.frames += num_frames
             write(frame, num_frames)
 
@@ -78,6 +80,7 @@ class LayoutAudit:
         def audited_play(*args, **kwargs):
             play(*args, **kwargs)
             self.check_moment()
+            self.moment_frames.append(0)  # a play's end is the last frame, seen again
             self.check_main_picture()
             self.play_ends += 1
 

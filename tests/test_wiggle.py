@@ -82,3 +82,24 @@ def test_curve_holds_every_other_weight_at_step_zero(seed):
     loss_at_start, slope_at_start = wiggle.at(wiggle.start)
     assert loss_at_start == lesson_.trace[0].loss
     assert slope_at_start == lesson_.trace[0].grads["W1"][wiggle.index]
+
+
+def test_loss_ticks_are_round_and_bracket_the_curve_within_a_step(story_lessons):
+    """The loss axis's numbers: evenly spaced round values (1, 2, 2.5 or 5 times a power of
+    ten), the first at or below the curve's lowest loss and the last at or above its
+    highest, each less than a step away, so the axis's range is the curve's own."""
+    for lesson_ in story_lessons:
+        wiggle = lesson_.wiggle
+        ticks = wiggle.loss_ticks
+        steps = np.diff(ticks)
+        step = float(steps[0])
+        np.testing.assert_allclose(steps, step, atol=1e-9)
+        mantissa = step / 10.0 ** np.floor(np.log10(step) + 1e-9)
+        assert any(abs(mantissa - m) < 1e-9 for m in (1.0, 2.0, 2.5, 5.0)), (lesson_.seed, step)
+        np.testing.assert_allclose(ticks / step, np.round(ticks / step), atol=1e-6)
+        low, high = float(wiggle.losses.min()), float(wiggle.losses.max())
+        assert ticks[0] <= low + 1e-9 and low - ticks[0] < step, lesson_.seed
+        assert ticks[-1] >= high - 1e-9 and ticks[-1] - high < step, lesson_.seed
+        assert 3 <= len(ticks) <= 6, (lesson_.seed, ticks)
+        written = [f"{value:.{wiggle.loss_tick_decimals}f}" for value in ticks]
+        assert [float(w) for w in written] == pytest.approx(list(ticks), abs=1e-12), written
