@@ -106,7 +106,9 @@ class Wiggle(LessonScene):
             *[
                 self.record.layout_text(
                     self.mixer_number(j), size=MIXER_NUMBER_SIZE, colour=style.MUTED
-                ).move_to(node)
+                )
+                .move_to(node)
+                .set_z_index(2)  # above its node, which picking the weight out redraws
                 for j, node in enumerate(inset.hidden_nodes)
             ]
         )
