@@ -6,6 +6,8 @@ What a viewer in a hall or on a phone needs:
   camera projects it): projectors in lecture halls crop the frame's edges;
 - no two texts overlap, and nothing but the caption enters the caption band;
 - every text is large enough: capitals at least 24 px tall in a 1080p frame;
+- a weight's line never contradicts the legend: it is drawn orange (positive) or blue
+  (negative), or between the two while its weight crosses zero, never in another colour;
 - the beat's main picture (the scene's `featured` mobject) spans at least 60% of the
   frame's width or 55% of its height when a play ends.
 """
@@ -18,7 +20,7 @@ import numpy as np
 from manim import DecimalNumber, MathTex, Tex, Text, VMobject, config
 
 from scenes import style
-from scenes.diagram import math
+from scenes.diagram import NetworkDiagram, math
 from scenes.narration import Caption
 from scenes.record import texts_on_screen
 
@@ -27,6 +29,7 @@ MIN_WIDTH_SHARE = 0.60
 MIN_HEIGHT_SHARE = 0.55
 EDGE_SLACK = 0.02  # frame units: geometry is exact, antialiasing is not a layout fault
 OVERLAP_SLACK = 0.02
+COLOUR_SLACK = 0.03  # RGB distance (0..1 per channel) from the legend's orange-blue segment
 VISIBLE = 0.5  # a text fading in or out below this opacity is not yet (or no longer) read
 FAINTLY_VISIBLE = 0.15  # but two texts on top of each other show from here on (a cross-fade)
 
@@ -133,6 +136,7 @@ class LayoutAudit:
                     self.report(f"{name} leaves the action-safe area: y {y0:.2f}..{y1:.2f}")
                 if id(member) not in caption and y0 < style.CAPTION_TOP - EDGE_SLACK:
                     self.report(f"{name} enters the caption band: y {y0:.2f}")
+        self.check_line_colours()
         shown = [t for t in texts_in(scene.mobjects) if text_opacity(t) >= FAINTLY_VISIBLE]
         texts = [t for t in shown if text_opacity(t) >= VISIBLE]
         # The screen's read-outs: a caption is narration, not a read-out (a cue's line may
@@ -149,6 +153,27 @@ class LayoutAudit:
             for b, box_b in boxes[k + 1 :]:
                 if overlap(box_a, box_b):
                     self.report(f"{describe(a)} overlaps {describe(b)}")
+
+    def check_line_colours(self) -> None:
+        """Every weight line on screen of the scene's network diagrams is in a colour of the
+        legend: on the segment from POSITIVE to NEGATIVE in RGB (a line whose weight turns
+        negative passes through the colours between)."""
+        orange, blue = rgb(style.POSITIVE), rgb(style.NEGATIVE)
+        along = blue - orange
+        on_screen = {id(m) for mobject in self.scene.mobjects for m in mobject.get_family()}
+        diagrams = [d for d in vars(self.scene).values() if isinstance(d, NetworkDiagram)]
+        for diagram in diagrams:
+            for line in diagram.all_lines:
+                if id(line) not in on_screen or not visible(line):
+                    continue
+                colour = rgb(line.get_stroke_color().to_hex())
+                t = np.clip(np.dot(colour - orange, along) / np.dot(along, along), 0.0, 1.0)
+                if np.linalg.norm(colour - (orange + t * along)) > COLOUR_SLACK:
+                    self.report(
+                        f"a weight line is drawn {line.get_stroke_color().to_hex()}, "
+                        "not a colour of the legend"
+                    )
+                    return
 
     def box_of_member(self, member) -> np.ndarray:
         points = self.screen_points(member)
@@ -179,6 +204,10 @@ class LayoutAudit:
                 f"main picture {describe(featured)} spans only {w_share:.0%} of the width "
                 f"and {h_share:.0%} of the height"
             )
+
+
+def rgb(colour: str) -> np.ndarray:
+    return np.array([int(colour[k : k + 2], 16) for k in (1, 3, 5)]) / 255.0
 
 
 def visible(mobject) -> bool:
