@@ -65,12 +65,12 @@ class Loop(LessonScene):
             lesson,
             lesson.trace[0].params,
             number=self.record.number,
-            column_gap=3.1,  # room between the columns for an arrow on every line
+            column_gap=2.9,  # room between the columns for an arrow on every line
             gaps=(2.7 / 2, 3.7 / 3, 4.3 / 4),
             tallest=4.3,
         )
-        self.diagram.scale(0.9)
-        self.bars = ProbabilityBars(self.diagram, length=1.0)
+        self.diagram.scale(0.88)
+        self.bars = ProbabilityBars(self.diagram, length=0.8)
         self.arrow_scale = self.lesson.largest_update
         # Every update arrow drawn, as (step, layer, weight index, arrow): tests measure its
         # direction and length from the drawing itself.
@@ -80,15 +80,18 @@ class Loop(LessonScene):
         self.chart = Chart(
             (0, len(lesson.trace) - 1),
             (0.0, 1.0),
-            width=1.9,
+            width=1.7,
             height=2.2,
             x_ticks=[(0, "0"), (10, "10"), (20, "20")],
             y_ticks=[(0.0, "0"), (0.5, "0.5"), (1.0, "1")],
             tick_label=self.record.layout_text,
         )
-        chart_title = text(
-            f"p({lesson.target}) per step", size=style.VALUE_SIZE, colour=style.TARGET
-        )
+        chart_title = VGroup(
+            *[
+                text(words, size=style.VALUE_SIZE, colour=style.TARGET)
+                for words in (f"p({lesson.target})", "per step")
+            ]
+        ).arrange(DOWN, buff=0.1)
         chart_title.next_to(self.chart, UP, buff=0.2)
         self.chart_title = chart_title
         self.arrow_legend = arrow_legend().next_to(self.chart, DOWN, buff=0.35)
@@ -96,7 +99,7 @@ class Loop(LessonScene):
         # and centred between the header and the captions, inside the action-safe area.
         side = VGroup(self.chart_title, self.chart, self.arrow_legend)
         network = VGroup(self.diagram, self.bars, self.bar_label_room())
-        self.centre_picture(VGroup(network, side).arrange(RIGHT, buff=0.45))
+        self.centre_picture(VGroup(network, side).arrange(RIGHT, buff=0.3))
         self.feature(VGroup(network, side))
         self.readout = VGroup()
         self.percent_labels = VGroup()
@@ -228,7 +231,7 @@ class Loop(LessonScene):
     def bar_label_room(self) -> VGroup:
         """An invisible stand-in for the widest percentage beside the bars, so the layout
         leaves them room before any is shown."""
-        widest = text("100.0%", size=style.VALUE_SIZE * 0.9).set_opacity(0)
+        widest = text("99.9%", size=style.VALUE_SIZE * 0.9).set_opacity(0)
         return VGroup(
             *[self.bars.place_label(widest.copy(), k) for k in range(len(self.bars.tracks))]
         )
