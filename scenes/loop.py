@@ -37,7 +37,7 @@ SHIFTS_SHOWN = 3  # the lines that glow as a step is taken: those whose weights 
 READOUT_Y = 3.28  # the read-out's centre, level with the header
 FULL_STEPS = 3  # the first steps play each beat on its own, slowly; the rest run faster
 FULL_PACE = {"forward": 1.0, "flash": 0.5, "arrows": 0.7, "shift": 1.0}  # seconds a beat
-QUICK_PACE = {"forward": 0.3, "flash": 0.15, "arrows": 0.25, "shift": 0.35}
+QUICK_PACE = {"forward": 0.3, "flash": 0.2, "arrows": 0.25, "shift": 0.35}
 
 
 class Loop(LessonScene):
@@ -77,6 +77,9 @@ class Loop(LessonScene):
         self.arrows_shown: list[tuple[int, str, tuple[int, int], UpdateArrow]] = []
         # The lines that glowed as each step was taken, as (step, [(layer, index), ...]).
         self.shifts_shown: list[tuple[int, list]] = []
+        # Each flash of the loss: when its box was fully shown and began to go, the box and
+        # the swollen digits it surrounds (copies), for tests.
+        self.loss_flashes: list[dict] = []
         self.chart = Chart(
             (0, len(lesson.trace) - 1),
             (0.0, 1.0),
@@ -164,12 +167,18 @@ class Loop(LessonScene):
         ).set_stroke(style.LOSS, 4)
         self.loss_box = box
         self.play(FadeIn(box, scale=1.1), loss.animate.scale(LOSS_SWELL), run_time=run_time)
+        self.loss_flashes.append(
+            {"shown": self.renderer.time, "box": box.copy(), "digits": loss.copy()}
+        )
         self.play(loss.animate.scale(1 / LOSS_SWELL).set_color(style.INK), run_time=run_time / 2)
 
     def clear_loss_box(self) -> list:
         """The animation that takes the loss's flash box away (none when it is gone)."""
         box, self.loss_box = getattr(self, "loss_box", None), None
-        return [FadeOut(box)] if box is not None else []
+        if box is None:
+            return []
+        self.loss_flashes[-1]["gone"] = self.renderer.time  # when its fade begins
+        return [FadeOut(box)]
 
     def run_forward(self, n: int, run_time: float) -> None:
         """The signal runs through step n's network and lights its nodes. When it reaches
