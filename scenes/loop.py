@@ -166,10 +166,9 @@ class Loop(LessonScene):
             loss.copy().scale(LOSS_SWELL), buff=0.12, corner_radius=0.08
         ).set_stroke(style.LOSS, 4)
         self.loss_box = box
+        shown = self.renderer.time
         self.play(FadeIn(box, scale=1.1), loss.animate.scale(LOSS_SWELL), run_time=run_time)
-        self.loss_flashes.append(
-            {"shown": self.renderer.time, "box": box.copy(), "digits": loss.copy()}
-        )
+        self.loss_flashes.append({"shown": shown, "box": box.copy(), "digits": loss.copy()})
         self.play(loss.animate.scale(1 / LOSS_SWELL).set_color(style.INK), run_time=run_time / 2)
 
     def clear_loss_box(self) -> list:
@@ -177,8 +176,12 @@ class Loop(LessonScene):
         box, self.loss_box = getattr(self, "loss_box", None), None
         if box is None:
             return []
-        self.loss_flashes[-1]["gone"] = self.renderer.time  # when its fade begins
-        return [FadeOut(box)]
+        return [FadeOut(box, rate_func=squish_rate_func(smooth, 0.5, 1.0))]
+
+    def loss_box_gone(self) -> None:
+        """Note when the loss's flash box has faded out (after the play that clears it)."""
+        if self.loss_flashes and "gone" not in self.loss_flashes[-1]:
+            self.loss_flashes[-1]["gone"] = self.renderer.time
 
     def run_forward(self, n: int, run_time: float) -> None:
         """The signal runs through step n's network and lights its nodes. When it reaches
@@ -270,6 +273,7 @@ class Loop(LessonScene):
             *self.clear_loss_box(),
             run_time=run_time,
         )
+        self.loss_box_gone()
 
     @beat
     def take_the_first_step(self) -> None:
@@ -361,7 +365,8 @@ class Loop(LessonScene):
             self.flash_loss(run_time=0.6)
             line.wait_for("wrong")
             self.point_out(self.percent_labels[self.lesson.target_index], style.TARGET, 1.0)
-            self.play(*self.clear_loss_box(), run_time=0.4)
+            self.play(*self.clear_loss_box(), run_time=0.5)
+            self.loss_box_gone()
         with self.narration(
             "Arrows: ^up raises a weight, ^down lowers it; ^longer means a bigger step."
         ) as line:

@@ -522,8 +522,8 @@ def test_the_lines_that_glow_as_a_step_is_taken_changed_most(seed):
 
 
 def flashes_too_short_or_tight(scene) -> list[str]:
-    """Every loss flash stays at least half a second, its box clear of the swollen digits
-    by 0.08 units on every side."""
+    """Every loss flash is on screen at least half a second (from its box's fade-in to the
+    end of its fade-out), its box clear of the swollen digits by 0.08 units on every side."""
     wrong = []
     for k, flash in enumerate(scene.loss_flashes):
         seen = flash["gone"] - flash["shown"]
