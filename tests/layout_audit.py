@@ -5,6 +5,7 @@ What a viewer in a hall or on a phone needs:
 - nothing is drawn outside the action-safe area, 3.5 % in from every edge (in 3-D, as the
   camera projects it): projectors in lecture halls crop the frame's edges;
 - no two texts overlap, and nothing but the caption enters the caption band;
+- no two update arrows (section 4's push on each weight) overlap, outlines included;
 - every text is large enough: capitals at least 24 px tall in a 1080p frame;
 - a weight's line never contradicts the legend: it is drawn orange (positive) or blue
   (negative), or between the two while its weight crosses zero, never in another colour;
@@ -20,7 +21,7 @@ import numpy as np
 from manim import DecimalNumber, MathTex, Tex, Text, VMobject, config
 
 from scenes import style
-from scenes.diagram import NetworkDiagram, math
+from scenes.diagram import NetworkDiagram, UpdateArrow, math
 from scenes.narration import Caption
 from scenes.record import texts_on_screen
 
@@ -153,6 +154,31 @@ class LayoutAudit:
             for b, box_b in boxes[k + 1 :]:
                 if overlap(box_a, box_b):
                     self.report(f"{describe(a)} overlaps {describe(b)}")
+        self.check_arrows()
+
+    def check_arrows(self) -> None:
+        """No two update arrows on screen overlap, as drawn: each one's points, widened by
+        half its widest stroke (the dark outline), checked against every other's."""
+        arrows = [a for a in arrows_in(self.scene.mobjects) if text_opacity(a) >= FAINTLY_VISIBLE]
+        boxes = [box for box in map(self.drawn_box, arrows) if box is not None]
+        for k, box_a in enumerate(boxes):
+            for box_b in boxes[k + 1 :]:
+                if overlap(box_a, box_b):
+                    self.report(
+                        f"update arrow at {arrow_place(box_a)} overlaps the arrow at "
+                        f"{arrow_place(box_b)}"
+                    )
+
+    def drawn_box(self, mobject) -> np.ndarray | None:
+        """The mobject's box as drawn: its points' box, widened by half its widest stroke."""
+        box = self.box(mobject)
+        if box is None:
+            return None
+        widest = max(
+            max(m.get_stroke_width(), m.get_stroke_width(background=True))
+            for m in mobject.family_members_with_points()
+        )
+        return box + np.array([[-1.0, -1.0], [1.0, 1.0]]) * widest * 0.01 / 2
 
     def check_line_colours(self) -> None:
         """Every weight line on screen of the scene's network diagrams is in a colour of the
@@ -234,6 +260,22 @@ def texts_in(mobjects) -> list:
         else:
             found.extend(texts_in(mobject.submobjects))
     return found
+
+
+def arrows_in(mobjects) -> list:
+    """The update arrows among these mobjects and inside them."""
+    found = []
+    for mobject in mobjects:
+        if isinstance(mobject, UpdateArrow):
+            found.append(mobject)
+        else:
+            found.extend(arrows_in(mobject.submobjects))
+    return found
+
+
+def arrow_place(box: np.ndarray) -> str:
+    x, y = box.mean(axis=0)
+    return f"({x:.2f}, {y:.2f})"
 
 
 def bar_shares(scene) -> list[float]:
