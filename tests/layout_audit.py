@@ -159,7 +159,7 @@ class LayoutAudit:
     def check_arrows(self) -> None:
         """No two update arrows on screen overlap, as drawn: each one's points, widened by
         half its widest stroke (the dark outline), checked against every other's."""
-        arrows = [a for a in arrows_in(self.scene.mobjects) if text_opacity(a) >= FAINTLY_VISIBLE]
+        arrows = [a for a in arrows_in(self.scene.mobjects) if drawn_opacity(a) >= FAINTLY_VISIBLE]
         boxes = [box for box in map(self.drawn_box, arrows) if box is not None]
         for k, box_a in enumerate(boxes):
             for box_b in boxes[k + 1 :]:
@@ -248,6 +248,18 @@ def visible(mobject) -> bool:
 
 def text_opacity(t) -> float:
     return max((m.get_fill_opacity() for m in t.family_members_with_points()), default=0.0)
+
+
+def drawn_opacity(mobject) -> float:
+    """How strongly a drawing shows: its most opaque fill or stroke (a down arrow's head is
+    an outline, with no fill)."""
+    return max(
+        (
+            max(m.get_fill_opacity(), m.get_stroke_opacity() if m.get_stroke_width() > 0 else 0)
+            for m in mobject.family_members_with_points()
+        ),
+        default=0.0,
+    )
 
 
 def texts_in(mobjects) -> list:

@@ -148,21 +148,20 @@ def test_a_cross_fade_of_two_texts_in_one_place_is_caught(tmp_path):
     assert any("Text '1' overlaps Text '2'" in p for p in found), found
 
 
-class LoopWithArrowsOnTheOldPlaces(Loop):
-    """Step 0's arrows where they stood before issue 27: staggered along their lines by
-    source node only, so arrows on lines crossing near their middles land on each other."""
+class LoopWithArrowsAtTheMiddles(Loop):
+    """Step 0's arrows each at its line's middle: lines whose ends' heights add up alike
+    (mixer 1 to output 3, mixer 2 to output 2) cross at their middles, and so do their
+    arrows."""
 
     def construct(self) -> None:
         self.set_up_the_network()
         self.run_forward(0, run_time=0.4)
         arrows = self.diagram.update_arrows(self.lesson.trace[0].update, self.arrow_scale)
-        for (name, (_, col)), arrow in arrows.items():
-            sources = self.diagram.params_shape(name)[1]
-            line = self.diagram.weight_line(name, (_, col))
-            arrow.move_to(line.point_from_proportion(0.3 + 0.4 * col / (sources - 1)))
+        for (name, index), arrow in arrows.items():
+            arrow.move_to(self.diagram.weight_line(name, index).get_center())
         self.play(*[FadeIn(arrow) for arrow in arrows.values()], run_time=0.4)
 
 
 def test_overlapping_update_arrows_are_caught(tmp_path):
-    found = problems(LoopWithArrowsOnTheOldPlaces, tmp_path)
+    found = problems(LoopWithArrowsAtTheMiddles, tmp_path)
     assert any(p.startswith("update arrow at") and "overlaps" in p for p in found), found
