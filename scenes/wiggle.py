@@ -34,7 +34,7 @@ from manim import (
 from mechanics import formatting as fmt
 from scenes import style
 from scenes.chart import Chart
-from scenes.diagram import NetworkDiagram
+from scenes.diagram import SPOTLIT_WIDER, NetworkDiagram
 from scenes.lesson_scene import LessonScene, beat
 from scenes.record import LiveText
 from scenes.updating import redrawn, when_changed
@@ -50,7 +50,6 @@ FEWEST_STEPS, MOST_STEPS = 4, 12
 # The inset: the network drawn small, every node labelled, the chosen line picked out.
 INSET = {"column_gap": 1.55, "node_radius": 0.19, "gaps": (0.8, 0.6, 0.46), "tallest": 2.0}
 INSET_LEFT = -style.SAFE_RIGHT + 0.08  # the inset's token labels start here
-DIMMED = 0.18  # opacity of the lines not chosen
 CHOSEN_WIDTH = 5.0  # the chosen line is never drawn thinner than this
 MIXER_NUMBER_SIZE = 20
 CHART_WIDTH, CHART_HEIGHT = 6.6, 4.9
@@ -134,17 +133,13 @@ class Wiggle(LessonScene):
             self.weight_caption = caption
 
     def pick_out_the_weight(self) -> AnimationGroup:
-        """The chosen line drawn thick in the highlight colour, every other line dimmed, and
-        the chosen line's token and mixer lit up like it."""
+        """The chosen line in the spotlight (its sign's colour, as the legend says, wider
+        and at full strength, every other line faded back), and its token, mixer and two
+        nodes lit up in the highlight colour, so the caption's words can be found on it."""
         wiggle, inset = self.lesson.wiggle, self.inset
         row, col = wiggle.index
-        chosen = inset.weight_line(wiggle.name, wiggle.index)
-        chosen.set_z_index(1)
-        others = [line for line in inset.all_lines if line is not chosen]
-        width = max(chosen.get_stroke_width(), CHOSEN_WIDTH)
         return AnimationGroup(
-            *[line.animate.set_stroke(opacity=DIMMED) for line in others],
-            chosen.animate.set_stroke(color=style.HIGHLIGHT, width=width, opacity=1.0),
+            *inset.spotlight([(wiggle.name, wiggle.index)], self.lesson.trace[0].params),
             self.token_labels[col].animate.set_color(style.HIGHLIGHT),
             self.mixer_numbers[row].animate.set_color(style.HIGHLIGHT),
             inset.input_nodes[col].animate.set_stroke(style.HIGHLIGHT, 3),
@@ -267,13 +262,18 @@ class Wiggle(LessonScene):
             colour=lambda: direction_hint(slope_now())[1],
             size=style.VALUE_SIZE,
         ).next_to(self.readouts, DOWN, buff=0.2, aligned_edge=LEFT)
-        # The inset's line follows w: thicker as |w| grows, like a volume slider.
+        # The inset's line follows w: thicker as |w| grows, like a volume slider, in its
+        # sign's colour (the legend's), as wide as the spotlight draws it.
         line = self.inset.weight_line(wiggle.name, wiggle.index)
         largest = self.inset.largest
         line.add_updater(
             when_changed(
                 lambda m: m.set_stroke(
-                    width=max(style.stroke_width_for(w_now(), largest), CHOSEN_WIDTH)
+                    color=style.colour_for(w_now()),
+                    width=max(
+                        style.stroke_width_for(w_now(), largest) + SPOTLIT_WIDER, CHOSEN_WIDTH
+                    ),
+                    opacity=1.0,
                 ),
                 w_now,
             )

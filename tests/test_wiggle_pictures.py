@@ -3,7 +3,7 @@
 - the loss axis's numbers sit at the heights they name and span the curve (so the valley's
   depth reads honestly), each the engine's tick value;
 - the inset network's labels (tokens, mixer numbers) name the chosen line's two ends as the
-  caption does, and the chosen line stands out (every other line dimmed);
+  caption does, and the chosen line stands out (every other line faded back);
 - w is first nudged up a little, then walked in one sweep to the valley, every reading of
   the read-outs held on screen long enough to read.
 
@@ -21,7 +21,7 @@ from manim import AnimationGroup, Text, ValueTracker, smooth
 from mechanics import formatting as fmt
 from mechanics.sources import source_of
 from scenes import style
-from scenes.wiggle import READING_HOLD, Wiggle, w_text
+from scenes.wiggle import CHOSEN_WIDTH, READING_HOLD, Wiggle, w_text
 
 from .scene_rendering import SEEDS, render_tiny, rendered
 
@@ -117,6 +117,7 @@ def inset_faults(scene) -> list[str]:
     """What the drawing says the chosen weight joins, against the caption; and whether the
     chosen line stands out from every other line."""
     wiggle, inset = scene.lesson.wiggle, scene.inset
+    row, col = wiggle.index
     chosen = inset.weight_line(wiggle.name, wiggle.index)
     start, end = chosen.get_start_and_end()
     token_node = min(inset.input_nodes, key=lambda node: np.linalg.norm(node.get_center() - start))
@@ -133,14 +134,20 @@ def inset_faults(scene) -> list[str]:
     numbers = [label.original_text for label in scene.mixer_numbers]
     if numbers != [str(j + 1) for j in range(len(inset.hidden_nodes))]:
         faults.append(f"mixers numbered {numbers}")
+    # The chosen line stands out in the legend's colour for its weight now, at full
+    # strength; every other line is faded back; its token and mixer are lit up.
     others = [line for line in inset.all_lines if line is not chosen]
-    if chosen.get_stroke_color().to_hex().upper() != style.HIGHLIGHT.upper():
-        faults.append("the chosen line is not in the highlight colour")
-    if chosen.get_stroke_opacity() < 0.99 or chosen.get_stroke_width() < 4.0:
+    w_now = float(wiggle.ws[int(round(scene.tracker.get_value()))])
+    if chosen.get_stroke_color().to_hex().upper() != style.colour_for(w_now).upper():
+        faults.append(f"the chosen line is drawn {chosen.get_stroke_color().to_hex()}")
+    if chosen.get_stroke_opacity() < 0.99 or chosen.get_stroke_width() < CHOSEN_WIDTH:
         faults.append("the chosen line is faint or thin")
-    bright = [line for line in others if line.get_stroke_opacity() > 0.3]
+    bright = [line for line in others if line.get_stroke_opacity() > 0.31]
     if bright:
-        faults.append(f"{len(bright)} other lines are not dimmed")
+        faults.append(f"{len(bright)} other lines are not faded back")
+    for label in (scene.token_labels[col], scene.mixer_numbers[row]):
+        if label.get_fill_color().to_hex().upper() != style.HIGHLIGHT.upper():
+            faults.append(f"{label.original_text!r} is not lit up")
     return faults
 
 
@@ -176,7 +183,7 @@ def test_mixer_numbers_that_disagree_with_the_caption_are_caught(tmp_path):
 
 def test_a_chosen_line_lost_among_the_others_is_caught(tmp_path):
     faults = inset_faults(render_tiny(WiggleWithTheChosenLineAmongTheOthers, 0, media=tmp_path))
-    assert any("not dimmed" in fault for fault in faults), faults
+    assert any("not faded back" in fault for fault in faults), faults
 
 
 # The wiggle in motion --------------------------------------------------------------------
