@@ -120,7 +120,8 @@ class LayoutAudit:
         }
         for mobject in scene.mobjects:
             for member in mobject.family_members_with_points():
-                if not visible(member):
+                # A curtain over the whole frame (a fade to black) is not placed in it.
+                if not visible(member) or getattr(member, "fills_the_frame", False):
                     continue
                 box = self.box_of_member(member)
                 (x0, y0), (x1, y1) = box
