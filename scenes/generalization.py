@@ -683,10 +683,9 @@ class Generalization(LessonScene, ThreeDScene):
         first, last = run.snapshot_steps[snapshot - 1], run.snapshot_steps[snapshot]
         pieces = [self.curve_piece(curve, first, last) for curve in LOSS_CURVES]
         self.play(
-            *(Create(piece) for piece in pieces),
-            *(also or []),
+            *(Create(piece, rate_func=linear) for piece in pieces),
+            *(also or []),  # with its own timing: a light that comes and goes
             run_time=run_time,
-            rate_func=linear,
         )
         cells = self.pin(self.after.cells_for(run.maps[snapshot]))
         self.after.remove(self.after.cells)
@@ -789,4 +788,5 @@ class Generalization(LessonScene, ThreeDScene):
         self.fade_started = self.renderer.time
         self.play(FadeIn(curtain), run_time=FADE_TO_BLACK)
         self.fade_ended = self.renderer.time
+        self.remove(*(mobject for mobject in self.mobjects if mobject is not curtain))
         self.wait_at_least(BLACK_AT_THE_END)
