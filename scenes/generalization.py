@@ -29,7 +29,6 @@ from manim import (
     Dot,
     FadeIn,
     FadeOut,
-    Indicate,
     Line,
     Rectangle,
     Square,
@@ -96,6 +95,7 @@ FLOOR_VIEW = (48 * DEGREES, -5 * DEGREES)  # straight along the floor, past the 
 MAP_SIDE = 3.5
 CHART_SIZE = (3.0, 2.6)  # the second run's loss chart
 PICTURES_APART = 0.45  # between the two maps and the chart, with their axis labels
+LIT_SNAPSHOTS = 3  # the maps' axis labels stay lit this many snapshots as they are named
 # Closing: the card stays this long after the last word is said, then fades to black, and
 # the film ends on black.
 CLOSING_HOLD = 2.0
@@ -659,15 +659,21 @@ class Generalization(LessonScene, ThreeDScene):
             f'^"{tokens[1]}" and "{tokens[2]}" inputs redraws.'
         ) as line:
             each = max(0.4, line.needed / len(snapshots))
-            # The axes light up as the voice names them, with the snapshot playing then.
-            named = min(int(line.time_of(tokens[1].lower()) / each), len(snapshots) - 1)
+            # The axes light up as the voice names them, through the snapshot playing then,
+            # and stay lit while both are said (a light of one snapshot, about 0.4 s, was
+            # gone before the second name).
+            labels = VGroup(*self.map_labels)
+            lit = min(int(line.time_of(tokens[1].lower()) / each), len(snapshots) - 1)
+            unlit = min(lit + LIT_SNAPSHOTS, len(snapshots) - 1)
             for k, snapshot in enumerate(snapshots):
-                also = (
-                    [Indicate(VGroup(*self.map_labels), color=style.HIGHLIGHT, scale_factor=1.0)]
-                    if k == named
-                    else []
-                )
+                also = []
+                if k == lit:
+                    also = [labels.animate.set_color(style.HIGHLIGHT)]
+                elif k == unlit:
+                    also = [labels.animate.set_color(style.MUTED)]
                 self.train_to(snapshot, run_time=each, also=also)
+            if unlit == lit:  # named with the last snapshot: the light goes after it
+                self.play(labels.animate.set_color(style.MUTED), run_time=0.4)
             self.key_frames.save("second_run_trained")
         with self.narration(
             "It ends at ^{last}.",
