@@ -25,7 +25,9 @@ from manim import (
     Text,
     TexTemplate,
     Triangle,
+    UpdateFromAlphaFunc,
     VGroup,
+    there_and_back,
 )
 
 from mechanics import Lesson
@@ -80,6 +82,10 @@ def card(group: VGroup, edge: str = style.FAINT, buff: float = 0.1) -> VGroup:
         group, buff=buff, corner_radius=0.08, color=edge, stroke_width=1.5
     ).set_fill(style.BACKGROUND, 1.0)
     return VGroup(backing, group)
+
+
+SPOTLIT_WIDER = 3.0  # a spotlit line is this much wider than its weight draws it
+SPOTLIGHT_FADE = 0.3  # and every other line keeps this share of its opacity
 
 
 class NetworkDiagram(VGroup):
@@ -199,6 +205,31 @@ class NetworkDiagram(VGroup):
         line.set_z_index(1)
         return line.animate.set_stroke(color=style.HIGHLIGHT, opacity=1.0)
 
+    def spotlight(self, picked: list[tuple[str, tuple[int, int]]], params) -> list:
+        """Pick some lines out without changing what their colours mean: each keeps its
+        sign's colour, drawn at full strength, wider and above the rest, and every other
+        line fades back. `end_spotlight` puts every line back as its weight draws it."""
+        chosen = {id(self.weight_line(name, index)) for name, index in picked}
+        animations = []
+        for name in WEIGHT_NAMES:
+            for index, line in self.lines[name].items():
+                look = self.line_style(params[name][index])
+                if id(line) in chosen:
+                    line.set_z_index(1)
+                    look.update(width=look["width"] + SPOTLIT_WIDER, opacity=1.0)
+                else:
+                    look.update(opacity=look["opacity"] * SPOTLIGHT_FADE)
+                animations.append(line.animate.set_stroke(**look))
+        return animations
+
+    def end_spotlight(self, params) -> list:
+        animations = []
+        for name in WEIGHT_NAMES:
+            for index, line in self.lines[name].items():
+                line.set_z_index(0)
+                animations.append(line.animate.set_stroke(**self.line_style(params[name][index])))
+        return animations
+
     def restore_weight(self, name: str, index: tuple[int, int], params) -> object:
         line = self.weight_line(name, index)
         line.set_z_index(0)
@@ -255,34 +286,83 @@ class NetworkDiagram(VGroup):
     def update_arrows(self, changes: dict[str, np.ndarray], largest_change: float) -> dict:
         """One UpdateArrow per weight for a step's changes (the step's -rate * gradient):
         pointing the way the weight moves, longer for larger moves (square-root scaled
-        against the largest change of the whole training, so small late steps still show)."""
+        against the largest change of the whole training, so small late steps still show).
+        Each sits on its own line at the place `arrow_places` found for it, the same place
+        every step, where it overlaps no other arrow and as few other lines as can be."""
+        places = self.arrow_places()
         arrows = {}
         for name in WEIGHT_NAMES:
-            sources = self.params_shape(name)[1]
-            for index, line in self.lines[name].items():
+            for index in self.lines[name]:
                 change = float(changes[name][index])
                 if change == 0.0:
                     continue  # a weight that does not move gets no arrow
-                share = np.sqrt(abs(change) / largest_change) if largest_change > 0 else 0.0
-                length = 0.14 + 0.36 * min(share, 1.0)
-                centre = arrow_position(line, index, sources)
-                arrows[(name, index)] = UpdateArrow(centre, change, length)
+                length = arrow_length(change, largest_change, self.arrow_longest)
+                arrows[(name, index)] = UpdateArrow(places[(name, index)], change, length)
         return arrows
+
+    def arrow_places(self) -> dict:
+        """Where each weight's arrow sits, as {(name, index): centre}: found once for the
+        diagram as it stands (see `place_arrows`), again only if the diagram has moved."""
+        where = (*np.round(self.get_center(), 6), round(self.width, 6))
+        if getattr(self, "_arrow_places_where", None) != where:
+            segments = {
+                (name, index): line.get_start_and_end()
+                for name in WEIGHT_NAMES
+                for index, line in self.lines[name].items()
+            }
+            nodes = [
+                (node.get_center(), node.width / 2) for column in self.columns for node in column
+            ]
+            # The longest arrow that leaves every arrow a place of its own: a crowded
+            # network (more mixers) draws shorter arrows rather than overlapping ones.
+            for longest in ARROW_LENGTHS:
+                places = place_arrows(segments, nodes, longest)
+                if places is not None:
+                    break
+            else:
+                places = place_arrows(segments, nodes, ARROW_LENGTHS[-1], force=True)
+            self._arrow_places, self.arrow_longest = places, longest
+            self._arrow_places_where = where
+        return self._arrow_places
 
     def params_shape(self, name: str) -> tuple[int, int]:
         """The shape of a weight matrix, as the diagram draws it: (nodes fed, nodes feeding)."""
         layer = WEIGHT_NAMES.index(name)
         return len(self.columns[layer + 1]), len(self.columns[layer])
 
-    def morph_to(self, params: dict[str, np.ndarray]) -> AnimationGroup:
-        """Every line eases to the width and colour of a new set of weights."""
+    def morph_to(self, params: dict[str, np.ndarray], glowing: list = ()) -> AnimationGroup:
+        """Every line eases to the width and colour of a new set of weights; the lines
+        named in `glowing` ((name, index) pairs) glow while they change (see `glow`)."""
         return AnimationGroup(
             *[
                 line.animate.set_stroke(**self.line_style(params[name][index]))
                 for name in WEIGHT_NAMES
                 for index, line in self.lines[name].items()
-            ]
+            ],
+            *[self.glow(*key) for key in glowing],
         )
+
+    def glow(self, name: str, index: tuple[int, int]) -> UpdateFromAlphaFunc:
+        """A soft light around one line that swells and fades as the line changes, as wide
+        as the line is at each frame: where to look as the weights shift."""
+        line = self.weight_line(name, index)
+        halo = line.copy().set_stroke(style.HIGHLIGHT, width=0, opacity=0)
+
+        def follow(halo: Line, alpha: float) -> None:
+            strength = there_and_back(alpha)
+            halo.become(line.copy()).set_stroke(
+                style.HIGHLIGHT,
+                width=line.get_stroke_width() + 14 * strength,
+                opacity=0.5 * strength,
+            )
+
+        return UpdateFromAlphaFunc(halo, follow, remover=True, suspend_mobject_updating=False)
+
+    def most_changed(self, changes: dict[str, np.ndarray], count: int) -> list:
+        """The (name, index) of the `count` weights a step changes most, largest first."""
+        keys = [(name, index) for name in WEIGHT_NAMES for index in self.lines[name]]
+        keys.sort(key=lambda key: -abs(float(changes[key[0]][key[1]])))
+        return keys[:count]
 
 
 class UpdateArrow(VGroup):
@@ -297,7 +377,7 @@ class UpdateArrow(VGroup):
         up = change > 0
         direction = np.array([0.0, 1.0 if up else -1.0, 0.0])
         colour = style.INCREASE if up else style.DECREASE
-        head_size = 0.13
+        head_size = ARROW_HEAD
         base = centre - direction * length / 2
         tip = centre + direction * length / 2
         stem = Line(base, tip - direction * head_size * 0.8).set_stroke(colour, 4)
@@ -308,15 +388,119 @@ class UpdateArrow(VGroup):
         head.move_to(tip - direction * head_size * 0.45)
         self.add(stem, head)
         # A dark outline keeps the arrow readable where it crosses bright lines.
-        self.set_stroke(style.BACKGROUND, 7, background=True)
+        self.set_stroke(style.BACKGROUND, ARROW_OUTLINE, background=True)
 
 
-def arrow_position(line: Line, index: tuple[int, int], sources: int) -> np.ndarray:
-    """Where along its line a weight's arrow sits: staggered by the line's source node, so
-    arrows on lines that cross near their middles do not land on top of each other."""
-    _, col = index
-    share = 0.3 + 0.4 * col / max(sources - 1, 1)
-    return line.point_from_proportion(share)
+ARROW_SHORTEST = 0.12  # an update arrow's length for the smallest change,
+ARROW_LENGTHS = (0.44, 0.4, 0.36, 0.32, 0.28)  # ... and for the largest change of the
+# whole training: the first of these for which every arrow finds a place of its own
+ARROW_HEAD = 0.13  # the head's height (its width is 1.2 times that)
+ARROW_OUTLINE = 7.0  # the dark outline's stroke width (0.01 frame units per unit of width)
+ARROW_GAP = 0.05  # the least room between two arrows' drawn outlines
+
+
+def arrow_length(change: float, largest_change: float, longest: float) -> float:
+    """An update arrow's length: square-root scaled against the largest change of the
+    training, so small late steps still show."""
+    share = np.sqrt(abs(change) / largest_change) if largest_change > 0 else 0.0
+    return ARROW_SHORTEST + (longest - ARROW_SHORTEST) * min(share, 1.0)
+
+
+def arrow_box(centre: np.ndarray, length: float) -> np.ndarray:
+    """[[x0, y0], [x1, y1]]: what an upright arrow of this length centred here covers as
+    drawn, its dark outline included."""
+    outline = ARROW_OUTLINE * 0.01 / 2
+    half = np.array([ARROW_HEAD * 1.2 / 2 + outline, length / 2 + outline])
+    return np.array([centre[:2] - half, centre[:2] + half])
+
+
+def boxes_overlap(a: np.ndarray, b: np.ndarray, gap: float = 0.0) -> bool:
+    """Whether two boxes come closer than `gap` on both axes (touch or overlap)."""
+    return bool(
+        min(a[1][0], b[1][0]) - max(a[0][0], b[0][0]) > -gap
+        and min(a[1][1], b[1][1]) - max(a[0][1], b[0][1]) > -gap
+    )
+
+
+def segment_crosses_box(start: np.ndarray, end: np.ndarray, box: np.ndarray) -> bool:
+    """Whether the segment start-end passes through the box (Liang-Barsky clipping)."""
+    low, high = 0.0, 1.0
+    d = end[:2] - start[:2]
+    for axis in (0, 1):
+        for p, q in ((-d[axis], start[axis] - box[0][axis]), (d[axis], box[1][axis] - start[axis])):
+            if p == 0:
+                if q < 0:
+                    return False
+                continue
+            r = q / p
+            if p < 0:
+                low = max(low, r)
+            else:
+                high = min(high, r)
+            if low > high:
+                return False
+    return True
+
+
+def place_arrows(
+    segments: dict,
+    nodes: list[tuple[np.ndarray, float]],
+    longest: float,
+    force: bool = False,
+    along: int = 33,
+) -> dict[object, np.ndarray] | None:
+    """A place on each line for its update arrow, as {key: centre}: no two arrows (at their
+    longest, with their outlines and `ARROW_GAP`) touch, none covers a node, and each sits
+    where as few other lines as possible cross it and near its line's middle, so which
+    line an arrow belongs to can be told. Greedy: the line with the fewest free places
+    left is placed next. None when some line finds no free place; with `force`, that line
+    gets its least crowded place instead (and the layout audit reports the overlap)."""
+    spots = np.linspace(0.15, 0.85, along)
+    options = {}
+    for key, (start, end) in segments.items():
+        rows = []
+        for t in spots:
+            centre = start + t * (end - start)
+            box = arrow_box(centre, longest)
+            if any(_box_meets_circle(box, c, r + 0.03) for c, r in nodes):
+                continue
+            crossings = sum(
+                segment_crosses_box(a, b, box) for other, (a, b) in segments.items() if other != key
+            )
+            rows.append((crossings + abs(t - 0.5), centre, box))
+        options[key] = rows
+    placed: dict[object, np.ndarray] = {}
+    boxes: list[np.ndarray] = []
+    while len(placed) < len(segments):
+        free = {
+            key: [
+                row for row in rows if not any(boxes_overlap(row[2], b, ARROW_GAP) for b in boxes)
+            ]
+            for key, rows in options.items()
+            if key not in placed
+        }
+        key = min(free, key=lambda k: (len(free[k]), str(k)))
+        if not free[key] and not force:
+            return None
+        rows = (
+            free[key]
+            or sorted(options[key], key=lambda row: sum(boxes_overlap(row[2], b) for b in boxes))[
+                :1
+            ]
+        )
+        _, centre, box = min(rows, key=lambda row: row[0])
+        placed[key] = centre
+        boxes.append(box)
+    return placed
+
+
+def _near(a: np.ndarray, b: np.ndarray) -> bool:
+    return boxes_overlap(a, b, ARROW_GAP)
+
+
+def _box_meets_circle(box: np.ndarray, centre: np.ndarray, radius: float) -> bool:
+    nearest = np.clip(centre[:2], box[0], box[1])
+    return bool(np.linalg.norm(nearest - centre[:2]) < radius)
 
 
 class ProbabilityBars(VGroup):

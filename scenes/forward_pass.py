@@ -32,12 +32,12 @@ from scenes.lesson_scene import LessonScene, beat
 # The diagram fills the frame's width; node math is written in the band between its bottom
 # and the captions.
 DIAGRAM = {
-    "column_gap": 3.35,
+    "column_gap": 3.1,
     "node_radius": 0.3,
     "gaps": (2.2 / 2, 3.0 / 3, 3.4 / 4),
     "tallest": 3.4,
 }
-DIAGRAM_CENTRE = (-0.1, 1.1)
+DIAGRAM_X = -0.1
 BAR_LENGTH = 1.7
 # How the film names the three weights of Lesson.called_out_weights, in order.
 CALLED_OUT = ("turned up", "inverted", "nearly silent")
@@ -106,14 +106,10 @@ class ForwardPass(LessonScene):
     def incoming(self, name: str, row: int) -> list[tuple[int, int]]:
         return [(row, col) for col in range(self.params[name].shape[1])]
 
-    def highlight_incoming(self, name: str, row: int) -> list:
-        return [self.diagram.highlight_weight(name, index) for index in self.incoming(name, row)]
-
-    def restore_incoming(self, name: str, row: int) -> list:
-        return [
-            self.diagram.restore_weight(name, index, self.params)
-            for index in self.incoming(name, row)
-        ]
+    def spotlight_incoming(self, name: str, row: int) -> list:
+        """The lines into one node stand out, each in its own sign's colour."""
+        picked = [(name, index) for index in self.incoming(name, row)]
+        return self.diagram.spotlight(picked, self.params)
 
     # Beats --------------------------------------------------------------------------------
     @beat
@@ -121,15 +117,20 @@ class ForwardPass(LessonScene):
         self.diagram = NetworkDiagram(
             self.lesson, self.params, number=self.record.number, **DIAGRAM
         )
-        self.diagram.move_to([*DIAGRAM_CENTRE, 0])
+        # The diagram's top (its "target" tag) just under the header; the legend and the
+        # node math go in the band between its bottom and the captions.
+        goal = text("target", size=style.VALUE_SIZE, colour=style.TARGET)
+        goal.next_to(self.diagram.target_marker, UP, buff=0.08)
+        self.diagram.add(goal).move_to([DIAGRAM_X, 0, 0]).remove(goal)
+        lift = (style.PICTURE_TOP - goal.get_top()[1]) * UP
+        self.diagram.shift(lift)
+        goal.shift(lift)
         diagram = self.feature(self.diagram)
         with self.narration("We start with a simple goal: ^text in, a prediction out.") as line:
             line.wait_for("text")
             self.play(arrive(diagram.input_nodes, diagram.input_labels, RIGHT, 0.3), run_time=1.5)
         with self.narration('Out come candidates for the next word. We want ^"Paris".') as line:
             self.play(arrive(diagram.output_nodes, diagram.output_labels, LEFT, 0.15), run_time=1.2)
-            goal = text("target", size=style.VALUE_SIZE, colour=style.TARGET)
-            goal.next_to(diagram.target_marker, UP, buff=0.08)
             line.wait_for("paris")
             self.play(Create(diagram.target_marker), FadeIn(goal), run_time=0.8)
             self.target_tag = goal
@@ -200,17 +201,17 @@ class ForwardPass(LessonScene):
                 callout.next_to(middle, side, buff=0.12)
                 if "look" in spoken.marks:  # the first: the line lights up as it is named
                     spoken.wait_for("look")
-                    self.play(diagram.highlight_weight(name, index), run_time=0.6)
+                    self.play(*diagram.spotlight([(name, index)], self.params), run_time=0.6)
                 spoken.wait_for(mark)
-                self.play(diagram.highlight_weight(name, index), FadeIn(callout), run_time=0.6)
+                self.play(
+                    *diagram.spotlight([(name, index)], self.params), FadeIn(callout), run_time=0.6
+                )
                 self.key_frames.save(f"weight_{description.replace(' ', '_')}")
                 self.point_out(value, style.HIGHLIGHT, run_time=1.0, swell=False)
                 if "up" in spoken.marks:
                     spoken.wait_for("up")
                     self.play(diagram.pulse_lines([line], run_time=1.2))
-            self.play(
-                diagram.restore_weight(name, index, self.params), FadeOut(callout), run_time=0.5
-            )
+            self.play(*diagram.end_spotlight(self.params), FadeOut(callout), run_time=0.5)
 
     @beat
     def flow_to_mixers(self) -> None:
@@ -244,7 +245,7 @@ class ForwardPass(LessonScene):
             name = node_name(rf"h_{{{j + 1}}}").next_to(node, UP, buff=0.08)
             self.record.layout(name.tex_string)
             self.play(
-                *self.highlight_incoming("W1", j),
+                *self.spotlight_incoming("W1", j),
                 Indicate(node, color=style.HIGHLIGHT),
                 FadeIn(name),
                 Write(self.mixer_math),
@@ -254,7 +255,7 @@ class ForwardPass(LessonScene):
             line.wait_for("squash")
             self.point_out(self.mixer_math[-1], style.HIGHLIGHT)
         self.play(
-            *self.restore_incoming("W1", j),
+            *self.diagram.end_spotlight(self.params),
             FadeOut(self.mixer_math),
             FadeOut(name),
             run_time=0.6,
@@ -284,7 +285,7 @@ class ForwardPass(LessonScene):
             name = node_name(r"z_{\text{" + self.lesson.target + "}}")
             name.next_to(diagram.output_nodes[target], LEFT, buff=0.08).shift(0.3 * UP)
             self.play(
-                *self.highlight_incoming("W2", target),
+                *self.spotlight_incoming("W2", target),
                 Indicate(diagram.output_nodes[target], color=style.HIGHLIGHT),
                 FadeIn(name),
                 Write(logit_math),
@@ -303,7 +304,7 @@ class ForwardPass(LessonScene):
             )
             # One formula goes, then the next comes: a morph between them would show both.
             line.wait_for("softmax")
-            self.play(*self.restore_incoming("W2", target), FadeOut(logit_math), run_time=0.4)
+            self.play(*self.diagram.end_spotlight(self.params), FadeOut(logit_math), run_time=0.4)
             self.play(FadeIn(softmax_math), run_time=0.6)
             self.key_frames.save("softmax_math")
             line.wait_for("probabilities")
@@ -314,12 +315,20 @@ class ForwardPass(LessonScene):
     def show_probabilities(self) -> None:
         diagram = self.diagram
         probabilities = self.forward.probabilities
-        with self.narration("Every candidate gets a probability; together they add up to 100%."):
-            # Room on the right for the bars and their percentages: the diagram moves left.
+        with self.narration(
+            "Every candidate gets a probability; together they add up to 100%, give or take "
+            "rounding."
+        ):
+            # Room on the right for the bars and their percentages: the diagram moves left,
+            # and down to the middle of the picture space, now the math band is empty.
             bars = ProbabilityBars(diagram, length=BAR_LENGTH)
             room = style.FRAME_RIGHT - (bars.get_right()[0] + PERCENT_WIDTH)
-            self.play(diagram.animate.shift(room * RIGHT), FadeOut(self.target_tag), run_time=0.8)
-            self.bars = bars.shift(room * RIGHT)
+            drop = style.PICTURE_CENTRE_Y - diagram.get_center()[1]
+            move = room * RIGHT + drop * UP
+            self.play(
+                diagram.animate.shift(move), FadeOut(self.target_tag, shift=move), run_time=0.8
+            )
+            self.bars = bars.shift(move)
             labels = VGroup(
                 *[
                     self.bars.place_label(
@@ -347,8 +356,8 @@ class ForwardPass(LessonScene):
                 size=style.READOUT_SIZE,
                 colour=style.TARGET,
                 prefix=f"{self.lesson.target} probability: ",
-            ).to_corner(UR, buff=0.4)
-            self.play(FadeIn(self.readout, shift=0.2 * DOWN), run_time=0.8)
+            ).to_corner(UR, buff=style.CORNER_BUFF)
+            self.play(FadeIn(self.readout), run_time=0.8)
             self.wait(1.0)
 
     @beat

@@ -34,7 +34,6 @@ from manim import (
     VGroup,
     Wait,
     Write,
-    config,
 )
 from manim.utils.family import extract_mobject_family_members
 from manim.utils.iterables import list_update
@@ -143,10 +142,11 @@ class LessonScene(Scene):
         self, mobject: Mobject, colour: str, run_time: float = 0.9, swell: bool = True
     ) -> None:
         """Draw the eye to what the voice names: it lights up in `colour` and swells a
-        little, never past the frame's edge (a read-out in a corner swells less, or not).
+        little, never out of the action-safe area (a read-out in a corner swells less, or
+        not).
         `swell=False` for a part packed among others (a term of a formula, a number on a
         card, bars beside their labels): it only lights up."""
-        half = np.array([config.frame_width, config.frame_height]) / 2 - style.EDGE_ROOM
+        half = np.array([style.SAFE_RIGHT, style.SAFE_TOP])
         centre, size = mobject.get_center()[:2], np.array([mobject.width, mobject.height]) / 2
         room = (half - np.abs(centre)) / np.maximum(size, 1e-6)
         most = POINT_OUT_SCALE if swell else 1.0
@@ -222,7 +222,7 @@ class LessonScene(Scene):
         )
         title = text(self.section.title, size=style.HEADER_SIZE, colour=style.MUTED)
         header = VGroup(number, title).arrange(RIGHT, buff=0.25)
-        return header.to_corner(UL, buff=np.array([style.SAFE_X + 0.05, 0.4, 0.0]))
+        return header.to_corner(UL, buff=style.CORNER_BUFF)
 
     def pin(self, mobject):
         """Keep a 2-D overlay (caption, title, read-out) flat on the screen. Nothing to do in

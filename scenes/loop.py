@@ -11,7 +11,6 @@ from manim import (
     LEFT,
     RIGHT,
     UP,
-    UR,
     Circumscribe,
     Create,
     Dot,
@@ -19,7 +18,10 @@ from manim import (
     FadeOut,
     Indicate,
     Line,
+    SurroundingRectangle,
     VGroup,
+    smooth,
+    squish_rate_func,
 )
 
 from mechanics import formatting as fmt
@@ -30,9 +32,12 @@ from scenes.diagram import NetworkDiagram, ProbabilityBars, UpdateArrow, text
 from scenes.lesson_scene import LessonScene, beat
 from scenes.narration import SpokenLine
 
+LOSS_SWELL = 1.12  # how much the loss's digits swell as it flashes
+SHIFTS_SHOWN = 3  # the lines that glow as a step is taken: those whose weights change most
+READOUT_Y = 3.28  # the read-out's centre, level with the header
 FULL_STEPS = 3  # the first steps play each beat on its own, slowly; the rest run faster
 FULL_PACE = {"forward": 1.0, "flash": 0.5, "arrows": 0.7, "shift": 1.0}  # seconds a beat
-QUICK_PACE = {"forward": 0.3, "flash": 0.15, "arrows": 0.25, "shift": 0.35}
+QUICK_PACE = {"forward": 0.3, "flash": 0.2, "arrows": 0.25, "shift": 0.35}
 
 
 class Loop(LessonScene):
@@ -60,30 +65,45 @@ class Loop(LessonScene):
             lesson,
             lesson.trace[0].params,
             number=self.record.number,
+            column_gap=2.9,  # room between the columns for an arrow on every line
             gaps=(2.7 / 2, 3.7 / 3, 4.3 / 4),
             tallest=4.3,
         )
-        self.diagram.scale(0.86).to_edge(LEFT, buff=0.35).shift(0.1 * DOWN)
-        self.bars = ProbabilityBars(self.diagram, length=1.1)
-        self.feature(VGroup(self.diagram, self.bars))
+        self.diagram.scale(0.88)
+        self.bars = ProbabilityBars(self.diagram, length=0.8)
         self.arrow_scale = self.lesson.largest_update
         # Every update arrow drawn, as (step, layer, weight index, arrow): tests measure its
         # direction and length from the drawing itself.
         self.arrows_shown: list[tuple[int, str, tuple[int, int], UpdateArrow]] = []
+        # The lines that glowed as each step was taken, as (step, [(layer, index), ...]).
+        self.shifts_shown: list[tuple[int, list]] = []
+        # Each flash of the loss: when its box was fully shown and began to go, the box and
+        # the swollen digits it surrounds (copies), for tests.
+        self.loss_flashes: list[dict] = []
         self.chart = Chart(
             (0, len(lesson.trace) - 1),
             (0.0, 1.0),
-            width=2.3,
-            height=2.5,
+            width=1.7,
+            height=2.2,
             x_ticks=[(0, "0"), (10, "10"), (20, "20")],
             y_ticks=[(0.0, "0"), (0.5, "0.5"), (1.0, "1")],
             tick_label=self.record.layout_text,
-        ).move_to([5.3, 0.55, 0])
-        chart_title = text(
-            f"p({lesson.target}) per step", size=style.VALUE_SIZE, colour=style.TARGET
         )
+        chart_title = VGroup(
+            *[
+                text(words, size=style.VALUE_SIZE, colour=style.TARGET)
+                for words in (f"p({lesson.target})", "per step")
+            ]
+        ).arrange(DOWN, buff=0.1)
         chart_title.next_to(self.chart, UP, buff=0.2)
         self.chart_title = chart_title
+        self.arrow_legend = arrow_legend().next_to(self.chart, DOWN, buff=0.35)
+        # The picture: the network and its bars, then the chart with its key, side by side
+        # and centred between the header and the captions, inside the action-safe area.
+        side = VGroup(self.chart_title, self.chart, self.arrow_legend)
+        network = VGroup(self.diagram, self.bars, self.bar_label_room())
+        self.centre_picture(VGroup(network, side).arrange(RIGHT, buff=0.3))
+        self.feature(VGroup(network, side))
         self.readout = VGroup()
         self.percent_labels = VGroup()
         self.plot = VGroup()
@@ -103,8 +123,7 @@ class Loop(LessonScene):
             "Then every weight takes a small ^step against its ^gradient, "
             "the way the ghost dot pointed ^downhill."
         ) as line:
-            legend = arrow_legend().next_to(self.chart, DOWN, buff=0.35)
-            self.arrow_legend = legend
+            legend = self.arrow_legend
             self.play(self.diagram.pulse_lines(list(self.diagram.all_lines), run_time=1.2))
             line.wait_for("step")
             self.play(FadeIn(legend), run_time=0.8)
@@ -133,17 +152,36 @@ class Loop(LessonScene):
             colour=style.TARGET,
             prefix=f"{self.lesson.target} ",
         )
-        return VGroup(step, loss, paris).arrange(RIGHT, buff=0.5).to_corner(UR, buff=0.4)
+        readout = VGroup(step, loss, paris).arrange(RIGHT, buff=0.5)
+        # Level with the header, inside the action-safe area with room for the loss's flash.
+        return readout.move_to([style.FRAME_RIGHT - readout.width / 2, READOUT_Y, 0])
 
     def flash_loss(self, run_time: float) -> None:
-        """The loss on the read-out flashes red: how wrong the network is now."""
+        """The loss on the read-out flashes red: how wrong the network is now. A red box
+        with room around the swollen digits appears as they swell, and stays until the
+        weights have shifted (`clear_loss_box`): a flash long enough to be seen even when
+        training runs quickly."""
         loss = self.readout[1]
-        self.play(
-            Circumscribe(loss, color=style.LOSS, buff=0.16, time_width=0.6),
-            loss.animate.scale(1.12),
-            run_time=run_time,
-        )
-        self.play(loss.animate.scale(1 / 1.12).set_color(style.INK), run_time=run_time / 2)
+        box = SurroundingRectangle(
+            loss.copy().scale(LOSS_SWELL), buff=0.12, corner_radius=0.08
+        ).set_stroke(style.LOSS, 4)
+        self.loss_box = box
+        shown = self.renderer.time
+        self.play(FadeIn(box, scale=1.1), loss.animate.scale(LOSS_SWELL), run_time=run_time)
+        self.loss_flashes.append({"shown": shown, "box": box.copy(), "digits": loss.copy()})
+        self.play(loss.animate.scale(1 / LOSS_SWELL).set_color(style.INK), run_time=run_time / 2)
+
+    def clear_loss_box(self) -> list:
+        """The animation that takes the loss's flash box away (none when it is gone)."""
+        box, self.loss_box = getattr(self, "loss_box", None), None
+        if box is None:
+            return []
+        return [FadeOut(box, rate_func=squish_rate_func(smooth, 0.5, 1.0))]
+
+    def loss_box_gone(self) -> None:
+        """Note when the loss's flash box has faded out (after the play that clears it)."""
+        if self.loss_flashes and "gone" not in self.loss_flashes[-1]:
+            self.loss_flashes[-1]["gone"] = self.renderer.time
 
     def run_forward(self, n: int, run_time: float) -> None:
         """The signal runs through step n's network and lights its nodes. When it reaches
@@ -202,6 +240,14 @@ class Loop(LessonScene):
         """What the plot shows at step n: p(target)."""
         return self.src.trace[n].probabilities[self.lesson.target_index]
 
+    def bar_label_room(self) -> VGroup:
+        """An invisible stand-in for the widest percentage beside the bars, so the layout
+        leaves them room before any is shown."""
+        widest = text("99.9%", size=style.VALUE_SIZE * 0.9).set_opacity(0)
+        return VGroup(
+            *[self.bars.place_label(widest.copy(), k) for k in range(len(self.bars.tracks))]
+        )
+
     def show_arrows(self, n: int, run_time: float) -> dict:
         arrows = self.diagram.update_arrows(self.lesson.trace[n].update, self.arrow_scale)
         for (name, index), arrow in arrows.items():
@@ -210,11 +256,24 @@ class Loop(LessonScene):
         return arrows
 
     def step_weights(self, n: int, arrows: dict, run_time: float) -> None:
+        """The step is taken: every line eases to its new weight. The lines that change
+        most (by the engine's update) glow as they change, their arrows staying until the
+        change is made, so the eye finds the shift where it is largest."""
+        changes = self.lesson.trace[n].update
+        most = self.diagram.most_changed(changes, SHIFTS_SHOWN)
+        self.shifts_shown.append((n, most))
         self.play(
-            self.diagram.morph_to(self.lesson.trace[n + 1].params),
-            *[FadeOut(arrow) for arrow in arrows.values()],
+            self.diagram.morph_to(self.lesson.trace[n + 1].params, glowing=most),
+            *[
+                FadeOut(arrow, rate_func=squish_rate_func(smooth, 0.6, 1.0))
+                if key in most
+                else FadeOut(arrow, rate_func=squish_rate_func(smooth, 0.0, 0.4))
+                for key, arrow in arrows.items()
+            ],
+            *self.clear_loss_box(),
             run_time=run_time,
         )
+        self.loss_box_gone()
 
     @beat
     def take_the_first_step(self) -> None:
@@ -306,6 +365,8 @@ class Loop(LessonScene):
             self.flash_loss(run_time=0.6)
             line.wait_for("wrong")
             self.point_out(self.percent_labels[self.lesson.target_index], style.TARGET, 1.0)
+            self.play(*self.clear_loss_box(), run_time=0.5)
+            self.loss_box_gone()
         with self.narration(
             "Arrows: ^up raises a weight, ^down lowers it; ^longer means a bigger step."
         ) as line:
@@ -321,8 +382,8 @@ class Loop(LessonScene):
                     *[Indicate(a, scale_factor=1.3, color=a[0].get_color()) for a in chosen],
                     run_time=0.9,
                 )
-        with self.narration("The weights physically shift."):
-            self.step_weights(0, arrows, run_time=1.2)
+        with self.narration("The weights shift: the glowing lines change the most."):
+            self.step_weights(0, arrows, run_time=2.4)
 
     def play_step(
         self,

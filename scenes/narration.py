@@ -54,7 +54,11 @@ def caption_block(lines: list[str]) -> Caption:
     block.arrange(DOWN, buff=0.08)
     if block.width > style.CAPTION_WIDTH:
         block.scale_to_fit_width(style.CAPTION_WIDTH)
-    return block.move_to([0, style.CAPTION_Y, 0])
+    block.move_to([0, style.CAPTION_Y, 0])
+    safe_bottom = style.SAFE_Y - style.FRAME_HALF_HEIGHT
+    if block.get_bottom()[1] < safe_bottom:  # a line with deep descenders, or wrapped in three
+        block.shift((safe_bottom - block.get_bottom()[1]) * UP)
+    return block
 
 
 class CueCaption(Caption):
@@ -195,7 +199,7 @@ class Narrator:
             scene.play(FadeOut(self.caption), run_time=0.4 * run_time)
             run_time *= 0.6
         line.start = scene.renderer.time
-        scene.play(FadeIn(caption, shift=0.1 * UP), run_time=run_time)
+        scene.play(FadeIn(caption), run_time=run_time)
         if len(cues) == 1:
             # Manim redraws on every frame everything added after the first moving mobject
             # (to keep the stacking order). Nothing else enters the caption band, so a still

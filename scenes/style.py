@@ -54,6 +54,7 @@ SAFE_Y = ACTION_SAFE * 2 * FRAME_HALF_HEIGHT  # 0.28 units, 38 px at 1080p
 SAFE_RIGHT = FRAME_HALF_WIDTH - SAFE_X  # x of the action-safe area's right edge
 SAFE_TOP = FRAME_HALF_HEIGHT - SAFE_Y  # y of its top edge
 FRAME_RIGHT = SAFE_RIGHT - 0.1  # the right edge of what is drawn, inside the safe area
+CORNER_BUFF = (SAFE_X + 0.05, 0.4, 0.0)  # `to_corner(..., buff=CORNER_BUFF)`: header, read-outs
 CAPTION_Y = -3.3  # centre of the caption band, two lines clear of the frame's bottom edge
 CAPTION_TOP = -2.85  # nothing else may reach below this line
 CAPTION_WIDTH = 12.6
@@ -78,4 +79,3 @@ def colour_for(value: float) -> str:
 # word and is fully there a little after (well inside the 0.3 s a viewer allows).
 NUMBER_LEAD = 0.15  # seconds before the word
 NUMBER_FADE = 0.3  # seconds the fade takes
-EDGE_ROOM = 0.25  # frame units a swelling read-out keeps from the frame's edge

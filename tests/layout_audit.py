@@ -5,7 +5,10 @@ What a viewer in a hall or on a phone needs:
 - nothing is drawn outside the action-safe area, 3.5 % in from every edge (in 3-D, as the
   camera projects it): projectors in lecture halls crop the frame's edges;
 - no two texts overlap, and nothing but the caption enters the caption band;
+- no two update arrows (section 4's push on each weight) overlap, outlines included;
 - every text is large enough: capitals at least 24 px tall in a 1080p frame;
+- a weight's line never contradicts the legend: it is drawn orange (positive) or blue
+  (negative), or between the two while its weight crosses zero, never in another colour;
 - the beat's main picture (the scene's `featured` mobject) spans at least 60% of the
   frame's width or 55% of its height when a play ends.
 """
@@ -18,7 +21,7 @@ import numpy as np
 from manim import DecimalNumber, MathTex, Tex, Text, VMobject, config
 
 from scenes import style
-from scenes.diagram import math
+from scenes.diagram import NetworkDiagram, UpdateArrow, math
 from scenes.narration import Caption
 from scenes.record import texts_on_screen
 
@@ -27,6 +30,7 @@ MIN_WIDTH_SHARE = 0.60
 MIN_HEIGHT_SHARE = 0.55
 EDGE_SLACK = 0.02  # frame units: geometry is exact, antialiasing is not a layout fault
 OVERLAP_SLACK = 0.02
+COLOUR_SLACK = 0.03  # RGB distance (0..1 per channel) from the legend's orange-blue segment
 VISIBLE = 0.5  # a text fading in or out below this opacity is not yet (or no longer) read
 FAINTLY_VISIBLE = 0.15  # but two texts on top of each other show from here on (a cross-fade)
 
@@ -118,23 +122,23 @@ class LayoutAudit:
             if isinstance(part, Caption)
             for member in part.get_family()
         }
+        # A glyph is named by the text it belongs to.
+        owner = {id(m): t for t in texts_in(scene.mobjects) for m in t.get_family()}
         for mobject in scene.mobjects:
             for member in mobject.family_members_with_points():
                 # A curtain over the whole frame (a fade to black) is not placed in it.
                 if not visible(member) or getattr(member, "fills_the_frame", False):
                     continue
                 box = self.box_of_member(member)
+                name = describe(owner.get(id(member), member))
                 (x0, y0), (x1, y1) = box
                 if x0 < -half_w - EDGE_SLACK or x1 > half_w + EDGE_SLACK:
-                    self.report(
-                        f"{describe(member)} leaves the action-safe area: x {x0:.2f}..{x1:.2f}"
-                    )
+                    self.report(f"{name} leaves the action-safe area: x {x0:.2f}..{x1:.2f}")
                 if y0 < -half_h - EDGE_SLACK or y1 > half_h + EDGE_SLACK:
-                    self.report(
-                        f"{describe(member)} leaves the action-safe area: y {y0:.2f}..{y1:.2f}"
-                    )
+                    self.report(f"{name} leaves the action-safe area: y {y0:.2f}..{y1:.2f}")
                 if id(member) not in caption and y0 < style.CAPTION_TOP - EDGE_SLACK:
-                    self.report(f"{describe(member)} enters the caption band: y {y0:.2f}")
+                    self.report(f"{name} enters the caption band: y {y0:.2f}")
+        self.check_line_colours()
         shown = [t for t in texts_in(scene.mobjects) if text_opacity(t) >= FAINTLY_VISIBLE]
         texts = [t for t in shown if text_opacity(t) >= VISIBLE]
         # The screen's read-outs: a caption is narration, not a read-out (a cue's line may
@@ -151,6 +155,52 @@ class LayoutAudit:
             for b, box_b in boxes[k + 1 :]:
                 if overlap(box_a, box_b):
                     self.report(f"{describe(a)} overlaps {describe(b)}")
+        self.check_arrows()
+
+    def check_arrows(self) -> None:
+        """No two update arrows on screen overlap, as drawn: each one's points, widened by
+        half its widest stroke (the dark outline), checked against every other's."""
+        arrows = [a for a in arrows_in(self.scene.mobjects) if drawn_opacity(a) >= FAINTLY_VISIBLE]
+        boxes = [box for box in map(self.drawn_box, arrows) if box is not None]
+        for k, box_a in enumerate(boxes):
+            for box_b in boxes[k + 1 :]:
+                if overlap(box_a, box_b):
+                    self.report(
+                        f"update arrow at {arrow_place(box_a)} overlaps the arrow at "
+                        f"{arrow_place(box_b)}"
+                    )
+
+    def drawn_box(self, mobject) -> np.ndarray | None:
+        """The mobject's box as drawn: its points' box, widened by half its widest stroke."""
+        box = self.box(mobject)
+        if box is None:
+            return None
+        widest = max(
+            max(m.get_stroke_width(), m.get_stroke_width(background=True))
+            for m in mobject.family_members_with_points()
+        )
+        return box + np.array([[-1.0, -1.0], [1.0, 1.0]]) * widest * 0.01 / 2
+
+    def check_line_colours(self) -> None:
+        """Every weight line on screen of the scene's network diagrams is in a colour of the
+        legend: on the segment from POSITIVE to NEGATIVE in RGB (a line whose weight turns
+        negative passes through the colours between)."""
+        orange, blue = rgb(style.POSITIVE), rgb(style.NEGATIVE)
+        along = blue - orange
+        on_screen = {id(m) for mobject in self.scene.mobjects for m in mobject.get_family()}
+        diagrams = [d for d in vars(self.scene).values() if isinstance(d, NetworkDiagram)]
+        for diagram in diagrams:
+            for line in diagram.all_lines:
+                if id(line) not in on_screen or not visible(line):
+                    continue
+                colour = rgb(line.get_stroke_color().to_hex())
+                t = np.clip(np.dot(colour - orange, along) / np.dot(along, along), 0.0, 1.0)
+                if np.linalg.norm(colour - (orange + t * along)) > COLOUR_SLACK:
+                    self.report(
+                        f"a weight line is drawn {line.get_stroke_color().to_hex()}, "
+                        "not a colour of the legend"
+                    )
+                    return
 
     def box_of_member(self, member) -> np.ndarray:
         points = self.screen_points(member)
@@ -183,6 +233,10 @@ class LayoutAudit:
             )
 
 
+def rgb(colour: str) -> np.ndarray:
+    return np.array([int(colour[k : k + 2], 16) for k in (1, 3, 5)]) / 255.0
+
+
 def visible(mobject) -> bool:
     """Whether a member with points draws anything: a VMobject with some fill or stroke.
     Other mobjects (a ValueTracker keeps its value as a point) draw nothing."""
@@ -197,6 +251,18 @@ def text_opacity(t) -> float:
     return max((m.get_fill_opacity() for m in t.family_members_with_points()), default=0.0)
 
 
+def drawn_opacity(mobject) -> float:
+    """How strongly a drawing shows: its most opaque fill or stroke (a down arrow's head is
+    an outline, with no fill)."""
+    return max(
+        (
+            max(m.get_fill_opacity(), m.get_stroke_opacity() if m.get_stroke_width() > 0 else 0)
+            for m in mobject.family_members_with_points()
+        ),
+        default=0.0,
+    )
+
+
 def texts_in(mobjects) -> list:
     """The text-like mobjects among these and inside them: each Text, formula and number
     counts as one text."""
@@ -207,6 +273,22 @@ def texts_in(mobjects) -> list:
         else:
             found.extend(texts_in(mobject.submobjects))
     return found
+
+
+def arrows_in(mobjects) -> list:
+    """The update arrows among these mobjects and inside them."""
+    found = []
+    for mobject in mobjects:
+        if isinstance(mobject, UpdateArrow):
+            found.append(mobject)
+        else:
+            found.extend(arrows_in(mobject.submobjects))
+    return found
+
+
+def arrow_place(box: np.ndarray) -> str:
+    x, y = box.mean(axis=0)
+    return f"({x:.2f}, {y:.2f})"
 
 
 def bar_shares(scene) -> list[float]:

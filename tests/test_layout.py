@@ -10,6 +10,7 @@ from manim import DEGREES, RIGHT, FadeIn, FadeOut
 
 from scenes import style
 from scenes.diagram import text
+from scenes.forward_pass import ForwardPass
 from scenes.generalization import Generalization
 from scenes.lesson_scene import beat
 from scenes.loop import Loop
@@ -33,6 +34,25 @@ def problems(scene_class, tmp_path) -> list[str]:
         problem.what
         for problem in render_tiny(scene_class, 0, media=tmp_path).layout_audit.problems
     ]
+
+
+class ForwardPassWithAYellowHighlight(ForwardPass):
+    """The lines into a mixer are picked out in the highlight colour, as they once were: a
+    negative weight then looks like a positive one."""
+
+    def spotlight_incoming(self, name: str, row: int) -> list:
+        return [self.diagram.highlight_weight(name, index) for index in self.incoming(name, row)]
+
+    def construct(self) -> None:
+        self.show_inputs_and_target()
+        self.show_network()
+        self.flow_to_mixers()
+        self.show_mixer_math()
+
+
+def test_a_line_drawn_in_a_colour_the_legend_does_not_give_is_caught(tmp_path):
+    found = problems(ForwardPassWithAYellowHighlight, tmp_path)
+    assert any("not a colour of the legend" in p for p in found), found
 
 
 class LoopThatLeavesItsOldReadout(Loop):
@@ -126,3 +146,22 @@ class LossWithACrossFade(Loss):
 def test_a_cross_fade_of_two_texts_in_one_place_is_caught(tmp_path):
     found = problems(LossWithACrossFade, tmp_path)
     assert any("Text '1' overlaps Text '2'" in p for p in found), found
+
+
+class LoopWithArrowsAtTheMiddles(Loop):
+    """Step 0's arrows each at its line's middle: lines whose ends' heights add up alike
+    (mixer 1 to output 3, mixer 2 to output 2) cross at their middles, and so do their
+    arrows."""
+
+    def construct(self) -> None:
+        self.set_up_the_network()
+        self.run_forward(0, run_time=0.4)
+        arrows = self.diagram.update_arrows(self.lesson.trace[0].update, self.arrow_scale)
+        for (name, index), arrow in arrows.items():
+            arrow.move_to(self.diagram.weight_line(name, index).get_center())
+        self.play(*[FadeIn(arrow) for arrow in arrows.values()], run_time=0.4)
+
+
+def test_overlapping_update_arrows_are_caught(tmp_path):
+    found = problems(LoopWithArrowsAtTheMiddles, tmp_path)
+    assert any(p.startswith("update arrow at") and "overlaps" in p for p in found), found

@@ -14,6 +14,7 @@ import pytest
 from manim import FadeIn
 
 from mechanics import formatting as fmt
+from mechanics.network import WEIGHT_NAMES
 from mechanics.settings import Settings
 from mechanics.sources import Ref, Source, source_of
 from scenes.diagram import text
@@ -490,3 +491,87 @@ def test_every_worksheet_answer_is_on_the_seeds_screen(seed):
                 str(shown.source) == answer.source and shown.written == answer.shown
                 for shown in scene.record.shown
             ), answer
+
+
+# ---- section 4: the lines that glow as a step is taken, the loss's flash -------------------
+def glowing_lines_not_the_most_changed(scene) -> list[str]:
+    """Each step's glowing lines against the weights the lesson's update changes most,
+    ranked here from the lesson's numbers."""
+    wrong = []
+    for n, shown in scene.shifts_shown:
+        update = scene.lesson.trace[n].update
+        ranked = sorted(
+            (
+                (abs(float(update[name][i])), name, i)
+                for name in WEIGHT_NAMES
+                for i in np.ndindex(update[name].shape)
+            ),
+            reverse=True,
+        )
+        expected = {(name, tuple(i)) for _, name, i in ranked[: len(shown)]}
+        if {(name, tuple(i)) for name, i in shown} != expected or not shown:
+            wrong.append(f"step {n}: glowing {shown}, most changed {sorted(expected)}")
+    return wrong
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_the_lines_that_glow_as_a_step_is_taken_changed_most(seed):
+    scene = rendered(Loop, seed)
+    assert [n for n, _ in scene.shifts_shown] == list(range(len(scene.lesson.trace) - 1))
+    assert glowing_lines_not_the_most_changed(scene) == []
+
+
+def flashes_too_short_or_tight(scene) -> list[str]:
+    """Every loss flash is on screen at least half a second (from its box's fade-in to the
+    end of its fade-out), its box clear of the swollen digits by 0.08 units on every side."""
+    wrong = []
+    for k, flash in enumerate(scene.loss_flashes):
+        seen = flash["gone"] - flash["shown"]
+        if seen < 0.5 - 1e-9:
+            wrong.append(f"flash {k}: shown {seen:.2f} s")
+        box, digits = flash["box"], flash["digits"]
+        room = min(
+            digits.get_left()[0] - box.get_left()[0],
+            box.get_right()[0] - digits.get_right()[0],
+            digits.get_bottom()[1] - box.get_bottom()[1],
+            box.get_top()[1] - digits.get_top()[1],
+        )
+        if room < 0.08:
+            wrong.append(f"flash {k}: box {room:.2f} from the digits")
+    return wrong
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_the_loss_flash_stays_long_enough_and_clears_the_digits(seed):
+    scene = rendered(Loop, seed)
+    assert len(scene.loss_flashes) == len(scene.lesson.trace) - 1  # one for each step taken
+    assert flashes_too_short_or_tight(scene) == []
+
+
+class LoopWithTheOldGlowAndFlash(Loop):
+    """The least-changed lines glow, and the loss's box hugs the unswollen digits and goes
+    at once (as the old Circumscribe did)."""
+
+    def construct(self) -> None:
+        self.set_up_the_network()
+        self.diagram.most_changed = lambda changes, count: sorted(
+            ((name, i) for name in WEIGHT_NAMES for i in self.diagram.lines[name]),
+            key=lambda key: abs(float(changes[key[0]][key[1]])),
+        )[:count]
+        self.train_step(0, full=True)
+
+    def flash_loss(self, run_time: float) -> None:
+        super().flash_loss(run_time)
+        self.loss_flashes[-1]["box"].surround(self.readout[1], buff=0.02)
+
+    def clear_loss_box(self) -> list:
+        fade = super().clear_loss_box()
+        self.loss_flashes[-1]["gone"] = self.loss_flashes[-1]["shown"] + 0.1
+        return fade
+
+
+def test_a_wrong_glow_and_a_twitching_tight_flash_are_caught(tmp_path):
+    scene = render_tiny(LoopWithTheOldGlowAndFlash, 0, media=tmp_path)
+    assert len(glowing_lines_not_the_most_changed(scene)) == 1
+    wrong = flashes_too_short_or_tight(scene)
+    assert any("shown 0.10 s" in w for w in wrong) and any("from the digits" in w for w in wrong)
