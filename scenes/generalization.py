@@ -24,6 +24,7 @@ from manim import (
     UP,
     Circle,
     Create,
+    DashedLine,
     DashedVMobject,
     Dot,
     FadeIn,
@@ -43,7 +44,7 @@ from manim import (
 
 from mechanics import formatting as fmt
 from scenes import style
-from scenes.answer_map import AnswerMap, held_out_marker, trained_marker
+from scenes.answer_map import AnswerMap, held_out_marker, region_colour, trained_marker
 from scenes.chart import Chart
 from scenes.diagram import card, text
 from scenes.lesson_scene import LessonScene, beat
@@ -69,17 +70,21 @@ class LossCurve:
     words: str  # the read-out's prefix
     colour: str
     width: float
+    dashed: bool  # the held-out curve is dashed: the two curves often run together
 
 
 LOSS_CURVES = (
-    LossCurve("train_losses", "trained on", style.LOSS, 6),
-    LossCurve("held_out_losses", "held out", style.INK, 3),
+    LossCurve("train_losses", "trained on", style.LOSS, 6, dashed=False),
+    LossCurve("held_out_losses", "held out", style.INK, 4, dashed=True),
 )
+DASH = 0.16  # frame units: one dash and its gap along a dashed curve
+DASHED_RATIO = 0.55
 
 
-# Right, bottom and top of the surface's picture (above the captions); its left is the key
-# card's right edge plus this gap.
-PICTURE = (6.8, style.CAPTION_TOP + 0.1, 3.2)
+# Right, bottom and top of the surface's picture (above the captions, inside the action-safe
+# area); its left is the key card's right edge plus this gap.
+PICTURE = (style.FRAME_RIGHT, style.CAPTION_TOP + 0.1, style.PICTURE_TOP)
+KEY_LEFT = -style.FRAME_RIGHT + 0.2  # the key's left edge: its card (0.2 around) stays inside
 PICTURE_GAP = 0.3
 FIT_MARGIN = 0.95
 # (phi, theta): the valley runs along x, so from theta near 0 the camera looks along it,
@@ -87,12 +92,15 @@ FIT_MARGIN = 0.95
 START_VIEW = (60 * DEGREES, -35 * DEGREES)  # as the surface fades in: the walls from aside
 ROLL_VIEW = (58 * DEGREES, -20 * DEGREES)  # while the ball rolls toward the viewer
 FLOOR_VIEW = (48 * DEGREES, -5 * DEGREES)  # straight along the floor, past the path's end
-MAP_SIDE = 4.1
-BEFORE_AT = (-4.65, -0.2)  # centres of the two answer maps
-AFTER_AT = (-0.1, -0.2)
-CHART_AT = (4.8, -0.5)  # centre and size of the second run's loss chart
-CHART_SIZE = (3.3, 2.6)
-LEGEND_Y = 2.75
+MAP_SIDE = 3.5
+CHART_SIZE = (3.0, 2.6)  # the second run's loss chart
+PICTURES_APART = 0.45  # between the two maps and the chart, with their axis labels
+LIT_SNAPSHOTS = 3  # the maps' axis labels stay lit this many snapshots as they are named
+# Closing: the card stays this long after the last word is said, then fades to black, and
+# the film ends on black.
+CLOSING_HOLD = 2.0
+FADE_TO_BLACK = 1.5
+BLACK_AT_THE_END = 0.6
 HEIGHT_COLOURS = ["#2B5FD9", "#21A6A6", "#3DDC97", "#F5A524", "#FF5A4E"]  # low to high loss
 
 
@@ -114,6 +122,12 @@ class Generalization(LessonScene, ThreeDScene):
         self.train_on_many_sentences()
         self.test_the_held_out_sentences()
         self.close_the_loop()
+        self.fade_to_black()
+
+    @beat
+    def show_title(self) -> None:
+        """The title card, then the header, kept to be taken down before the closing card."""
+        self.section_header = self.title_card()
 
     def pin(self, mobject):
         """Overlays stay flat on the screen while the camera moves around the surface."""
@@ -230,7 +244,7 @@ class Generalization(LessonScene, ThreeDScene):
             text("across: steepest curve up", size=style.VALUE_SIZE, colour=style.MUTED),
             text("height, colour: loss", size=style.VALUE_SIZE, colour=style.MUTED),
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.1)
-        key.to_corner(UL, buff=0.4).shift(1.45 * DOWN)
+        key.to_corner(UL, buff=0.4).shift(1.45 * DOWN).align_to([KEY_LEFT, 0, 0], LEFT)
         self.key = self.pin(key)
         # The surface may pass under the key and the step read-out: they sit on a card, which
         # grows to hold the read-out when the ball comes, as wide as the widest read-out
@@ -319,7 +333,8 @@ class Generalization(LessonScene, ThreeDScene):
                 prefix="Loss ",
             ),
         ).arrange(RIGHT, buff=0.4)
-        return self.pin(readout.to_corner(UL, buff=0.4).shift(0.75 * DOWN))
+        readout.to_corner(UL, buff=0.4).shift(0.75 * DOWN).align_to([KEY_LEFT, 0, 0], LEFT)
+        return self.pin(readout)
 
     def measure_ball(self, step: int) -> None:
         """Record where the ball is drawn, read back into the sheet's coordinates."""
@@ -423,34 +438,31 @@ class Generalization(LessonScene, ThreeDScene):
         )
         self.ball = None
         self.set_camera_orientation(phi=0, theta=-90 * DEGREES, zoom=1.0, frame_center=[0, 0, 0])
-        self.before = self.answer_map(0, BEFORE_AT)
-        self.after = self.answer_map(0, AFTER_AT)
+        self.lay_out_the_second_run()
         # Every set of map cells drawn, as (snapshot, map, cells): tests read their colours.
         self.maps_shown: list[tuple[int, AnswerMap, VGroup]] = [
             (0, self.before, self.before.cells),
             (0, self.after, self.after.cells),
         ]
-        before_title = text("before training", size=style.LABEL_SIZE, colour=style.MUTED)
-        self.before_title = before_title.next_to(self.before, UP, buff=0.15)
-        self.before_count = self.held_out_count(0).next_to(self.before, DOWN, buff=0.15)
-        self.chart = self.loss_chart()
-        self.legend = self.answer_legend()
-        self.second_readouts = self.pin(self.second_run_readouts(0))
-        everything = VGroup(self.before, self.after, self.chart, self.chart_labels)
-        self.feature(everything)
-        self.pin(VGroup(everything, self.before_title, self.before_count, self.legend))
+        before_labels, after_labels = self.map_labels
         with self.narration(
             "One sentence can only be memorized. A ^second run: the ^same starting network, "
             "taught ^{train} sentences; {held} more are ^held out.",
             train=(self.src.second_run.train_count, fmt.whole),
             held=(self.src.second_run.held_out_count, fmt.whole),
         ) as line:
-            self.play(self.reveal(self.before), FadeIn(self.before_title), run_time=1.0)
+            self.play(
+                self.reveal(self.before),
+                FadeIn(self.before_title),
+                FadeIn(before_labels),
+                run_time=1.0,
+            )
             line.wait_for("second")
             self.play(FadeIn(self.legend), run_time=0.8)
             line.wait_for("same")  # the run starts from the same network: its map, its numbers
             self.play(
                 self.reveal(self.after),
+                FadeIn(after_labels),
                 FadeIn(self.before_count),
                 FadeIn(self.second_readouts),
                 self.chart.draw(),
@@ -461,6 +473,50 @@ class Generalization(LessonScene, ThreeDScene):
             self.point_out(self.legend[-2], style.HIGHLIGHT, run_time=0.9)
             line.wait_for("held")
             self.point_out(self.legend[-1], style.HIGHLIGHT, run_time=0.9)
+
+    def lay_out_the_second_run(self) -> None:
+        """The legend on top; under it the map before training, the map as training goes,
+        each with its axes named, and the loss chart; the whole centred between the header
+        and the caption band."""
+        self.before = self.answer_map(0)
+        self.after = self.answer_map(0)
+        self.map_labels = [self.map_axis_labels(m) for m in (self.before, self.after)]
+        self.chart = self.loss_chart()
+        row = VGroup(
+            VGroup(self.before, self.map_labels[0]),
+            VGroup(self.after, self.map_labels[1]),
+            VGroup(self.chart, self.chart_labels),
+        ).arrange(RIGHT, buff=PICTURES_APART)
+        # The chart's axis stands on the maps' bottom edge, its read-outs above it.
+        lift = self.before.border.get_bottom()[1] - self.chart.axes.get_bottom()[1]
+        VGroup(self.chart, self.chart_labels).shift(lift * UP)
+        row.move_to([0, row.get_center()[1], 0])
+        before_title = text("before training", size=style.LABEL_SIZE, colour=style.MUTED)
+        self.before_title = before_title.next_to(self.before.border, UP, buff=0.15)
+        self.before_count = self.held_out_count(0).next_to(self.map_labels[0][0], DOWN, buff=0.12)
+        self.second_readouts = self.second_run_readouts(0)
+        self.legend = self.answer_legend().next_to(self.before_title, UP, buff=0.25)
+        self.legend.set_x(0)
+        picture = VGroup(
+            row, self.before_title, self.before_count, self.second_readouts, self.legend
+        )
+        self.centre_picture(picture, x=picture.get_center()[0])
+        # What moves with the picture: the readouts made later stand beside its parts.
+        everything = VGroup(self.before, self.after, self.chart, self.chart_labels)
+        self.feature(everything)
+        self.pin(VGroup(picture, *self.map_labels))
+
+    def map_axis_labels(self, answer_map: AnswerMap) -> VGroup:
+        """What a map's two axes are: the network's inputs for the second and third tokens
+        (the first is the same for every sentence), under the map and along its left side,
+        each with an arrow the way the input grows."""
+        tokens = self.lesson.tokens
+        size, colour = style.VALUE_SIZE, style.MUTED
+        across = text(f"\u201c{tokens[1]}\u201d input \u2192", size=size, colour=colour)
+        across.next_to(answer_map.border, DOWN, buff=0.1)
+        up = text(f"\u201c{tokens[2]}\u201d input \u2192", size=size, colour=colour)
+        up.rotate(np.pi / 2).next_to(answer_map.border, LEFT, buff=0.1)
+        return VGroup(across, up)
 
     def cover(self, answer_map: AnswerMap) -> Rectangle:
         """An opaque card over a map. Maps come and go under a fading cover rather than
@@ -476,12 +532,11 @@ class Generalization(LessonScene, ThreeDScene):
         self.add(cover)
         return FadeOut(cover)
 
-    def answer_map(self, snapshot: int, at: tuple[float, float]) -> AnswerMap:
+    def answer_map(self, snapshot: int) -> AnswerMap:
         """The answer map at a snapshot, with every sentence marked."""
         run = self.lesson.second_run
         sentences = run.sentences
         answer_map = AnswerMap(run.maps[snapshot], run.map_axis, side=MAP_SIDE)
-        answer_map.move_to([*at, 0])
         answer_map.mark(sentences.inputs, sentences.answers, sentences.held_out)
         return answer_map
 
@@ -494,12 +549,17 @@ class Generalization(LessonScene, ThreeDScene):
         )
 
     def answer_legend(self) -> VGroup:
-        """Each candidate's colour, then the two marker shapes."""
+        """Each candidate as the map shows it: a swatch of its region's colour with a
+        sentence's dot in its own colour on it; then the two marker shapes."""
         entries = VGroup()
-        for candidate, colour in zip(self.lesson.candidates, style.ANSWER_COLOURS, strict=False):
-            swatch = Square(side_length=0.24).set_fill(colour, 1.0).set_stroke(width=0)
+        for answer, candidate in enumerate(self.lesson.candidates):
+            swatch = Square(side_length=0.3).set_fill(region_colour(answer), 1.0)
+            swatch.set_stroke(width=0)
+            dot = trained_marker(style.ANSWER_COLOURS[answer]).move_to(swatch)
             entries.add(
-                VGroup(swatch, text(candidate, size=style.VALUE_SIZE)).arrange(RIGHT, buff=0.1)
+                VGroup(VGroup(swatch, dot), text(candidate, size=style.VALUE_SIZE)).arrange(
+                    RIGHT, buff=0.1
+                )
             )
         run = self.src.second_run
         shapes = (  # with how many sentences each stands for, as the voice says them
@@ -511,8 +571,7 @@ class Generalization(LessonScene, ThreeDScene):
                 words, size=style.VALUE_SIZE, colour=style.MUTED, n=(count, fmt.whole)
             )
             entries.add(VGroup(marker, label).arrange(RIGHT, buff=0.1))
-        entries.arrange(RIGHT, buff=0.35)
-        return entries.move_to([0, LEGEND_Y, 0])
+        return entries.arrange(RIGHT, buff=0.35)
 
     def loss_chart(self) -> Chart:
         """Training and held-out loss per step, axes from 0 to the first loss rounded up."""
@@ -529,13 +588,23 @@ class Generalization(LessonScene, ThreeDScene):
             y_ticks=[(0.0, "0"), (top, f"{top:g}")],
             tick_label=self.record.layout_text,
         )
-        chart.move_to([*CHART_AT, 0])
         self.chart_labels = chart.axis_labels(("step", style.MUTED), ("loss", style.MUTED))
         self.curves = {curve.series: VGroup() for curve in LOSS_CURVES}
+        self.curves_drawn = {curve.series: VGroup() for curve in LOSS_CURVES}
         return chart
 
+    @staticmethod
+    def curve_swatch(curve: LossCurve) -> VMobject:
+        """A short stretch of a curve's line, for its read-out: the curve's legend."""
+        if curve.dashed:
+            return DashedLine(
+                ORIGIN, 0.5 * RIGHT, dash_length=DASH * DASHED_RATIO, dashed_ratio=DASHED_RATIO
+            ).set_stroke(curve.colour, curve.width)
+        return Line(ORIGIN, 0.5 * RIGHT).set_stroke(curve.colour, curve.width)
+
     def second_run_readouts(self, snapshot: int) -> VGroup:
-        """The after-map's step, its held-out count, and both losses at that step."""
+        """The after-map's step, its held-out count, and both losses at that step, each
+        beside its curve's line (the chart's legend)."""
         run = self.lesson.second_run
         step = int(run.snapshot_steps[snapshot])
         title = self.record.number(
@@ -544,10 +613,9 @@ class Generalization(LessonScene, ThreeDScene):
             size=style.LABEL_SIZE,
             prefix="training: step ",
         ).next_to(self.after.border, UP, buff=0.15)
-        count = self.held_out_count(snapshot).next_to(self.after.border, DOWN, buff=0.15)
+        count = self.held_out_count(snapshot).next_to(self.map_labels[1][0], DOWN, buff=0.12)
         losses = VGroup()
         for curve in LOSS_CURVES:
-            swatch = Line(ORIGIN, 0.35 * RIGHT).set_stroke(curve.colour, curve.width)
             value = self.record.number(
                 getattr(self.src.second_run, curve.series)[step],
                 fmt.loss_value,
@@ -555,18 +623,24 @@ class Generalization(LessonScene, ThreeDScene):
                 colour=curve.colour,
                 prefix=f"{curve.words}: ",
             )
-            losses.add(VGroup(swatch, value).arrange(RIGHT, buff=0.12))
+            losses.add(VGroup(self.curve_swatch(curve), value).arrange(RIGHT, buff=0.12))
         losses.arrange(DOWN, aligned_edge=LEFT, buff=0.1)
-        losses.next_to(self.chart.axes, UP, buff=0.25).align_to(self.chart.axes, LEFT)
-        return VGroup(title, count, losses)
+        losses.next_to(self.chart.axes, UP, buff=0.3).align_to(self.chart.axes, LEFT)
+        return self.pin(VGroup(title, count, losses))
 
     def curve_piece(self, curve: LossCurve, first: int, last: int) -> VMobject:
         """A loss curve from step `first` to step `last`, through the engine's losses at
-        every step."""
+        every step; a dashed curve is drawn as dashes cut from that line."""
         losses = getattr(self.lesson.second_run, curve.series)
         points = [self.chart.c2p(step, losses[step]) for step in range(first, last + 1)]
         piece = VMobject().set_points_as_corners(points).set_stroke(curve.colour, curve.width)
         self.curves[curve.series].add(piece)
+        if curve.dashed:
+            length = sum(np.linalg.norm(b - a) for a, b in zip(points, points[1:], strict=False))
+            piece = DashedVMobject(
+                piece, num_dashes=max(1, round(length / DASH)), dashed_ratio=DASHED_RATIO
+            ).set_stroke(curve.colour, curve.width)
+        self.curves_drawn[curve.series].add(piece)
         return self.pin(piece)
 
     @beat
@@ -579,12 +653,27 @@ class Generalization(LessonScene, ThreeDScene):
         ) as line:
             line.wait_for("first")
             self.point_out(self.second_readouts[2][1], style.HIGHLIGHT, run_time=1.0)
+        tokens = self.lesson.tokens
         with self.narration(
-            "Watch it fall with the training loss, as the answer map redraws."
+            f"Watch it fall with the training loss, as the map of answers over the "
+            f'^"{tokens[1]}" and "{tokens[2]}" inputs redraws.'
         ) as line:
             each = max(0.4, line.needed / len(snapshots))
-            for snapshot in snapshots:
-                self.train_to(snapshot, run_time=each)
+            # The axes light up as the voice names them, through the snapshot playing then,
+            # and stay lit while both are said (a light of one snapshot, about 0.4 s, was
+            # gone before the second name).
+            labels = VGroup(*self.map_labels)
+            lit = min(int(line.time_of(tokens[1].lower()) / each), len(snapshots) - 1)
+            unlit = min(lit + LIT_SNAPSHOTS, len(snapshots) - 1)
+            for k, snapshot in enumerate(snapshots):
+                also = []
+                if k == lit:
+                    also = [labels.animate.set_color(style.HIGHLIGHT)]
+                elif k == unlit:
+                    also = [labels.animate.set_color(style.MUTED)]
+                self.train_to(snapshot, run_time=each, also=also)
+            if unlit == lit:  # named with the last snapshot: the light goes after it
+                self.play(labels.animate.set_color(style.MUTED), run_time=0.4)
             self.key_frames.save("second_run_trained")
         with self.narration(
             "It ends at ^{last}.",
@@ -593,19 +682,23 @@ class Generalization(LessonScene, ThreeDScene):
             line.wait_for("last")
             self.point_out(self.second_readouts[2][1], style.HIGHLIGHT, run_time=1.0)
 
-    def train_to(self, snapshot: int, run_time: float) -> None:
+    def train_to(self, snapshot: int, run_time: float, also: list | None = None) -> None:
         """The second run from the last snapshot to this one: the loss curves grow, then the
         map, the step and the numbers turn over together, on one frame."""
         run = self.lesson.second_run
         first, last = run.snapshot_steps[snapshot - 1], run.snapshot_steps[snapshot]
         pieces = [self.curve_piece(curve, first, last) for curve in LOSS_CURVES]
-        self.play(*(Create(piece) for piece in pieces), run_time=run_time, rate_func=linear)
+        self.play(
+            *(Create(piece, rate_func=linear) for piece in pieces),
+            *(also or []),  # with its own timing: a light that comes and goes
+            run_time=run_time,
+        )
         cells = self.pin(self.after.cells_for(run.maps[snapshot]))
         self.after.remove(self.after.cells)
         self.after.cells = cells
         self.after.insert(0, cells)  # under the border and the markers
         self.maps_shown.append((snapshot, self.after, cells))
-        readouts = self.pin(self.second_run_readouts(snapshot))
+        readouts = self.second_run_readouts(snapshot)
         self.remove(self.second_readouts)
         self.add(readouts)
         self.second_readouts = readouts
@@ -641,15 +734,19 @@ class Generalization(LessonScene, ThreeDScene):
         self.play(Create(rings), run_time=0.6)
         self.play(FadeOut(rings), run_time=0.4)
 
+    # Closing ------------------------------------------------------------------------------
     @beat
     def close_the_loop(self) -> None:
+        """The closing card on its own (the section's header goes with the second run),
+        held after the last word."""
         maps = (self.before, self.after)
         covers = [self.cover(answer_map) for answer_map in maps]
         self.play(
             *(FadeIn(cover) for cover in covers),
-            FadeOut(VGroup(self.chart, self.chart_labels)),
+            FadeOut(VGroup(self.chart, self.chart_labels, *self.map_labels)),
             FadeOut(VGroup(self.before_title, self.before_count, self.legend)),
-            FadeOut(VGroup(self.second_readouts, *self.curves.values())),
+            FadeOut(VGroup(self.second_readouts, *self.curves_drawn.values())),
+            FadeOut(self.section_header),
             run_time=1.0,
         )
         self.remove(*maps, *covers)
@@ -665,12 +762,14 @@ class Generalization(LessonScene, ThreeDScene):
                     ),
                 ).arrange(DOWN, buff=0.25)
             )
-        columns.arrange(RIGHT, buff=0.55, aligned_edge=UP).move_to([0, 0.3, 0])
+        columns.arrange(RIGHT, buff=0.55, aligned_edge=UP)
         lowest = min(column[1].get_top()[1] for column in columns)
         for column in columns:
             # Each line starts with its section's digit: line the digits' tops up.
             column[1].shift((lowest - column[1].get_top()[1]) * UP)
-        self.pin(columns)
+        # With no header, the card stands in the middle of the frame above the captions.
+        columns.move_to([0, (style.SAFE_TOP + style.CAPTION_TOP) / 2, 0])
+        self.closing_columns = self.pin(columns)
         self.feature(columns)
         # Each word comes in as it is said.
         verbs = ", ".join(f"^{section.closing_word}" for section in closing_card())
@@ -679,4 +778,21 @@ class Generalization(LessonScene, ThreeDScene):
                 line.wait_for(section.closing_word.lower(), lead=0.1)
                 self.play(FadeIn(column, shift=0.2 * DOWN), run_time=0.45)
             self.key_frames.save("closing_card")
-            self.wait(2.5)  # the film's last picture
+            self.last_word_end = line.start + line.times[-1].end
+        # The film's last picture stays a while after the last word.
+        self.wait_at_least(self.last_word_end + CLOSING_HOLD - self.renderer.time)
+
+    @beat
+    def fade_to_black(self) -> None:
+        """The picture and the caption go to black, and the film ends on black frames."""
+        curtain = Rectangle(
+            width=style.FRAME_HALF_WIDTH * 2 + 0.2, height=style.FRAME_HALF_HEIGHT * 2 + 0.2
+        ).set_stroke(width=0)
+        curtain.set_fill("#000000", 1.0)
+        curtain.fills_the_frame = True  # not a thing placed in the frame (the layout audit)
+        self.pin(curtain)
+        self.fade_started = self.renderer.time
+        self.play(FadeIn(curtain), run_time=FADE_TO_BLACK)
+        self.fade_ended = self.renderer.time
+        self.remove(*(mobject for mobject in self.mobjects if mobject is not curtain))
+        self.wait_at_least(BLACK_AT_THE_END)

@@ -129,7 +129,8 @@ class LayoutAudit:
         owner = {id(m): t for t in texts_in(scene.mobjects) for m in t.get_family()}
         for mobject in scene.mobjects:
             for member in mobject.family_members_with_points():
-                if not visible(member):
+                # A curtain over the whole frame (a fade to black) is not placed in it.
+                if not visible(member) or getattr(member, "fills_the_frame", False):
                     continue
                 box = self.box_of_member(member)
                 name = describe(owner.get(id(member), member))

@@ -16,6 +16,7 @@ from mechanics import formatting as fmt
 from mechanics.network import PARAM_NAMES
 from scenes import style
 from scenes.generalization import Generalization, View
+from scenes.sections import closing_card
 
 from .scene_rendering import SEEDS, rendered
 
@@ -320,3 +321,206 @@ def test_a_count_from_the_wrong_snapshot_is_caught():
         lesson=scene.lesson, layout_audit=SimpleNamespace(screens=[wrong_screen])
     )
     assert second_run_readouts_that_disagree(planted) != []
+
+
+# ---- colours that mean one thing: the legend shows each answer as the map does -----------
+def legend_entries_that_disagree(legend, candidates) -> list[str]:
+    """Each candidate's legend entry: a swatch of its region's colour (the map's cells), a
+    dot in its markers' colour on it, and its name."""
+    wrong = []
+    for answer, candidate in enumerate(candidates):
+        (swatch, dot), name = legend[answer]
+        if swatch.get_fill_color().to_hex().upper() != region_hex(answer):
+            wrong.append(f"{candidate}: swatch {swatch.get_fill_color().to_hex()}, map's region")
+        if dot.get_fill_color().to_hex().upper() != style.ANSWER_COLOURS[answer]:
+            wrong.append(f"{candidate}: dot {dot.get_fill_color().to_hex()}, not its markers'")
+        off_centre = np.linalg.norm(dot.get_center() - swatch.get_center())
+        if not isinstance(dot, Circle) or off_centre > 1e-9:
+            wrong.append(f"{candidate}: no sentence's dot on the swatch")
+        if name.text != candidate:
+            wrong.append(f"entry {answer} names {name.text!r}, not {candidate!r}")
+    return wrong
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_the_legend_shows_each_answer_as_the_map_and_its_markers_do(seed):
+    scene = rendered(Generalization, seed)
+    assert legend_entries_that_disagree(scene.legend, scene.lesson.candidates) == []
+
+
+def test_a_legend_in_the_markers_full_colours_is_caught():
+    """As the film was: full-colour swatches beside darker regions (olive for yellow)."""
+    scene = rendered(Generalization, SEEDS[0])
+    legend = scene.legend.copy()
+    for answer in range(len(scene.lesson.candidates)):
+        legend[answer][0][0].set_fill(style.ANSWER_COLOURS[answer], 1.0)
+    assert len(legend_entries_that_disagree(legend, scene.lesson.candidates)) == len(
+        scene.lesson.candidates
+    )
+
+
+# ---- the two loss curves: told apart by colour and dash, and a legend says which ----------
+def polyline_length(mobject) -> float:
+    return sum(
+        float(np.linalg.norm(part.points[-1] - part.points[0]))
+        for part in mobject.family_members_with_points()
+    )
+
+
+def loss_curves_that_look_alike(curves_drawn, true_pieces, swatches, chart, losses) -> list[str]:
+    """The trained-on curve solid, the held-out curve dashed (its dashes cut from the
+    engine's line), in different colours; each read-out's line drawn as its curve is."""
+    wrong = []
+    colours = {}
+    for series, drawn in curves_drawn.items():
+        parts = [p for piece in drawn for p in piece.family_members_with_points()]
+        colours[series] = {p.get_stroke_color().to_hex().upper() for p in parts}
+        covered = sum(polyline_length(piece) for piece in drawn)
+        whole = sum(polyline_length(piece) for piece in true_pieces[series])
+        dashed = covered < 0.8 * whole
+        if dashed != (series == "held_out_losses"):
+            wrong.append(f"{series}: {'dashed' if dashed else 'solid'}")
+        steps = np.arange(len(losses[series]))
+        for part in parts:  # every dash lies on the engine's line through its losses
+            for point in part.get_anchors():
+                step, value = chart.p2c(point)
+                if abs(value - np.interp(step, steps, losses[series])) > 1e-6:
+                    wrong.append(f"{series}: a dash off the engine's line at step {step:.2f}")
+                    break
+        swatch = swatches[series]
+        swatch_dashed = len(swatch.family_members_with_points()) > 1
+        swatch_colour = swatch.family_members_with_points()[0].get_stroke_color().to_hex()
+        if swatch_dashed != dashed or {swatch_colour.upper()} != colours[series]:
+            wrong.append(f"{series}: its read-out's line is not drawn as the curve is")
+    if colours["train_losses"] & colours["held_out_losses"]:
+        wrong.append("both curves in one colour")
+    return wrong
+
+
+def curve_facts(scene):
+    run = scene.lesson.second_run
+    losses = {"train_losses": run.train_losses, "held_out_losses": run.held_out_losses}
+    readouts = scene.second_readouts[2]
+    swatches = {"train_losses": readouts[0][0], "held_out_losses": readouts[1][0]}
+    return scene.curves_drawn, scene.curves, swatches, scene.chart, losses
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_the_two_loss_curves_differ_in_colour_and_dash_and_the_legend_says_which(seed):
+    scene = rendered(Generalization, seed)
+    assert loss_curves_that_look_alike(*curve_facts(scene)) == []
+
+
+def test_two_solid_curves_in_one_colour_are_caught():
+    """As the film was: a thin white line on a thick red one, the two read as one."""
+    scene = rendered(Generalization, SEEDS[0])
+    drawn, true_pieces, swatches, chart, losses = curve_facts(scene)
+    solid = true_pieces["held_out_losses"].copy().set_stroke(style.LOSS)
+    planted = {"train_losses": drawn["train_losses"], "held_out_losses": solid}
+    found = loss_curves_that_look_alike(planted, true_pieces, swatches, chart, losses)
+    assert "held_out_losses: solid" in found and "both curves in one colour" in found
+
+
+def test_a_dashed_curve_off_the_engines_losses_is_caught():
+    scene = rendered(Generalization, SEEDS[0])
+    drawn, true_pieces, swatches, chart, losses = curve_facts(scene)
+    shifted = {**losses, "held_out_losses": losses["held_out_losses"] + 0.05}
+    found = loss_curves_that_look_alike(drawn, true_pieces, swatches, chart, shifted)
+    assert any("off the engine's line" in p for p in found), found
+
+
+# ---- the maps' axes are named: the inputs of the second and third tokens ------------------
+def map_axes_misnamed(answer_map, labels, tokens) -> list[str]:
+    """Under the map, across it: the second token's input; beside it on the left, turned
+    to run up: the third token's (inputs 2 and 3, the map's axes in the engine)."""
+    wrong = []
+    across, up = labels
+    border = answer_map.border
+    if tokens[1] not in across.text or tokens[2] in across.text:
+        wrong.append(f"the across axis reads {across.text!r}")
+    if tokens[2] not in up.text or tokens[1] in up.text:
+        wrong.append(f"the up axis reads {up.text!r}")
+    if not (across.get_top()[1] < border.get_bottom()[1] and across.width > across.height):
+        wrong.append("the across label is not under the map, level")
+    if abs(across.get_center()[0] - border.get_center()[0]) > 1e-6:
+        wrong.append("the across label is not centred under the map")
+    if not (up.get_right()[0] < border.get_left()[0] and up.height > up.width):
+        wrong.append("the up label is not left of the map, turned")
+    if abs(up.get_center()[1] - border.get_center()[1]) > 1e-6:
+        wrong.append("the up label is not centred beside the map")
+    for label in labels:  # lit up as the voice names them, then back to the axes' grey
+        if label.get_fill_color().to_hex().upper() != style.MUTED:
+            wrong.append(f"{label.text!r} stays {label.get_fill_color().to_hex()}")
+    return wrong
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_each_map_names_its_axes_and_the_voice_names_them_on_the_map(seed):
+    scene = rendered(Generalization, seed)
+    tokens = scene.lesson.tokens
+    for answer_map, labels in zip((scene.before, scene.after), scene.map_labels, strict=True):
+        assert map_axes_misnamed(answer_map, labels, tokens) == []
+    said = [line for line in scene.narrator.spoken if "map of answers" in line["words"]]
+    assert len(said) == 1 and f'"{tokens[1]}" and "{tokens[2]}" inputs' in said[0]["words"]
+    assert said[0]["late_marks"] == {}
+
+
+def test_swapped_map_axes_are_caught():
+    scene = rendered(Generalization, SEEDS[0])
+    across, up = scene.map_labels[0]
+    swapped = [across.copy(), up.copy()]
+    swapped[0].text, swapped[1].text = up.text, across.text
+    found = map_axes_misnamed(scene.before, swapped, scene.lesson.tokens)
+    assert len(found) == 2, found
+
+
+def test_an_axis_label_left_lit_is_caught():
+    """As a first draft did: the light played at the snapshots' linear pace stayed on."""
+    scene = rendered(Generalization, SEEDS[0])
+    lit = [label.copy().set_color(style.HIGHLIGHT) for label in scene.map_labels[1]]
+    found = map_axes_misnamed(scene.after, lit, scene.lesson.tokens)
+    assert len(found) == 2 and all("stays" in p for p in found), found
+
+
+# ---- the closing card alone, held after the last word, then black ------------------------
+def closing_problems(screens, last_word_end, fade_started, last_frame, words) -> list[str]:
+    wrong = []
+    card = [screen for screen in screens if set(words) <= set(screen)]
+    if not card:
+        wrong.append("the closing card is never shown whole")
+    if any("Generalization" in screen for screen in card):
+        wrong.append("the section's header stands over the closing card")
+    if fade_started - last_word_end < 2.0:
+        wrong.append(f"the fade starts {fade_started - last_word_end:.2f} s after the last word")
+    if last_frame[..., :3].max() > 0:
+        wrong.append("the last frame is not black")
+    return wrong
+
+
+def closing_facts(scene):
+    words = [section.closing_word for section in closing_card()]
+    return (
+        scene.layout_audit.screens,
+        scene.last_word_end,
+        scene.fade_started,
+        scene.renderer.get_frame(),
+        words,
+    )
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_the_closing_card_stands_alone_held_after_the_last_word_then_black(seed):
+    scene = rendered(Generalization, seed)
+    assert closing_problems(*closing_facts(scene)) == []
+    assert scene.renderer.time - scene.fade_ended >= 0.5  # black frames to end on
+    assert scene.layout_audit.screens[-1] == []
+
+
+def test_a_closing_under_the_header_cut_short_and_not_black_is_caught():
+    scene = rendered(Generalization, SEEDS[0])
+    screens, last_word_end, _, frame, words = closing_facts(scene)
+    planted_screens = [[*screen, "Generalization"] for screen in screens]
+    grey = np.array(frame, copy=True)
+    grey[0, 0, :3] = 13
+    found = closing_problems(planted_screens, last_word_end, last_word_end + 0.9, grey, words)
+    assert len(found) == 3, found
