@@ -199,12 +199,6 @@ class NetworkDiagram(VGroup):
         return self.lines[name][tuple(index)]
 
     # Animations the sections share ------------------------------------------------------
-    def highlight_weight(self, name: str, index: tuple[int, int]):
-        """Pick one line out: drawn in the highlight colour, above the others."""
-        line = self.weight_line(name, index)
-        line.set_z_index(1)
-        return line.animate.set_stroke(color=style.HIGHLIGHT, opacity=1.0)
-
     def spotlight(self, picked: list[tuple[str, tuple[int, int]]], params) -> list:
         """Pick some lines out without changing what their colours mean: each keeps its
         sign's colour, drawn at full strength, wider and above the rest, and every other
@@ -229,11 +223,6 @@ class NetworkDiagram(VGroup):
                 line.set_z_index(0)
                 animations.append(line.animate.set_stroke(**self.line_style(params[name][index])))
         return animations
-
-    def restore_weight(self, name: str, index: tuple[int, int], params) -> object:
-        line = self.weight_line(name, index)
-        line.set_z_index(0)
-        return line.animate.set_stroke(**self.line_style(params[name][index]))
 
     def fill_nodes(self, layer: int, values: np.ndarray, *, colour: str | None = None):
         """Fill a column's nodes by their values: opacity |v| (clipped to 1), colour by sign
@@ -492,10 +481,6 @@ def place_arrows(
         placed[key] = centre
         boxes.append(box)
     return placed
-
-
-def _near(a: np.ndarray, b: np.ndarray) -> bool:
-    return boxes_overlap(a, b, ARROW_GAP)
 
 
 def _box_meets_circle(box: np.ndarray, centre: np.ndarray, radius: float) -> bool:

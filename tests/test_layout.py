@@ -17,6 +17,7 @@ from scenes.loop import Loop
 from scenes.loss import Loss
 from scenes.wiggle import Wiggle
 
+from .planted import painted_yellow
 from .scene_rendering import SCENES, SEEDS, render_tiny, rendered
 
 
@@ -41,7 +42,7 @@ class ForwardPassWithAYellowHighlight(ForwardPass):
     negative weight then looks like a positive one."""
 
     def spotlight_incoming(self, name: str, row: int) -> list:
-        return [self.diagram.highlight_weight(name, index) for index in self.incoming(name, row)]
+        return [painted_yellow(self.diagram, name, index) for index in self.incoming(name, row)]
 
     def construct(self) -> None:
         self.show_inputs_and_target()

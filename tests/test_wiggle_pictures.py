@@ -23,6 +23,7 @@ from mechanics.sources import source_of
 from scenes import style
 from scenes.wiggle import CHOSEN_WIDTH, READING_HOLD, Wiggle, w_text
 
+from .planted import painted_yellow
 from .scene_rendering import SEEDS, render_tiny, rendered
 
 FPS = 5  # render_tiny's frame rate
@@ -173,7 +174,7 @@ class WiggleWithTheChosenLineAmongTheOthers(WiggleUpToTheSlope):
 
     def pick_out_the_weight(self):
         wiggle = self.lesson.wiggle
-        return AnimationGroup(self.inset.highlight_weight(wiggle.name, wiggle.index))
+        return AnimationGroup(painted_yellow(self.inset, wiggle.name, wiggle.index))
 
 
 def test_mixer_numbers_that_disagree_with_the_caption_are_caught(tmp_path):
