@@ -27,7 +27,7 @@ from manim import (
     Triangle,
     UpdateFromAlphaFunc,
     VGroup,
-    there_and_back,
+    smooth,
 )
 
 from mechanics import Lesson
@@ -84,8 +84,8 @@ def card(group: VGroup, edge: str = style.FAINT, buff: float = 0.1) -> VGroup:
     return VGroup(backing, group)
 
 
-SPOTLIT_WIDER = 3.0  # a spotlit line is this much wider than its weight draws it
-SPOTLIGHT_FADE = 0.3  # and every other line keeps this share of its opacity
+SPOTLIGHT_FADE = 0.3  # lines out of the spotlight keep this share of their opacity
+GLOW_OPACITY = 0.45  # a changing line's glow at its strongest
 
 
 class NetworkDiagram(VGroup):
@@ -200,19 +200,18 @@ class NetworkDiagram(VGroup):
 
     # Animations the sections share ------------------------------------------------------
     def spotlight(self, picked: list[tuple[str, tuple[int, int]]], params) -> list:
-        """Pick some lines out without changing what their colours mean: each keeps its
-        sign's colour, drawn at full strength, wider and above the rest, and every other
-        line fades back. `end_spotlight` puts every line back as its weight draws it."""
+        """Pick some lines out without changing how they are drawn: they stay as the legend
+        draws their weights (a near-zero weight stays a hairline), raised above the rest,
+        and every other line fades back. `end_spotlight` brings the others back."""
         chosen = {id(self.weight_line(name, index)) for name, index in picked}
         animations = []
         for name in WEIGHT_NAMES:
             for index, line in self.lines[name].items():
-                look = self.line_style(params[name][index])
                 if id(line) in chosen:
                     line.set_z_index(1)
-                    look.update(width=look["width"] + SPOTLIT_WIDER, opacity=1.0)
-                else:
-                    look.update(opacity=look["opacity"] * SPOTLIGHT_FADE)
+                    continue
+                look = self.line_style(params[name][index])
+                look.update(opacity=look["opacity"] * SPOTLIGHT_FADE)
                 animations.append(line.animate.set_stroke(**look))
         return animations
 
@@ -250,12 +249,12 @@ class NetworkDiagram(VGroup):
         )
 
     def pulse_lines(self, lines: list[Line], run_time: float = 1.0) -> AnimationGroup:
-        """A pulse along some lines, each in its own colour, brighter and wider: to show
+        """A pulse along some lines, each in its own colour and strength, wider: to show
         which lines the voice is naming (the thick ones, the orange ones, the blue ones)."""
         return AnimationGroup(
             *[
                 ShowPassingFlash(
-                    line.copy().set_stroke(width=line.get_stroke_width() + 5, opacity=1.0),
+                    line.copy().set_stroke(width=line.get_stroke_width() + 5),
                     time_width=0.8,
                     run_time=run_time,
                 )
@@ -332,17 +331,19 @@ class NetworkDiagram(VGroup):
         )
 
     def glow(self, name: str, index: tuple[int, int]) -> UpdateFromAlphaFunc:
-        """A soft light around one line that swells and fades as the line changes, as wide
-        as the line is at each frame: where to look as the weights shift."""
+        """A soft light around one line, in the line's own colour (a glow never makes a
+        negative line look positive), as wide as the line is at each frame: it comes up
+        quickly, stays while the line changes, and goes as the change ends, so the voice
+        can name it while it is there. Where to look as the weights shift."""
         line = self.weight_line(name, index)
-        halo = line.copy().set_stroke(style.HIGHLIGHT, width=0, opacity=0)
+        halo = line.copy().set_stroke(width=0, opacity=0)
 
         def follow(halo: Line, alpha: float) -> None:
-            strength = there_and_back(alpha)
+            strength = min(smooth(min(alpha / 0.15, 1.0)), smooth(min((1 - alpha) / 0.15, 1.0)))
             halo.become(line.copy()).set_stroke(
-                style.HIGHLIGHT,
+                line.get_stroke_color(),
                 width=line.get_stroke_width() + 14 * strength,
-                opacity=0.5 * strength,
+                opacity=GLOW_OPACITY * strength,
             )
 
         return UpdateFromAlphaFunc(halo, follow, remover=True, suspend_mobject_updating=False)

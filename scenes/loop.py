@@ -382,8 +382,9 @@ class Loop(LessonScene):
                     *[Indicate(a, scale_factor=1.3, color=a[0].get_color()) for a in chosen],
                     run_time=0.9,
                 )
-        with self.narration("The weights shift: the glowing lines change the most."):
-            self.step_weights(0, arrows, run_time=2.4)
+        with self.narration("The weights ^shift: the glowing lines change the most.") as line:
+            line.wait_for("shift")
+            self.step_weights(0, arrows, run_time=3.0)
 
     def play_step(
         self,

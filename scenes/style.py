@@ -59,7 +59,7 @@ CAPTION_Y = -3.3  # centre of the caption band, two lines clear of the frame's b
 CAPTION_TOP = -2.85  # nothing else may reach below this line
 CAPTION_WIDTH = 12.6
 # A beat's picture is centred in the space between the header and the caption band.
-PICTURE_TOP = 3.15  # just under the header (its top 0.4 under the frame's top)
+PICTURE_TOP = 3.0  # clear of the header (its top 3.6, its deepest descender 3.17)
 PICTURE_CENTRE_Y = (PICTURE_TOP + CAPTION_TOP) / 2
 READING_SPEED = 17.0  # characters per second: every caption stays up at least this long
 

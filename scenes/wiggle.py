@@ -34,7 +34,7 @@ from manim import (
 from mechanics import formatting as fmt
 from scenes import style
 from scenes.chart import Chart
-from scenes.diagram import SPOTLIT_WIDER, NetworkDiagram
+from scenes.diagram import NetworkDiagram
 from scenes.lesson_scene import LessonScene, beat
 from scenes.record import LiveText
 from scenes.updating import redrawn, when_changed
@@ -42,17 +42,26 @@ from scenes.updating import redrawn, when_changed
 TANGENT_HALF_WIDTH = 0.55  # in units of w: how far the tangent reaches either side
 # The walk along the curve: w moves in steps, each held long enough to read the three
 # read-outs (a reading changing every frame cannot be read).
-READING_HOLD = 0.5  # seconds, at least, that each reading stays on screen
+READING_HOLD = 0.8  # seconds, at least, that each reading (w, loss, slope) stays on screen
 NUDGE_SHARE = 0.06  # the nudge up: this share of the swept range, in two steps
 NUDGE_STEPS = 2
-STEP_W = 0.2  # the walk to the valley takes steps of about this much w
+STEP_W = 0.3  # the walk to the valley takes steps of about this much w
 FEWEST_STEPS, MOST_STEPS = 4, 12
 # The inset: the network drawn small, every node labelled, the chosen line picked out.
 INSET = {"column_gap": 1.55, "node_radius": 0.19, "gaps": (0.8, 0.6, 0.46), "tallest": 2.0}
 INSET_LEFT = -style.SAFE_RIGHT + 0.08  # the inset's token labels start here
 CHOSEN_WIDTH = 5.0  # the chosen line is never drawn thinner than this
+CHOSEN_WIDER = 3.0  # and is drawn this much wider than its weight would be: in the small
+# inset it is the one line to watch, still thicker as |w| grows, like a volume slider
 MIXER_NUMBER_SIZE = 20
-CHART_WIDTH, CHART_HEIGHT = 6.6, 4.9
+CHART_WIDTH, CHART_HEIGHT = 6.6, 4.7
+
+
+def chosen_look(w: float, largest: float) -> dict:
+    """The chosen line's stroke for a value of w: its sign's colour (the legend's), at full
+    strength, wider than the other lines draw their weights."""
+    width = max(style.stroke_width_for(w, largest) + CHOSEN_WIDER, CHOSEN_WIDTH)
+    return {"color": style.colour_for(w), "width": width, "opacity": 1.0}
 
 
 def w_text(w: float) -> str:
@@ -138,8 +147,10 @@ class Wiggle(LessonScene):
         nodes lit up in the highlight colour, so the caption's words can be found on it."""
         wiggle, inset = self.lesson.wiggle, self.inset
         row, col = wiggle.index
+        chosen = inset.weight_line(wiggle.name, wiggle.index)
         return AnimationGroup(
             *inset.spotlight([(wiggle.name, wiggle.index)], self.lesson.trace[0].params),
+            chosen.animate.set_stroke(**chosen_look(wiggle.start, inset.largest)),
             self.token_labels[col].animate.set_color(style.HIGHLIGHT),
             self.mixer_numbers[row].animate.set_color(style.HIGHLIGHT),
             inset.input_nodes[col].animate.set_stroke(style.HIGHLIGHT, 3),
@@ -255,29 +266,19 @@ class Wiggle(LessonScene):
                 "loss = ", self.src.wiggle.losses, tracker, fmt.loss_value, colour=style.LOSS
             ),
             self.readout("slope = ", self.src.wiggle.slopes, tracker, slope_text, colour=style.INK),
-        ).arrange(DOWN, aligned_edge=LEFT, buff=0.2)
-        self.readouts.next_to(self.weight_caption, DOWN, buff=0.35, aligned_edge=LEFT)
+        ).arrange(DOWN, aligned_edge=LEFT, buff=0.16)
+        self.readouts.next_to(self.weight_caption, DOWN, buff=0.25, aligned_edge=LEFT)
         self.hint = LiveText(
             lambda: direction_hint(slope_now())[0],
             colour=lambda: direction_hint(slope_now())[1],
             size=style.VALUE_SIZE,
         ).next_to(self.readouts, DOWN, buff=0.2, aligned_edge=LEFT)
         # The inset's line follows w: thicker as |w| grows, like a volume slider, in its
-        # sign's colour (the legend's), as wide as the spotlight draws it.
+        # sign's colour (the legend's), as `chosen_look` draws it.
         line = self.inset.weight_line(wiggle.name, wiggle.index)
         largest = self.inset.largest
-        line.add_updater(
-            when_changed(
-                lambda m: m.set_stroke(
-                    color=style.colour_for(w_now()),
-                    width=max(
-                        style.stroke_width_for(w_now(), largest) + SPOTLIT_WIDER, CHOSEN_WIDTH
-                    ),
-                    opacity=1.0,
-                ),
-                w_now,
-            )
-        )
+        follow_w = when_changed(lambda m: m.set_stroke(**chosen_look(w_now(), largest)), w_now)
+        line.add_updater(follow_w)
         with self.narration(
             "The dot is the network as it is ^now. The ^ghost dot shows the ^slope here."
         ) as line:
@@ -287,7 +288,7 @@ class Wiggle(LessonScene):
                 Flash(dot.get_center(), color=style.HIGHLIGHT, flash_radius=0.3), run_time=0.8
             )
             line.wait_for("ghost")
-            self.play(Create(tangent), FadeIn(ghost), FadeIn(self.hint), run_time=0.8)
+            self.play(Create(tangent), FadeIn(ghost), run_time=0.8)
             line.wait_for("slope")
             self.point_out(self.readouts[2], style.HIGHLIGHT, run_time=0.9)
             self.measure_tangent()
@@ -336,7 +337,8 @@ class Wiggle(LessonScene):
         with self.narration("The ^sign of the slope says which way is ^down.") as line:
             line.wait_for("sign")
             self.point_out(self.readouts[2], style.HIGHLIGHT, run_time=0.9)
-            line.wait_for("down")
+            line.wait_for("down")  # the answer comes after the question, not with it
+            self.play(FadeIn(self.hint), run_time=0.5)
             self.point_out(self.hint, style.HIGHLIGHT, run_time=0.9)
             self.key_frames.save("slope_sign")
 
