@@ -50,6 +50,7 @@ FEWEST_STEPS, MOST_STEPS = 4, 12
 # The inset: the network drawn small, every node labelled, the chosen line picked out.
 INSET = {"column_gap": 1.55, "node_radius": 0.19, "gaps": (0.8, 0.6, 0.46), "tallest": 2.0}
 INSET_LEFT = -style.SAFE_RIGHT + 0.08  # the inset's token labels start here
+INTRO_SCALE = 1.6  # the inset's size while it is the only picture, before the chart comes
 CHOSEN_WIDTH = 5.0  # the chosen line is never drawn thinner than this
 CHOSEN_WIDER = 3.0  # and is drawn this much wider than its weight would be: in the small
 # inset it is the one line to watch, still thicker as |w| grows, like a volume slider
@@ -130,6 +131,12 @@ class Wiggle(LessonScene):
         words = f"w: {fmt.connection(self.lesson.tokens[col], row)}"
         caption = self.record.layout_text(words, size=style.VALUE_SIZE, colour=style.MUTED)
         caption.next_to(self.labelled_inset, DOWN, buff=0.25).align_to(self.labelled_inset, LEFT)
+        # While the voice introduces the weight, the inset is the picture: large, in the
+        # middle. It moves to its corner when the chart comes (`draw_the_loss_curve`).
+        self.inset_group = VGroup(self.labelled_inset, caption)
+        self.inset_home = self.inset_group.get_center()
+        self.centre_picture(self.inset_group.scale(INTRO_SCALE))
+        self.feature(self.inset_group)
         with self.narration("To fix a high loss, we have to blame specific ^connections.") as line:
             self.play(FadeIn(self.labelled_inset), run_time=1.0)
             line.wait_for("connections")
@@ -209,6 +216,10 @@ class Wiggle(LessonScene):
         with self.narration(
             "Wiggle w, hold every other weight still, and ^watch the loss."
         ) as line:
+            self.play(
+                self.inset_group.animate.scale(1 / INTRO_SCALE).move_to(self.inset_home),
+                run_time=0.8,
+            )
             self.play(axes.draw(), FadeIn(labels), run_time=1.0)
             line.wait_for("watch")
             self.play(Create(self.curve), run_time=2.0, rate_func=linear)
