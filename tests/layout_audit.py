@@ -21,6 +21,7 @@ import numpy as np
 from manim import DecimalNumber, MathTex, Tex, Text, VMobject, config
 
 from scenes import style
+from scenes.answer_map import rgb
 from scenes.diagram import NetworkDiagram, UpdateArrow, math
 from scenes.narration import Caption
 from scenes.record import texts_on_screen
@@ -125,22 +126,30 @@ class LayoutAudit:
             if isinstance(part, Caption)
             for member in part.get_family()
         }
-        # A glyph is named by the text it belongs to.
-        owner = {id(m): t for t in texts_in(scene.mobjects) for m in t.get_family()}
+        owner: dict[int, object] = {}
+
+        def name_of(member) -> str:
+            """A glyph is named by the text it belongs to (looked up only for a problem)."""
+            if not owner:
+                owner.update((id(m), t) for t in texts_in(scene.mobjects) for m in t.get_family())
+            return describe(owner.get(id(member), member))
+
         for mobject in scene.mobjects:
             for member in mobject.family_members_with_points():
                 # A curtain over the whole frame (a fade to black) is not placed in it.
                 if not visible(member) or getattr(member, "fills_the_frame", False):
                     continue
-                box = self.box_of_member(member)
-                name = describe(owner.get(id(member), member))
-                (x0, y0), (x1, y1) = box
+                (x0, y0), (x1, y1) = self.box_of_member(member)
                 if x0 < -half_w - EDGE_SLACK or x1 > half_w + EDGE_SLACK:
-                    self.report(f"{name} leaves the action-safe area: x {x0:.2f}..{x1:.2f}")
+                    self.report(
+                        f"{name_of(member)} leaves the action-safe area: x {x0:.2f}..{x1:.2f}"
+                    )
                 if y0 < -half_h - EDGE_SLACK or y1 > half_h + EDGE_SLACK:
-                    self.report(f"{name} leaves the action-safe area: y {y0:.2f}..{y1:.2f}")
+                    self.report(
+                        f"{name_of(member)} leaves the action-safe area: y {y0:.2f}..{y1:.2f}"
+                    )
                 if id(member) not in caption and y0 < style.CAPTION_TOP - EDGE_SLACK:
-                    self.report(f"{name} enters the caption band: y {y0:.2f}")
+                    self.report(f"{name_of(member)} enters the caption band: y {y0:.2f}")
         self.check_line_colours()
         shown = [t for t in texts_in(scene.mobjects) if text_opacity(t) >= FAINTLY_VISIBLE]
         texts = [t for t in shown if text_opacity(t) >= VISIBLE]
@@ -163,7 +172,8 @@ class LayoutAudit:
     def check_arrows(self) -> None:
         """No two update arrows on screen overlap, as drawn: each one's points, widened by
         half its widest stroke (the dark outline), checked against every other's."""
-        arrows = [a for a in arrows_in(self.scene.mobjects) if drawn_opacity(a) >= FAINTLY_VISIBLE]
+        arrows = found_in(self.scene.mobjects, UpdateArrow)
+        arrows = [a for a in arrows if drawn_opacity(a) >= FAINTLY_VISIBLE]
         boxes = [box for box in map(self.drawn_box, arrows) if box is not None]
         for k, box_a in enumerate(boxes):
             for box_b in boxes[k + 1 :]:
@@ -188,7 +198,7 @@ class LayoutAudit:
         """Every weight line on screen of the scene's network diagrams is in a colour of the
         legend: on the segment from POSITIVE to NEGATIVE in RGB (a line whose weight turns
         negative passes through the colours between)."""
-        orange, blue = rgb(style.POSITIVE), rgb(style.NEGATIVE)
+        orange, blue = rgb(style.POSITIVE) / 255, rgb(style.NEGATIVE) / 255
         along = blue - orange
         on_screen = {id(m) for mobject in self.scene.mobjects for m in mobject.get_family()}
         diagrams = [d for d in vars(self.scene).values() if isinstance(d, NetworkDiagram)]
@@ -196,7 +206,7 @@ class LayoutAudit:
             for line in diagram.all_lines:
                 if id(line) not in on_screen or not visible(line):
                     continue
-                colour = rgb(line.get_stroke_color().to_hex())
+                colour = rgb(line.get_stroke_color().to_hex()) / 255
                 t = np.clip(np.dot(colour - orange, along) / np.dot(along, along), 0.0, 1.0)
                 if np.linalg.norm(colour - (orange + t * along)) > COLOUR_SLACK:
                     self.report(
@@ -236,10 +246,6 @@ class LayoutAudit:
             )
 
 
-def rgb(colour: str) -> np.ndarray:
-    return np.array([int(colour[k : k + 2], 16) for k in (1, 3, 5)]) / 255.0
-
-
 def visible(mobject) -> bool:
     """Whether a member with points draws anything: a VMobject with some fill or stroke.
     Other mobjects (a ValueTracker keeps its value as a point) draw nothing."""
@@ -266,27 +272,25 @@ def drawn_opacity(mobject) -> float:
     )
 
 
+TEXT_KINDS = (Text, MathTex, Tex, DecimalNumber)
+
+
+def found_in(mobjects, kinds) -> list:
+    """The mobjects of these kinds among these mobjects and inside them (one not searched
+    further: a Text's glyphs are the Text)."""
+    found = []
+    for mobject in mobjects:
+        if isinstance(mobject, kinds):
+            found.append(mobject)
+        else:
+            found.extend(found_in(mobject.submobjects, kinds))
+    return found
+
+
 def texts_in(mobjects) -> list:
     """The text-like mobjects among these and inside them: each Text, formula and number
     counts as one text."""
-    found = []
-    for mobject in mobjects:
-        if isinstance(mobject, Text | MathTex | Tex | DecimalNumber):
-            found.append(mobject)
-        else:
-            found.extend(texts_in(mobject.submobjects))
-    return found
-
-
-def arrows_in(mobjects) -> list:
-    """The update arrows among these mobjects and inside them."""
-    found = []
-    for mobject in mobjects:
-        if isinstance(mobject, UpdateArrow):
-            found.append(mobject)
-        else:
-            found.extend(arrows_in(mobject.submobjects))
-    return found
+    return found_in(mobjects, TEXT_KINDS)
 
 
 def arrow_place(box: np.ndarray) -> str:
