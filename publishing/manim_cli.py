@@ -1,8 +1,14 @@
-"""Manim's command line, with a cheaper hand-over of frames to the encoder.
+"""Manim's command line for a section's scene process: its request in, its report out, and a
+cheaper hand-over of frames to the encoder.
 
-    python -m publishing.manim_cli render -qh scenes/loss.py Loss
+    python -m publishing.manim_cli render --request REQUEST.json -qh scenes/loss.py Loss
 
-render.py runs every section through this module instead of `python -m manim`. It changes
+render.py runs every section through this module instead of `python -m manim`. `--request`
+names the scene's request (scenes/contract.py), handed to the scene before Manim makes it;
+once Manim has finished the video, the scene's report is written where the request says, and
+after every animation the count played so far is noted for the parent's progress line.
+
+It also changes
 one method of Manim 0.22 (pinned in pyproject.toml), `VideoSegmentEncoder.write_frame`, in
 two ways that leave every pixel as it was:
 
@@ -25,15 +31,22 @@ from __future__ import annotations
 
 import sys
 from fractions import Fraction
+from pathlib import Path
 
 import av
 import cairo
 import numpy as np
+import srt
 from av.video.reformatter import VideoReformatter
+from manim import Scene
 from manim.renderer.cairo_renderer import CairoRenderer
 from manim.scene.video_segment_encoder import VideoSegmentEncoder
 
+from scenes.contract import SceneReport, SceneRequest, hand_over, handed, note_progress
+
 MANIMS_UPDATE_FRAME = CairoRenderer.update_frame
+MANIMS_PLAY = CairoRenderer.play
+MANIMS_SCENE_RENDER = Scene.render
 
 
 def encoder_frame(reformatter: VideoReformatter, pixels, context) -> av.VideoFrame:
@@ -109,13 +122,49 @@ def render(self: CairoRenderer, scene, time: float, moving_mobjects=None) -> Non
     self.add_frame(self.camera.pixel_array)
 
 
+def play(self: CairoRenderer, scene, *args, **kwargs) -> None:
+    """Manim's play, then the count of animations played noted for the parent."""
+    MANIMS_PLAY(self, scene, *args, **kwargs)
+    note_progress(handed(), self.num_plays)
+
+
+def render_and_report(self: Scene, *args, **kwargs):
+    """Manim's Scene.render, then the scene's report written where the request says: its
+    lines, beats and key frames (a LessonScene's), its captions as Manim composed them for
+    the .srt, and how many animations it played."""
+    result = MANIMS_SCENE_RENDER(self, *args, **kwargs)
+    request = handed()
+    if request.report:
+        writer = getattr(self.renderer, "file_writer", None)
+        subcaptions = getattr(writer, "subcaptions", None)
+        captions = srt.compose(subcaptions) if subcaptions else None
+        if hasattr(self, "report"):
+            report = self.report(captions)
+        else:  # a plain Manim scene (a test's fixture): nothing noted but what Manim knows
+            report = SceneReport(request, captions=captions, animations=self.renderer.num_plays)
+        report.write(Path(request.report))
+    return result
+
+
+def take_request(argv: list[str]) -> list[str]:
+    """Hand `--request FILE` over to the scenes (scenes/contract.py); Manim's own
+    arguments are returned."""
+    if "--request" not in argv:
+        return argv
+    at = argv.index("--request")
+    hand_over(SceneRequest.read(Path(argv[at + 1])))
+    return argv[:at] + argv[at + 2 :]
+
+
 def main() -> None:
     VideoSegmentEncoder.write_frame = write_frame
     CairoRenderer.update_frame = update_frame
     CairoRenderer.render = render
+    CairoRenderer.play = play
+    Scene.render = render_and_report
     from manim.__main__ import main as manim_main
 
-    sys.argv[0] = "manim"
+    sys.argv = ["manim", *take_request(sys.argv[1:])]
     manim_main()
 
 
