@@ -74,7 +74,8 @@ class SceneRequest:
         return cls(**data)
 
     def write(self, path: Path) -> None:
-        with whole_or_absent(path) as partial:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        with whole_or_absent(Path(path)) as partial:
             partial.write_text(self.to_json())
 
     @classmethod
@@ -114,7 +115,8 @@ class SceneReport:
         return cls(request=SceneRequest(**request), **{**data, **tuples})
 
     def write(self, path: Path) -> None:
-        with whole_or_absent(path) as partial:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        with whole_or_absent(Path(path)) as partial:
             partial.write_text(self.to_json())
 
     @classmethod
