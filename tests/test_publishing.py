@@ -19,7 +19,8 @@ from PIL import Image
 
 from mechanics import lesson
 from publishing import soundtrack, video
-from publishing.choreography import choreography, targets
+from publishing.choreography.measure import choreography
+from publishing.choreography.report import targets
 from publishing.files import sha256
 from publishing.film import LECTURE_STEM, SECTIONS, thumbnail_section
 from publishing.thumbnail import BOTTOM_BAND, SIZE, TOP_BAND

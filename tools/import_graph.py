@@ -30,8 +30,9 @@ def module_name(path: Path, root: Path = ROOT) -> str:
 
 
 def project_modules(root: Path = ROOT) -> dict[str, Path]:
-    """Every module of the project's packages and commands, by dotted name."""
-    paths = [p for package in PACKAGES for p in sorted((root / package).glob("*.py"))]
+    """Every module of the project's packages (their subpackages too, such as
+    publishing.choreography) and commands, by dotted name."""
+    paths = [p for package in PACKAGES for p in sorted((root / package).rglob("*.py"))]
     paths += [root / name for name in COMMANDS if (root / name).is_file()]
     return {module_name(path, root): path for path in paths}
 
