@@ -27,8 +27,9 @@ from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
 
+from common import audio
+from common.files import add_files, sha256, whole_or_absent
 from publishing import captions, soundtrack, video
-from publishing.files import add_files, sha256, whole_or_absent
 from publishing.film import ROOT, SECTIONS, Quality, Section
 from publishing.stills import contact_sheet
 from scenes.seeding import (
@@ -41,7 +42,7 @@ from scenes.seeding import (
     STILLS_VARIABLE,
     VOICE_VARIABLE,
 )
-from voices import SILENT, audio, voice_named
+from voices.registry import SILENT, voice_named
 
 PR_SET_PDEATHSIG = 1  # prctl(2)
 
@@ -75,7 +76,7 @@ class Job:
     quality: Quality
     folder: Path  # <out>/seed-<N>/<quality>
     stills: bool = False
-    voice: str = SILENT  # "piper", "none" or a folder of recordings (voices.voice_named)
+    voice: str = SILENT  # "piper", "none" or a folder of recordings (voices.registry)
     caption_mode: str = BURNED  # burned into the picture, or only in the .srt ("file")
 
     @property
@@ -120,7 +121,8 @@ class Job:
 
     @property
     def spoken(self) -> bool:
-        return self.voice != SILENT
+        """Whether the section has a sound track (its voice speaks)."""
+        return voice_named(self.voice).speaks
 
     @property
     def record(self) -> Path:
@@ -178,8 +180,9 @@ class Outcome:
 
 def source_files(section: Section, sections: Sequence[Section]) -> list[Path]:
     """The files whose content decides a section's pixels and sound: its own scene, the
-    shared scene modules (every scene module that is not another section's), the engine
-    and the voices (speech sets the beats' lengths)."""
+    shared scene modules (every scene module that is not another section's), the engine,
+    the voices (speech sets the beats' lengths) and the common layer below them (its audio
+    makes the sound)."""
     # Every section's scene file is its own, including the film's when tests or benchmarks
     # swap in other sections.
     others = {other.file.resolve() for other in (*SECTIONS, *sections) if other != section}
@@ -189,7 +192,8 @@ def source_files(section: Section, sections: Sequence[Section]) -> list[Path]:
         if path.resolve() not in others and path.resolve() != section.file.resolve()
     ]
     engine = sorted((ROOT / "mechanics").glob("*.py"))
-    return [section.file, *shared, *engine, *sorted((ROOT / "voices").glob("*.py"))]
+    voices = sorted((ROOT / "voices").glob("*.py"))
+    return [section.file, *shared, *engine, *voices, *sorted((ROOT / "common").glob("*.py"))]
 
 
 def render_key(job: Job, sections: Sequence[Section], versions: dict[str, str]) -> str:
@@ -216,10 +220,9 @@ def add_sources(digest: hashlib._Hash, section: Section, sections: Sequence[Sect
     add_files(digest, source_files(section, sections))
 
 
-def voice_key(job: Job) -> dict | None:
-    """What decides the section's speech (None for a silent film)."""
-    voice = voice_named(job.voice)
-    return voice.key(job.section.stem) if voice else None
+def voice_key(job: Job) -> dict:
+    """What decides the section's speech (or, in a silent film, its reading time)."""
+    return voice_named(job.voice).key(job.section.stem)
 
 
 def read_record(job: Job) -> dict:

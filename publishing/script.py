@@ -17,11 +17,11 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from publishing.files import whole_or_absent
+from common.files import whole_or_absent
 from publishing.film import TITLE, Section
 from publishing.jobs import RenderError, Running, add_sources, scene_environment
 from scenes.seeding import BURNED
-from voices import SILENT
+from voices.registry import SILENT
 
 SCRIPT = "script.txt"
 

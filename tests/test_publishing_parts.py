@@ -193,7 +193,7 @@ def test_manim_cli_writes_the_same_video_as_manims_own_command_line(tmp_path):
     import subprocess
     import sys
 
-    from publishing.files import sha256
+    from common.files import sha256
 
     root = Path(__file__).resolve().parent.parent
     scene = Path(__file__).resolve().parent / "fixtures" / "engine_number.py"
