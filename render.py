@@ -37,7 +37,8 @@ from publishing.manifest import versions
 from publishing.progress import Progress
 from publishing.worksheet import COURSE_ANSWERS, write_course_answers
 from scenes.contract import BURNED, FILE
-from voices import PIPER, SILENT, voice_named
+from voices.recorded import Recordings
+from voices.registry import NAMED_VOICES, PIPER, SILENT, voice_named
 
 __all__ = ["QUALITIES", "SECTIONS", "Quality", "Section", "main"]
 
@@ -198,7 +199,7 @@ def parse_voice(name: str) -> str:
         voice = voice_named(name)
     except ValueError as error:
         raise UsageError(str(error)) from None
-    return name if voice is None or name == PIPER else str(Path(name).resolve())
+    return str(voice.folder.resolve()) if isinstance(voice, Recordings) else name
 
 
 def prepare_folder(folder: Path) -> None:
@@ -319,7 +320,7 @@ class Request:
     @property
     def recorded(self) -> bool:
         """Whether the film is timed to a folder of recordings."""
-        return self.voice not in (PIPER, SILENT)
+        return self.voice not in NAMED_VOICES
 
     def seed_folder(self, seed: int) -> Path:
         return self.out / f"seed-{seed}"
@@ -337,7 +338,7 @@ def read_request(
     args = parse_args(argv, qualities, sections)
     voice = parse_voice(args.voice)
     seeds = parse_seeds(args.seed)
-    if voice not in (PIPER, SILENT) and len(seeds) > 1 and not args.script:
+    if voice not in NAMED_VOICES and len(seeds) > 1 and not args.script:
         raise UsageError(
             "recordings speak one seed's numbers: render one seed with a --voice folder"
         )
@@ -349,7 +350,7 @@ def read_request(
         out=Path(args.out),
         stills=args.stills,
         voice=voice,
-        captions=args.captions or (BURNED if voice == SILENT else FILE),
+        captions=args.captions or (FILE if voice_named(voice).speaks else BURNED),
         script=args.script,
         scheduler=scheduler_address(args.scheduler),
     )

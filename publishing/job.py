@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from publishing.film import Quality, Section
-from scenes.contract import BURNED, SILENT, SceneReport, SceneRequest
-from voices.base import speech_cache
+from scenes.contract import BURNED, SceneReport, SceneRequest
+from voices.base import Voice, speech_cache
+from voices.registry import SILENT, voice_named
 
 
 class RenderError(Exception):
@@ -24,7 +25,7 @@ class Job:
     quality: Quality
     folder: Path  # <out>/seed-<N>/<quality>
     stills: bool = False
-    voice: str = SILENT  # "piper", "none" or a folder of recordings (voices.voice_named)
+    voice: str = SILENT  # a voice's name in voices/registry.py, or a folder of recordings
     caption_mode: str = BURNED  # burned into the picture, or only in the .srt ("file")
 
     @property
@@ -67,9 +68,14 @@ class Job:
         """The section's sound track as 48 kHz PCM, kept to join into the lecture's."""
         return self.media / "speech.wav"
 
+    def speaker(self) -> Voice:
+        """The section's voice, made from its name: the one place render.py's side does."""
+        return voice_named(self.voice)
+
     @property
     def spoken(self) -> bool:
-        return self.voice != SILENT
+        """Whether the section has a sound track (its voice speaks)."""
+        return self.speaker().speaks
 
     @property
     def record(self) -> Path:

@@ -17,10 +17,11 @@ from pathlib import Path
 
 import numpy as np
 
+from common import audio
+from common.files import add_files, sha256, whole_or_absent
 from mechanics import lesson
 from publishing import captions, reuse, soundtrack, video
 from publishing.captions import Part
-from publishing.files import add_files, sha256, whole_or_absent
 from publishing.film import (
     LECTURE_STEM,
     SUBTITLE,
@@ -33,7 +34,6 @@ from publishing.manifest import Entry, Speech, write_manifest
 from publishing.presenter import PAGE, PAGE_SOURCE, presenter_files, write_presenter
 from publishing.thumbnail import make_thumbnail
 from publishing.worksheet import worksheet_files, write_worksheet
-from voices import audio, voice_named
 
 CHAPTERS = "chapters.txt"
 THUMBNAIL = "thumbnail.png"
@@ -126,8 +126,8 @@ def assemble(folder: Path, seed: int, quality: Quality, jobs: Sequence[Job]) -> 
     entries.append(Entry(thumbnail, "thumbnail"))
     entries.extend(Entry(path, "presenter") for path in presenter)
     entries.extend(Entry(path, "worksheet") for path in worksheet)
-    voice = voice_named(jobs[0].voice)
-    spoken = Speech(voice.describe(), soundtrack.sound_facts(full)) if voice else None
+    voice = jobs[0].speaker()
+    spoken = Speech(voice.describe(), soundtrack.sound_facts(full)) if voice.speaks else None
     write_manifest(folder, numbers, quality, entries, spoken, assembly_inputs(jobs))
     return Lecture(full, sum(part.seconds for part in parts), copied, note)
 

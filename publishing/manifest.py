@@ -15,10 +15,10 @@ from pathlib import Path
 
 import av
 
+from common.files import sha256, whole_or_absent
 from mechanics import Lesson
 from mechanics import formatting as fmt
 from publishing import video
-from publishing.files import sha256, whole_or_absent
 from publishing.film import TITLE, Quality
 from publishing.soundtrack import SoundFacts
 

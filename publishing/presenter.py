@@ -15,8 +15,8 @@ import shutil
 from collections.abc import Sequence
 from pathlib import Path
 
+from common.files import whole_or_absent
 from publishing.captions import Part
-from publishing.files import whole_or_absent
 from publishing.film import LECTURE_STEM, TITLE, Quality
 from publishing.job import Job
 

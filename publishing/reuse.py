@@ -15,20 +15,20 @@ import json
 from collections.abc import Sequence
 from pathlib import Path
 
+from common.files import add_files, sha256
 from publishing import soundtrack
-from publishing.files import add_files, sha256
 from publishing.film import ROOT, SECTIONS, Section
 from publishing.job import Job, Outcome
 from publishing.manim_process import manim_arguments
-from voices import voice_named
 
 RECORD_VERSION = 2  # 2: the scene's lines, beats and key frames in one report
 
 
 def source_files(section: Section, sections: Sequence[Section]) -> list[Path]:
     """The files whose content decides a section's pixels and sound: its own scene, the
-    shared scene modules (every scene module that is not another section's), the engine
-    and the voices (speech sets the beats' lengths)."""
+    shared scene modules (every scene module that is not another section's), the engine,
+    the voices (speech sets the beats' lengths) and the common layer below them (its audio
+    makes the sound)."""
     # Every section's scene file is its own, including the film's when tests or benchmarks
     # swap in other sections.
     others = {other.file.resolve() for other in (*SECTIONS, *sections) if other != section}
@@ -38,7 +38,8 @@ def source_files(section: Section, sections: Sequence[Section]) -> list[Path]:
         if path.resolve() not in others and path.resolve() != section.file.resolve()
     ]
     engine = sorted((ROOT / "mechanics").glob("*.py"))
-    return [section.file, *shared, *engine, *sorted((ROOT / "voices").glob("*.py"))]
+    voices = sorted((ROOT / "voices").glob("*.py"))
+    return [section.file, *shared, *engine, *voices, *sorted((ROOT / "common").glob("*.py"))]
 
 
 def add_sources(digest: hashlib._Hash, section: Section, sections: Sequence[Section]) -> None:
@@ -46,10 +47,9 @@ def add_sources(digest: hashlib._Hash, section: Section, sections: Sequence[Sect
     add_files(digest, source_files(section, sections))
 
 
-def voice_key(job: Job) -> dict | None:
-    """What decides the section's speech (None for a silent film)."""
-    voice = voice_named(job.voice)
-    return voice.key(job.section.stem) if voice else None
+def voice_key(job: Job) -> dict:
+    """What decides the section's speech (or, in a silent film, its reading time)."""
+    return job.speaker().key(job.section.stem)
 
 
 def render_key(job: Job, sections: Sequence[Section], versions: dict[str, str]) -> str:

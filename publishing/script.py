@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from publishing.files import whole_or_absent
+from common.files import whole_or_absent
 from publishing.film import TITLE, Section
 from publishing.job import RenderError
 from publishing.manim_process import Running, scene_command

@@ -7,13 +7,13 @@ import json
 import shutil
 import time
 
+from common import audio
+from common.files import sha256, whole_or_absent
 from publishing import captions, soundtrack, video
-from publishing.files import sha256, whole_or_absent
 from publishing.job import Job, Outcome, RenderError, describe
 from publishing.manim_process import Running, manim_arguments, scene_command
 from publishing.stills import contact_sheet
 from scenes.contract import SceneReport
-from voices import audio
 
 
 def render(job: Job, key: str, running: Running) -> Outcome:

@@ -17,7 +17,7 @@ from pathlib import Path
 import av
 import numpy as np
 
-from voices import audio
+from common import audio
 
 AAC_BIT_RATE = 192_000
 AAC_FRAME = 1024  # samples per AAC frame

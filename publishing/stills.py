@@ -6,7 +6,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw
 
-from publishing.files import whole_or_absent
+from common.files import whole_or_absent
 
 
 def contact_sheet(frames: list[Path], destination: Path, columns: int = 3) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from publishing.files import whole_or_absent
+from common.files import whole_or_absent
 from scenes import style
 
 SIZE = (1280, 720)  # YouTube's recommended thumbnail size

@@ -23,8 +23,8 @@ from pathlib import Path
 import av
 import numpy as np
 
+from common.files import whole_or_absent
 from publishing import soundtrack
-from publishing.files import whole_or_absent
 from publishing.film import Quality
 
 

@@ -14,9 +14,9 @@ from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
 
+from common.files import whole_or_absent
 from mechanics import Lesson
 from mechanics.worksheet import Answer, answers
-from publishing.files import whole_or_absent
 from publishing.film import SECTIONS, TITLE
 
 WORKSHEET = "worksheet.md"

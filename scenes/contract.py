@@ -28,12 +28,12 @@ import json
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 
+from common.files import whole_or_absent
 from mechanics import check_seed
 from mechanics.settings import DEFAULT_SETTINGS, Settings
-from publishing.files import whole_or_absent
+from voices.registry import SILENT
 
 BURNED, FILE = "burned", "file"  # where captions go: into the picture, or only the .srt
-SILENT = "none"  # the voice of a silent film (voices.registry names the others)
 CONTRACT_VERSION = 1
 
 
@@ -50,7 +50,7 @@ class SceneRequest:
     settings: Settings = DEFAULT_SETTINGS
     section: str = ""  # the section's stem ("02-loss"); "" when a plain Manim run
     quality: str = ""  # the quality's name, recorded in the report
-    voice: str = SILENT  # "piper", "none" or a folder of recordings (voices.voice_named)
+    voice: str = SILENT  # a voice's name in voices/registry.py, or a folder of recordings
     speech_cache: str | None = None  # where clips are kept; None: the voice's default
     captions: str = BURNED
     report: str | None = None  # where to write the SceneReport

@@ -13,8 +13,9 @@ as its words need. A
 word written with a caret is a mark: `line.wait_for(name)` holds the picture until that
 word is said, so what it names changes as it is named. Every word's time comes from the
 voice (voices/timing.py: Piper's own alignment, or forced alignment of a recording); a
-silent film places them by reading time and holds each line `len(words) / READING_SPEED`
-seconds. The subtitles are the line's cues (scenes/cues.py), each up while it is said.
+silent film's voice (voices/silent.py) places them by reading time and holds each line
+`len(words) / READING_SPEED` seconds. The subtitles are the line's cues (scenes/cues.py),
+each up while it is said.
 
 Each line has an id, `<section stem>-<n>` ("02-loss-05"), for the narration script and a
 lecturer's recordings; the lines spoken, with when they start, their words' times and
@@ -35,8 +36,9 @@ from scenes import style
 from scenes.contract import BURNED
 from scenes.cues import Cue, cues_of
 from scenes.diagram import text
-from voices import Clip, voice_named
-from voices.timing import WordTime, read_word_times, words_of
+from voices.base import Clip
+from voices.registry import voice_named
+from voices.timing import WordTime, words_of
 
 PAUSE_AFTER_SPEECH = 0.6  # seconds of quiet after a line before the next may start
 BREATH_BETWEEN_BEATS = 0.5  # and this much more where one beat ends and the next begins
@@ -144,9 +146,9 @@ class Narrator:
         if marks and max(marks.values()) >= len(words_of(words)):
             raise ValueError(f"a mark past the end of {words!r}")
         line_id = self.line_id()
-        clip = self.voice.clip(line_id, words) if self.voice else None
-        times = list(clip.words) if clip else read_word_times(words, style.READING_SPEED)
-        needed = clip.seconds + PAUSE_AFTER_SPEECH if clip else self.reading_time(words)
+        clip = self.voice.clip(line_id, words)
+        times = list(clip.words)
+        needed = clip.seconds + (PAUSE_AFTER_SPEECH if clip.has_sound else 0.0)
         spoken = self.show(
             SpokenLine(self.scene, line_id, words, 0.0, times, marks, needed), run_time
         )
@@ -159,7 +161,7 @@ class Narrator:
         self.hold()
         self.spoken[-1]["late_marks"] = spoken.late
 
-    def entry(self, line: SpokenLine, clip: Clip | None, engine_numbers: list[int]) -> dict:
+    def entry(self, line: SpokenLine, clip: Clip, engine_numbers: list[int]) -> dict:
         entry = {
             "id": line.line_id,
             "words": line.words,
@@ -168,13 +170,9 @@ class Narrator:
             "times": [[t.word, round(t.start, 4), round(t.end, 4)] for t in line.times],
             "marks": {name: round(line.time_of(name), 4) for name in line.marks},
         }
-        if clip:
+        if clip.has_sound:
             entry |= {"clip": str(clip.path), "seconds": clip.seconds}
         return entry
-
-    @staticmethod
-    def reading_time(words: str) -> float:
-        return len(words) / style.READING_SPEED
 
     def show(self, line: SpokenLine, run_time: float) -> SpokenLine:
         """Bring the line in; it starts to be said (its clock starts) as it appears."""
@@ -218,7 +216,7 @@ class Narrator:
         if line is None:
             return
         left = line.needed - (self.scene.renderer.time - line.start)
-        if self.voice:  # speech must never be cut off, however short the rest
+        if self.voice.speaks:  # speech must never be cut off, however short the rest
             if left > 1e-9:
                 self.scene.wait_at_least(left)
         elif left >= 0.25:  # a shorter hold would not be noticed
@@ -236,7 +234,7 @@ class Narrator:
         if line is None:
             return
         elapsed = self.scene.renderer.time - line.start
-        shown = min(elapsed, line.needed) if self.voice else elapsed
+        shown = min(elapsed, line.needed) if self.voice.speaks else elapsed
         for cue in cues_of(line.times, shown):
             end = min(cue.end, shown)
             if end > cue.start:

@@ -61,7 +61,6 @@ CAPTION_WIDTH = 12.6
 # A beat's picture is centred in the space between the header and the caption band.
 PICTURE_TOP = 3.0  # clear of the header (its top 3.6, its deepest descender 3.17)
 PICTURE_CENTRE_Y = (PICTURE_TOP + CAPTION_TOP) / 2
-READING_SPEED = 17.0  # characters per second: every caption stays up at least this long
 
 
 def stroke_width_for(weight: float, largest: float, thinnest: float = 1.0, thickest: float = 9.0):

@@ -1,7 +1,7 @@
 """Test recordings (tones of known length, written as WAV or FLAC), and measuring sound
 independently of the code under test: loudness by ITU-R BS.1770-4 written
 out here from the standard (its 48 kHz K-weighting coefficients and gating), true peaks by
-FFT interpolation (not the polyphase filter voices/audio.py uses), and a rough listener
+FFT interpolation (not the polyphase filter common/audio.py uses), and a rough listener
 (PocketSphinx, offline speech recognition)."""
 
 from __future__ import annotations

@@ -7,10 +7,10 @@ import pytest
 import srt
 from manim import Dot, FadeIn
 
-from scenes import style
 from scenes.cues import cues_of
 from scenes.loss import Loss
 from scenes.narration import CueCaption
+from voices.silent import READING_SPEED
 from voices.timing import read_word_times
 
 from .scene_rendering import render_tiny
@@ -46,7 +46,7 @@ def test_each_line_stays_as_long_as_it_needs_and_no_longer_than_its_block(tmp_pa
     # The quick line's block plays its fade (0.5 s) and a 1 s wait; the next line's fade-out
     # of it belongs to the next line's start.
     assert (quick.end - quick.start).total_seconds() == pytest.approx(1.5, abs=0.21)
-    needed = len(LONG) / style.READING_SPEED
+    needed = len(LONG) / READING_SPEED
     assert (long.end - long.start).total_seconds() >= needed - 0.21  # one frame at 5 fps
     assert scene.renderer.time >= needed
 
@@ -76,7 +76,7 @@ class MarkedLine(Loss):
 def test_a_play_waits_for_its_marked_word_and_a_late_mark_is_noted(tmp_path, monkeypatch):
     scene = render_tiny(MarkedLine, 0, media=tmp_path)
     # A silent film reads: "four" comes after "One two three " at reading speed.
-    assert scene.due == pytest.approx(len("One two three ") / style.READING_SPEED)
+    assert scene.due == pytest.approx(len("One two three ") / READING_SPEED)
     assert scene.due <= scene.landed <= scene.due + 1 / 5 + 1e-6  # within a frame at 5 fps
     first, second = scene.report(captions=None).lines
     assert first["marks"] == {"four": pytest.approx(scene.due, abs=1e-3)}
@@ -87,8 +87,8 @@ def test_a_play_waits_for_its_marked_word_and_a_late_mark_is_noted(tmp_path, mon
 
 
 def test_a_burned_caption_of_several_cues_shows_the_one_being_said():
-    times = read_word_times(LONG + " " + LONG, style.READING_SPEED)
-    cues = cues_of(times, 2 * len(LONG) / style.READING_SPEED)
+    times = read_word_times(LONG + " " + LONG, READING_SPEED)
+    cues = cues_of(times, 2 * len(LONG) / READING_SPEED)
     assert len(cues) >= 2
     now = [0.0]
     caption = CueCaption(cues, lambda: now[0])

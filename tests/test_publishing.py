@@ -17,16 +17,16 @@ import pytest
 import srt
 from PIL import Image
 
+from common.audio import EDGE_SECONDS
+from common.files import sha256
 from mechanics import lesson
 from publishing import soundtrack, video
 from publishing.choreography.measure import choreography
 from publishing.choreography.report import targets
-from publishing.files import sha256
 from publishing.film import LECTURE_STEM, SECTIONS, thumbnail_section
 from publishing.thumbnail import BOTTOM_BAND, SIZE, TOP_BAND
 from scenes.narration import PAUSE_AFTER_SPEECH
 from scenes.sections import with_section
-from voices.audio import EDGE_SECONDS
 from voices.base import CACHE_VARIABLE
 
 from .audio_checks import (

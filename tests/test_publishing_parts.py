@@ -11,11 +11,13 @@ import numpy as np
 import pytest
 import srt
 
+from common import audio, files
 from publishing import captions, video
 from publishing.captions import Part
 from publishing.film import QUALITIES, Section
 from publishing.job import Job
-from publishing.reuse import render_key
+from publishing.reuse import render_key, source_files
+from voices import registry, silent
 
 AT_60 = QUALITIES["1080p"]  # 60 fps
 
@@ -185,6 +187,17 @@ def test_another_sections_scene_is_not_part_of_a_sections_key(tmp_path):
     assert render_key(job, sections, {}) == before
 
 
+def test_a_sections_key_reads_the_voices_and_the_sound_code_below_them(tmp_path):
+    """The voices time the lines (a silent film's by reading speed) and common/audio.py
+    levels the sound, so an edit to either must render the section again."""
+    scene = tmp_path / "scene.py"
+    scene.write_text("# a scene\n")
+    section = Section(1, "one", "One", scene, "One")
+    read = {path.resolve() for path in source_files(section, [section])}
+    for module in (audio, files, silent, registry):
+        assert Path(module.__file__).resolve() in read, module.__name__
+
+
 # ---- Manim's command line with the cheaper frame hand-over --------------------------------
 
 
@@ -194,7 +207,7 @@ def test_manim_cli_writes_the_same_video_as_manims_own_command_line(tmp_path):
     import subprocess
     import sys
 
-    from publishing.files import sha256
+    from common.files import sha256
 
     root = Path(__file__).resolve().parent.parent
     scene = Path(__file__).resolve().parent / "fixtures" / "engine_number.py"

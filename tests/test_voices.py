@@ -1,15 +1,25 @@
 """The voices, without rendering: clips are levelled for YouTube, the film's voice is
-deterministic and says its words, and a lecturer's recordings are read at any rate or
-refused by name."""
+deterministic and says its words, a lecturer's recordings are read at any rate or refused
+by name, a silent film's voice times its lines by reading, and a new voice is one class
+and one line of the registry."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import numpy as np
 import pytest
 
-from voices import audio, voice_named
+import render
+from common import audio
+from publishing.film import QUALITIES, SECTIONS
+from scenes.contract import FILE
+from voices.base import Clip, Voice
 from voices.piper import spoken
 from voices.recorded import Recordings
+from voices.registry import NAMED_VOICES, voice_named
+from voices.silent import READING_SPEED, Silent
+from voices.timing import read_word_times
 
 from .audio_checks import (
     bs1770_loudness,
@@ -125,9 +135,60 @@ def test_recordings_that_cannot_be_used_are_named_with_the_reason(tmp_path):
 
 
 def test_a_voice_that_is_neither_known_nor_a_folder_is_refused(tmp_path):
-    assert voice_named("none") is None
-    with pytest.raises(ValueError, match="is not a folder"):
+    with pytest.raises(ValueError, match="'piper', 'none' or a folder of recordings; .* is not"):
         voice_named(str(tmp_path / "no-such-folder"))
+
+
+def test_a_silent_films_voice_gives_the_reading_time_and_no_sound(tmp_path):
+    """A silent line is timed like a spoken one: its clip has the reader's word times and
+    lasts as long as the line takes to read, with no sound and nothing kept in the cache."""
+    voice = voice_named("none", tmp_path)
+    assert isinstance(voice, Silent)
+    assert not voice.speaks
+    clip = voice.clip("02-loss-01", LINE)
+    assert clip.path is None and not clip.has_sound
+    assert clip.seconds == len(LINE) / READING_SPEED
+    assert clip.words == tuple(read_word_times(LINE, READING_SPEED))
+    assert clip.words[-1].end == clip.seconds  # the last word read as the time runs out
+    assert clip.onset(3) == len("Now our network ") / READING_SPEED
+    assert list(tmp_path.iterdir()) == []
+    # Its render key is the same for every section and every run.
+    assert voice.key("01-forward-pass") == voice_named("none").key("02-loss") == {"voice": "none"}
+
+
+def test_the_voices_that_speak_say_so(tmp_path):
+    assert voice_named("piper", tmp_path).speaks
+    assert voice_named(str(tmp_path), tmp_path).speaks  # a folder of recordings
+
+
+class Echo(Voice):
+    """A voice for the test of adding one: says nothing, in a second."""
+
+    name = "echo"
+
+    def __init__(self, cache: Path) -> None:
+        self.cache = cache
+
+    def clip(self, line_id: str, words: str) -> Clip:
+        return Clip(self.cache / f"{line_id}.wav", 1.0)
+
+    def key(self, line_prefix: str) -> dict:
+        return {"voice": self.name}
+
+    def describe(self) -> dict:
+        return {"name": self.name}
+
+
+def test_a_new_voice_is_one_class_and_one_line_in_the_registry(tmp_path, monkeypatch):
+    """As the README promises: with its line in NAMED_VOICES, `--voice echo` is that voice,
+    for the scenes and for render.py, which does not take it for a folder of recordings."""
+    monkeypatch.setitem(NAMED_VOICES, "echo", Echo)
+    voice = voice_named("echo", tmp_path)
+    assert isinstance(voice, Echo) and voice.cache == tmp_path
+    request = render.read_request(["--voice", "echo", "--seed", "3", "4"], SECTIONS, QUALITIES)
+    assert request.voice == "echo"
+    assert not request.recorded
+    assert request.captions == FILE  # a voice that speaks leaves the captions to the .srt
 
 
 def test_the_voice_reads_the_captions_words_as_a_lecturer_says_them():

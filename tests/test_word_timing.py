@@ -13,7 +13,8 @@ import numpy as np
 import pytest
 from scipy.signal import resample_poly
 
-from voices import audio, voice_named
+from common import audio
+from voices.registry import voice_named
 from voices.timing import (
     aligned_word_times,
     marked,

@@ -1,13 +1,20 @@
-"""The project's import graph: which of its modules imports which, drawn as text, with any
-import circle, any import that runs back up the layers, and the longest files.
+"""The project's import graph: which of its modules imports which, drawn as text (or for
+Graphviz), with every import that runs back up the layers and every import circle.
 
-    .venv/bin/python tools/import_graph.py            # the graph and its checks
-    .venv/bin/python tools/import_graph.py --dot      # Graphviz, to draw it
+    .venv/bin/python tools/import_graph.py            # the graph, its checks, the longest files
+    .venv/bin/python tools/import_graph.py --dot      # for Graphviz: dot -Tpng
 
-The layers, bottom up: the engine (mechanics), the common helpers (common), the voices, the
-scenes, publishing, then the command lines (render.py, benchmarks, tools). A module may
-import its own layer and those below it, never one above. tests/test_layers.py holds the
-project to it.
+The layers, bottom up, and what each package may import:
+
+    common      files written whole, speech as samples: imports nothing of the project
+    mechanics   the engine: imports nothing of the project
+    voices      narration as speech: imports common
+    scenes      the film's pictures: imports voices, mechanics, common
+    publishing  files on disk: imports scenes, voices, mechanics, common
+
+render.py, the tests, the benchmarks and the tools sit on top. Imports inside functions
+count: an import put off until a call still runs back up the layers when the call comes.
+tests/test_layers.py holds the project to it. Exit code 1 when a check fails.
 """
 
 from __future__ import annotations
@@ -15,79 +22,96 @@ from __future__ import annotations
 import argparse
 import ast
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-LAYERS = ("mechanics", "common", "voices", "scenes", "publishing", "commands")
-PACKAGES = ("mechanics", "common", "voices", "scenes", "publishing")
-COMMANDS = ("render.py",)  # top-level command modules (benchmarks/ and tools/ are scripts)
+MAY_IMPORT = {
+    "common": set(),
+    "mechanics": set(),
+    "voices": {"common"},
+    "scenes": {"common", "mechanics", "voices"},
+    "publishing": {"common", "mechanics", "voices", "scenes"},
+}
+TOP = ("render.py", "tests", "benchmarks", "tools")
 
 
-def module_name(path: Path, root: Path = ROOT) -> str:
+def module_name(path: Path, root: Path) -> str:
     parts = path.relative_to(root).with_suffix("").parts
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
-def project_modules(root: Path = ROOT) -> dict[str, Path]:
-    """Every module of the project's packages (their subpackages too, such as
-    publishing.choreography) and commands, by dotted name."""
-    paths = [p for package in PACKAGES for p in sorted((root / package).rglob("*.py"))]
-    paths += [root / name for name in COMMANDS if (root / name).is_file()]
-    return {module_name(path, root): path for path in paths}
+def project_modules(root: Path, tops: tuple[str, ...]) -> dict[str, Path]:
+    """Every module of the project by dotted name: the layered packages and the top."""
+    modules = {}
+    for top in (*MAY_IMPORT, *tops):
+        place = root / top
+        for path in [place] if place.suffix == ".py" else sorted(place.rglob("*.py")):
+            if path.is_file():
+                modules[module_name(path, root)] = path
+    return modules
 
 
-def imported(path: Path, modules: Iterable[str]) -> set[str]:
-    """The project modules `path` imports, at any depth of its code (a function's own
-    imports count: they run too). `from voices import audio` is voices.audio when that is a
-    module, else the package voices."""
-    known = set(modules)
-    found: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+def imported_names(tree: ast.Module, module: str, is_package: bool) -> Iterator[str]:
+    """The dotted names a module imports: `import a.b` gives a.b; `from a.b import c`
+    gives a.b.c (a module, or a name in a.b); relative imports are made absolute."""
+    package = module if is_package else module.rpartition(".")[0]
+    for node in ast.walk(tree):
         if isinstance(node, ast.Import):
-            names = [alias.name for alias in node.names]
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            names = [f"{node.module}.{alias.name}" for alias in node.names] + [node.module]
-            names = [name for name in names if name in known][:1] or [node.module]
-        else:
+            yield from (alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = package.split(".")[: len(package.split(".")) - (node.level - 1)]
+                base = ".".join([*anchor, *([base] if base else [])])
+            yield from (f"{base}.{alias.name}" for alias in node.names)
+
+
+def resolved(name: str, modules: dict[str, Path]) -> str | None:
+    """The project module a dotted name lands in (its longest prefix that is one), or None
+    for a name outside the project."""
+    parts = name.split(".")
+    for stop in range(len(parts), 0, -1):
+        candidate = ".".join(parts[:stop])
+        if candidate in modules:
+            return candidate
+    return None
+
+
+def import_graph(root: Path, tops: tuple[str, ...] = TOP) -> dict[str, set[str]]:
+    """Each project module and the project modules it imports (itself left out)."""
+    modules = project_modules(root, tops)
+    graph = {}
+    for module, path in modules.items():
+        tree = ast.parse(path.read_text(), filename=str(path))
+        names = imported_names(tree, module, path.name == "__init__.py")
+        graph[module] = {found for name in names if (found := resolved(name, modules))}
+        graph[module].discard(module)
+    return graph
+
+
+def layer_breaches(graph: dict[str, set[str]]) -> list[str]:
+    """Every import from a layered package into a package it may not import."""
+    breaches = []
+    for module, imports in sorted(graph.items()):
+        layer = module.split(".")[0]
+        if layer not in MAY_IMPORT:
             continue
-        for name in names:
-            while name and name not in known:
-                name = name.rpartition(".")[0]
-            if name:
-                found.add(name)
-    return found
+        for target in sorted(imports):
+            other = target.split(".")[0]
+            if other != layer and other not in MAY_IMPORT[layer]:
+                breaches.append(f"{module} imports {target}")
+    return breaches
 
 
-def import_graph(root: Path = ROOT) -> dict[str, set[str]]:
-    """Module -> the project modules it imports (itself left out)."""
-    modules = project_modules(root)
-    return {name: imported(path, modules) - {name} for name, path in modules.items()}
-
-
-def layer_of(module: str) -> int:
-    top = module.split(".")[0]
-    return LAYERS.index(top) if top in LAYERS else LAYERS.index("commands")
-
-
-def upward_imports(graph: Mapping[str, set[str]]) -> list[tuple[str, str]]:
-    """Imports from a lower layer to a higher one."""
-    return sorted(
-        (module, target)
-        for module, targets in graph.items()
-        for target in targets
-        if layer_of(target) > layer_of(module)
-    )
-
-
-def import_circles(graph: Mapping[str, set[str]]) -> list[list[str]]:
-    """Every strongly connected group of two or more modules (Tarjan's algorithm): each is
-    a circle of imports."""
+def import_cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The groups of modules that import one another, directly or around a circle
+    (Tarjan's strongly connected components of more than one module)."""
     index: dict[str, int] = {}
     low: dict[str, int] = {}
     stack: list[str] = []
     on_stack: set[str] = set()
-    circles: list[list[str]] = []
+    cycles: list[list[str]] = []
 
     def visit(module: str) -> None:
         index[module] = low[module] = len(index)
@@ -108,66 +132,62 @@ def import_circles(graph: Mapping[str, set[str]]) -> list[list[str]]:
                 if member == module:
                     break
             if len(group) > 1:
-                circles.append(sorted(group))
+                cycles.append(sorted(group))
 
-    sys.setrecursionlimit(max(1000, 10 * len(graph)))
     for module in sorted(graph):
         if module not in index:
             visit(module)
-    return circles
+    return sorted(cycles)
 
 
-def line_counts(root: Path = ROOT) -> dict[str, int]:
-    return {
-        name: len(path.read_text().splitlines()) for name, path in project_modules(root).items()
-    }
+def line_counts(graph: dict[str, set[str]], root: Path = ROOT) -> dict[str, int]:
+    modules = project_modules(root, TOP)
+    return {module: len(modules[module].read_text().splitlines()) for module in graph}
 
 
-def as_text(graph: Mapping[str, set[str]], root: Path = ROOT) -> str:
-    counts = line_counts(root)
+def as_text(graph: dict[str, set[str]], root: Path = ROOT) -> str:
+    """Each module with its length and what it imports, package by package, then the checks."""
+    counts = line_counts(graph, root)
     rows = []
-    for layer in LAYERS:
-        members = sorted(m for m in graph if LAYERS[layer_of(m)] == layer)
-        if not members:
-            continue
-        rows.append(f"{layer}")
-        for module in members:
+    for top in sorted({module.split(".")[0] for module in graph}):
+        rows.append(top)
+        for module in sorted(m for m in graph if m.split(".")[0] == top):
             targets = ", ".join(sorted(graph[module])) or "-"
             rows.append(f"  {module} ({counts[module]} lines) -> {targets}")
-    circles = import_circles(graph)
-    upward = upward_imports(graph)
+    breaches, cycles = layer_breaches(graph), import_cycles(graph)
+    rows += ["", f"imports running back up the layers: {len(breaches)}"]
+    rows += [f"  {breach}" for breach in breaches]
+    rows.append(f"import circles: {len(cycles)}")
+    rows += [f"  {' <-> '.join(cycle)}" for cycle in cycles]
     publishing = {m: n for m, n in counts.items() if m.startswith("publishing.")}
-    longest = max(publishing, key=publishing.get) if publishing else None
-    rows += [
-        "",
-        f"import circles: {len(circles)}" + "".join(f"\n  {' <-> '.join(c)}" for c in circles),
-        f"imports running back up: {len(upward)}" + "".join(f"\n  {a} -> {b}" for a, b in upward),
-    ]
-    if longest:
-        rows.append(f"longest file in publishing: {longest} ({publishing[longest]} lines)")
+    rows.append(
+        "longest files in publishing: "
+        + ", ".join(
+            f"{m} ({publishing[m]})" for m in sorted(publishing, key=publishing.get)[-3:][::-1]
+        )
+    )
     return "\n".join(rows)
 
 
-def as_dot(graph: Mapping[str, set[str]]) -> str:
+def as_dot(graph: dict[str, set[str]]) -> str:
+    """Graphviz, each package a box of its modules, the lower layers drawn lower."""
     lines = ["digraph imports {", "  rankdir=BT;", "  node [shape=box, fontname=Helvetica];"]
-    for layer in LAYERS:
-        members = sorted(m for m in graph if LAYERS[layer_of(m)] == layer)
-        if members:
-            lines.append(f'  subgraph "cluster_{layer}" {{ label="{layer}";')
-            lines += [f'    "{m}";' for m in members]
-            lines.append("  }")
+    for top in sorted({module.split(".")[0] for module in graph}):
+        lines.append(f'  subgraph "cluster_{top}" {{ label="{top}";')
+        lines += [f'    "{m}";' for m in sorted(graph) if m.split(".")[0] == top]
+        lines.append("  }")
     for module in sorted(graph):
         lines += [f'  "{module}" -> "{target}";' for target in sorted(graph[module])]
     return "\n".join([*lines, "}"])
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description="The project's import graph and its layers.")
     parser.add_argument("--dot", action="store_true", help="print Graphviz instead of text")
     args = parser.parse_args(argv)
-    graph = import_graph()
+    graph = import_graph(ROOT)
     print(as_dot(graph) if args.dot else as_text(graph))
-    return 1 if import_circles(graph) or upward_imports(graph) else 0
+    return 1 if layer_breaches(graph) or import_cycles(graph) else 0
 
 
 if __name__ == "__main__":

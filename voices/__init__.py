@@ -1,5 +1,5 @@
-"""The film's voices: the lines of narration as speech (see voices/base.py)."""
+"""The film's voices: the lines of narration as speech, or as reading time in a silent film.
 
-from voices.base import PIPER, SILENT, Clip, Voice, voice_named
-
-__all__ = ["PIPER", "SILENT", "Clip", "Voice", "voice_named"]
+Named in voices/registry.py (`voice_named`); what a voice is, in voices/base.py. Below
+publishing and scenes; above common/ (tests/test_layers.py holds the layers).
+"""

@@ -1,9 +1,9 @@
 """What every voice of the film is: something that turns a line of narration into a clip.
 
-A voice is chosen by name (`voice_named`): "piper" (the film's own, see voices/piper.py),
-"none" (a silent film; the lecturer speaks in the hall) or a folder of the lecturer's own
-recordings, one per line id (voices/recorded.py). Clips are 48 kHz, 16-bit, mono WAV files,
-levelled by voices/audio.py, and cached: a line is spoken once per voice and wording.
+The voices themselves are named in voices/registry.py; this module knows none of them, so
+each can import it without a circle. A spoken clip is a 48 kHz, 16-bit, mono WAV file,
+levelled by common/audio.py, and cached: a line is spoken once per voice and wording. A
+silent film's clip has no sound, only the time its line takes to read (voices/silent.py).
 """
 
 from __future__ import annotations
@@ -19,23 +19,26 @@ from pathlib import Path
 
 import numpy as np
 
-from publishing.files import add_files, whole_or_absent
-from voices import audio
+from common import audio
+from common.files import add_files, whole_or_absent
 from voices.timing import WordTime
 
-PIPER = "piper"
-SILENT = "none"
 CACHE_VARIABLE = "MECHANICS_SPEECH_CACHE"
 
 
 @dataclass(frozen=True)
 class Clip:
     """A line's speech: a levelled 48 kHz mono WAV, how long it plays, and when each of the
-    line's words is said in it (from the engine's alignment or forced alignment)."""
+    line's words is said in it (from the engine's alignment or forced alignment). A silent
+    film's line has no WAV (`path` None): its seconds and word times are its reading."""
 
-    path: Path
+    path: Path | None
     seconds: float
     words: tuple[WordTime, ...] = ()
+
+    @property
+    def has_sound(self) -> bool:
+        return self.path is not None
 
     def onset(self, index: int) -> float:
         """When the line's `index`-th word starts, in seconds from the clip's start."""
@@ -46,6 +49,7 @@ class Voice(ABC):
     """A speaker of the film's lines."""
 
     name: str
+    speaks = True  # whether its clips have sound (a silent film's voice does not)
 
     @abstractmethod
     def clip(self, line_id: str, words: str) -> Clip:
@@ -63,9 +67,10 @@ class Voice(ABC):
 
 @functools.cache
 def code_digest() -> str:
-    """A digest of the code that makes clips, so changing it makes every clip afresh."""
+    """A digest of the code that makes clips (the voices and the levelling of their
+    samples), so changing it makes every clip afresh."""
     digest = hashlib.sha256()
-    add_files(digest, sorted(Path(__file__).parent.glob("*.py")))
+    add_files(digest, [*sorted(Path(__file__).parent.glob("*.py")), Path(audio.__file__)])
     return digest.hexdigest()
 
 
@@ -94,24 +99,3 @@ def cached_clip(path: Path, make: Callable[[], Made]) -> Clip:
             partial.write_text(json.dumps([[w.word, w.start, w.end] for w in words]))
     words = tuple(WordTime(w, a, b) for w, a, b in json.loads(times.read_text()))
     return Clip(path, audio.seconds_of_wav(path), words)
-
-
-def voice_named(name: str, cache: Path | None = None) -> Voice | None:
-    """The voice called `name`: "piper", "none" (None: a silent film) or a folder of
-    recordings. A ValueError says, in one line, what is wrong with it."""
-    cache = speech_cache() if cache is None else cache
-    if name == SILENT:
-        return None
-    if name == PIPER:
-        from voices.piper import PiperJoe
-
-        return PiperJoe(cache)
-    from voices.recorded import Recordings
-
-    folder = Path(name)
-    if not folder.is_dir():
-        raise ValueError(
-            f"--voice must be {PIPER!r}, {SILENT!r} or a folder of recordings; "
-            f"{name!r} is not a folder"
-        )
-    return Recordings(folder, cache)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from voices import audio
+from common import audio
 from voices.base import Clip, Voice, cached_clip, code_digest
 from voices.timing import WordTime, is_sound, piper_word_times, timed_phonemes, words_of
 

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import numpy as np
 
-from publishing.files import sha256
-from voices import audio
+from common import audio
+from common.files import sha256
 from voices.base import Clip, Voice, cached_clip, code_digest
 from voices.timing import WordTime, aligned_word_times
 

@@ -45,7 +45,7 @@ def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from publishing.files import whole_or_absent
+    from common.files import whole_or_absent
 
     arguments = parse_arguments(argv)
     try:
