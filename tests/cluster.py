@@ -109,7 +109,8 @@ def local_cluster(
         ]
         cluster = LocalCluster(address, scheduler, started, certificates)
         with cluster.client(timeout=60) as client:
-            client.wait_for_workers(workers, timeout=60)
+            if workers:
+                client.wait_for_workers(workers, timeout=60)
         yield cluster
     finally:
         for process in processes:

@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pytest
 
-from publishing import cluster as cluster_module
 from publishing.cluster import ClusterError, check_workers, render_section
 from publishing.film import ROOT
 from publishing.job import Job, RenderError
@@ -136,15 +135,6 @@ def test_stopping_render_py_stops_the_renders_on_the_workers(tmp_path, scenes, s
         assert all(worker.poll() is None for worker in cluster.workers)  # the cluster stays
     folder = out / "seed-0" / "tiny"
     assert not (folder / "02-second.mp4").exists() and not (folder / "manifest.json").exists()
-
-
-def test_an_unreachable_scheduler_is_one_line(tmp_path, capsys, monkeypatch):
-    monkeypatch.setattr(cluster_module, "CONNECT_SECONDS", 2.0)  # not a user's 15 s
-    sections = fixture_sections(tmp_path / "scenes")
-    args = ("--out", str(tmp_path / "out"), "--scheduler", "tcp://127.0.0.1:9")
-    assert render_tiny(*args, sections=sections) == 2
-    err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "cannot reach the Dask scheduler at tcp://127.0.0.1:9" in err
 
 
 def test_the_slurm_example_runs_the_projects_venv_on_two_cores(tmp_path):
