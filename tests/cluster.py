@@ -91,8 +91,7 @@ def local_cluster(
             *(["--protocol", "tls", *security] if tls else []),
             log="scheduler.log",
         )
-        wait_for(address_file.is_file, 60, "the scheduler's address file")
-        address = json.loads(address_file.read_text())["address"]
+        address = wait_for(lambda: address_in(address_file), 60, "the scheduler's address")
         started = [
             start(
                 "worker",
@@ -121,6 +120,14 @@ def local_cluster(
                 process.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 process.kill()
+
+
+def address_in(scheduler_file: Path) -> str | None:
+    """The address in the scheduler's file, once written whole (it appears empty first)."""
+    try:
+        return json.loads(scheduler_file.read_text())["address"]
+    except (OSError, ValueError, KeyError):
+        return None
 
 
 def children(pid: int) -> list[int]:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from publishing.certificates import make_certificates
 from publishing.cluster import ClusterError, check_workers, render_section
 from publishing.film import ROOT
 from publishing.job import Job, RenderError
@@ -137,9 +138,11 @@ def test_stopping_render_py_stops_the_renders_on_the_workers(tmp_path, scenes, s
     assert not (folder / "02-second.mp4").exists() and not (folder / "manifest.json").exists()
 
 
-def test_the_slurm_example_runs_the_projects_venv_on_two_cores(tmp_path):
+def test_the_slurm_example_runs_the_projects_venv_on_two_cores_over_tls(tmp_path):
+    certificates = make_certificates(tmp_path / "certificates")
+    slurm = [sys.executable, "tools/slurm_cluster.py", "--dry-run", "--memory", "6GB"]
     result = subprocess.run(
-        [sys.executable, "tools/slurm_cluster.py", "--dry-run", "--memory", "6GB"],
+        [*slurm, "--certificates", str(certificates.folder)],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -149,5 +152,16 @@ def test_the_slurm_example_runs_the_projects_venv_on_two_cores(tmp_path):
     script = result.stdout
     assert "#SBATCH --cpus-per-task=2" in script and "#SBATCH --mem=6G" in script
     assert f"cd {ROOT}" in script
-    assert f"{ROOT}/.venv/bin/python -m distributed.cli.dask_worker tcp://" in script
-    assert "--nthreads 2" in script
+    assert f"{ROOT}/.venv/bin/python -m distributed.cli.dask_worker tls://" in script
+    assert "--nthreads 2" in script and "--protocol tls://" in script
+    assert " ".join(certificates.dask_options()) in script
+    # Without certificates, one line on how to make them (and no cluster started).
+    missing = subprocess.run(
+        [*slurm, "--certificates", str(tmp_path / "none")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert missing.returncode == 2 and missing.stderr.count("\n") == 1, missing.stderr
+    assert "python -m publishing.certificates" in missing.stderr
