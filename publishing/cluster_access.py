@@ -151,7 +151,6 @@ def probe(address: SchedulerAddress, security, seconds: float = PROBE_SECONDS) -
     saying what answered instead (nothing, a web server, a worker, a scheduler that does
     not take this machine's certificates)."""
     from distributed.comm import connect
-    from distributed.comm.core import FatalCommClosedError
 
     started = time.monotonic()
     try:
@@ -183,29 +182,8 @@ def probe(address: SchedulerAddress, security, seconds: float = PROBE_SECONDS) -
             )
             + f"): {WHAT_TO_DO}"
         ) from None
-    except FatalCommClosedError:  # this machine does not trust the scheduler's certificate
-        raise ClusterError(
-            f"the scheduler at {address} shows a certificate that the course's authority did "
-            "not sign: give --certificates the folder the scheduler's certificates came from"
-        ) from None
-    except ValueError as error:  # distributed: "IOStream is not idle; cannot convert to SSL"
-        if security and "SSL" in str(error):
-            raise ClusterError(
-                f"{address} does not speak TLS (a scheduler started without --protocol tls?): "
-                "start it with the course's certificates (see the README's Security)"
-            ) from None
-        raise ClusterError(f"cannot talk to {address} ({error}): {WHAT_TO_DO}") from None
-    except OSError as error:  # closed on us: CommClosedError is an OSError
-        raise ClusterError(
-            f"{address} closed the connection ("
-            + (
-                "it does not accept this machine's certificate: use the certificates the "
-                "scheduler was started with, --certificates"
-                if security
-                else "a scheduler that speaks TLS? then use tls:// with the course's certificates"
-            )
-            + f"; {type(error).__name__})"
-        ) from None
+    except (OSError, ValueError) as error:  # CommClosedError is an OSError
+        raise ClusterError(refusal(address, security, error)) from None
     kind = answer.get("type") if isinstance(answer, dict) else None
     if kind != "Scheduler":
         raise ClusterError(
@@ -213,6 +191,37 @@ def probe(address: SchedulerAddress, security, seconds: float = PROBE_SECONDS) -
             "address, as `dask scheduler` prints it"
         )
     return answer
+
+
+def refusal(address: SchedulerAddress, security, error: BaseException) -> str:
+    """Why the scheduler at `address` closed the connection, from the error and its causes
+    (which side of a TLS handshake gave up depends on its timing, not only on who refused)."""
+    chain: list[BaseException] = []
+    while error is not None and error not in chain:
+        chain.append(error)
+        error = error.__cause__ or error.__context__
+    said = " ".join(str(each) for each in chain)
+    if security is None:
+        return (
+            f"{address} closed the connection ({type(chain[0]).__name__}): a scheduler that "
+            f"speaks TLS? then give tls://{address.host}:{address.port} and the course's "
+            f"certificates; or {WHAT_TO_DO}"
+        )
+    if "IOStream is not idle" in said or "WRONG_VERSION_NUMBER" in said:
+        return (
+            f"{address} does not speak TLS (a scheduler started without --protocol tls?): "
+            "start it with the course's certificates (see the README's Security)"
+        )
+    if any(isinstance(each, ssl.SSLCertVerificationError) for each in chain):
+        return (
+            f"the scheduler at {address} shows a certificate that the course's authority did "
+            "not sign: give --certificates the folder the scheduler's certificates came from"
+        )
+    return (
+        f"the scheduler at {address} does not accept this machine's certificate "
+        f"({type(chain[-1]).__name__}): give --certificates the folder the scheduler's "
+        "certificates came from"
+    )
 
 
 def start_client(address: SchedulerAddress, security, timeout: float):

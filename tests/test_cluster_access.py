@@ -218,7 +218,8 @@ def test_a_tls_cluster_lets_in_only_its_own_certificates(tmp_path, capsys):
         no_certificate = talk_without_a_certificate(cluster.address, ours.authority)
     assert "a certificate that the course's authority did not sign" in said["other course"]
     assert "does not accept this machine's certificate" in said["stranger"]
-    assert "closed the connection" in said["plain"] and "tls://" in said["plain"]
+    assert "closed the connection (" in said["plain"]
+    assert "a scheduler that speaks TLS" in said["plain"]
     assert "answers, but not as a Dask scheduler" in said["dashboard"]
     assert no_certificate.startswith("refused"), no_certificate
 
@@ -239,3 +240,33 @@ def talk_without_a_certificate(address: str, authority: Path) -> str:
     except (ssl.SSLError, ConnectionError) as error:
         return f"refused: {error}"
     return "refused: closed" if not reply else f"answered {reply!r}"
+
+
+def test_a_client_that_fails_to_start_leaves_no_thread_and_no_traceback(tmp_path):
+    """Should a Client fail after the probe passed (the scheduler gone in between), it is
+    closed at once: distributed would otherwise keep its event loop's thread, and close it
+    at exit after a wait, with a traceback."""
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        port = taken.getsockname()[1]
+    driver = (
+        "import threading, sys; "
+        "from publishing.cluster_access import ClusterError, parse_scheduler_address, "
+        "start_client; "
+        f"where = parse_scheduler_address('tcp://127.0.0.1:{port}')\n"
+        "try:\n    start_client(where, None, timeout=1)\n"
+        "except ClusterError as error:\n    print(error)\n"
+        "print('threads:', threading.active_count())"
+    )
+    started = time.monotonic()
+    result = subprocess.run(
+        [sys.executable, "-c", driver],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=USER_PATIENCE,
+    )
+    assert result.returncode == 0 and result.stderr == "", result.stderr
+    assert f"cannot reach the Dask scheduler at tcp://127.0.0.1:{port}" in result.stdout
+    assert "threads: 1" in result.stdout
+    assert time.monotonic() - started < 8
