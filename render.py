@@ -115,7 +115,7 @@ def parse_args(
     parser.add_argument(
         "--scheduler",
         metavar="ADDRESS",
-        help="render on a Dask cluster: its scheduler's address, e.g. tcp://10.0.0.5:8786 "
+        help="render on a Dask cluster: its scheduler's address, e.g. tls://10.0.0.5:8786 "
         f"(or set ${SCHEDULER_VARIABLE}); --out must then be a folder every worker reaches "
         "(see the README). Default: this machine alone, --jobs at a time",
     )

@@ -1,6 +1,6 @@
 """Rendering on a Dask cluster: one task per (seed, section), one per seed's lecture.
 
-    render.py --seed 0-299 --scheduler tcp://HOST:8786 --out /shared/renders
+    render.py --seed 0-299 --scheduler tls://HOST:8786 --out /shared/renders
 
 Each task runs on a worker exactly what render.py runs on one machine: a section's Manim
 process, or the assembly of a lecture once its sections are done. Workers write into
