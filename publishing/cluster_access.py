@@ -88,11 +88,11 @@ def own_addresses() -> set[ipaddress.IPv4Address | ipaddress.IPv6Address]:
 def on_this_machine(host: str) -> bool:
     """Whether `host` is this machine: localhost, a loopback address, its own name, or an
     address of one of its interfaces (a name must resolve to such addresses only)."""
-    if host.lower() in {"localhost", socket.gethostname().lower(), socket.getfqdn().lower()}:
-        return True
     try:
         addresses = {ipaddress.ip_address(host)}
     except ValueError:
+        if host.lower() in {"localhost", socket.gethostname().lower(), socket.getfqdn().lower()}:
+            return True
         try:
             addresses = {
                 ipaddress.ip_address(entry[4][0].split("%")[0])
