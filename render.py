@@ -27,9 +27,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mechanics import check_seed
-from publishing import cluster, orchestrator, reuse
+from publishing import cluster, cluster_access, orchestrator, reuse
 from publishing import lecture as lectures
 from publishing import script as scripts
+from publishing.certificates import CERTIFICATES_VARIABLE, certificates_folder
 from publishing.cluster import SCHEDULER_VARIABLE, ClusterError, scheduler_address
 from publishing.film import QUALITIES, SECTIONS, Quality, Section
 from publishing.job import Job, Outcome, RenderError
@@ -115,9 +116,22 @@ def parse_args(
     parser.add_argument(
         "--scheduler",
         metavar="ADDRESS",
-        help="render on a Dask cluster: its scheduler's address, e.g. tcp://10.0.0.5:8786 "
+        help="render on a Dask cluster: its scheduler's address, e.g. tls://10.0.0.5:8786 "
         f"(or set ${SCHEDULER_VARIABLE}); --out must then be a folder every worker reaches "
         "(see the README). Default: this machine alone, --jobs at a time",
+    )
+    parser.add_argument(
+        "--certificates",
+        metavar="DIR",
+        help="for a tls:// --scheduler: the course's certificates (made by `python -m "
+        f"publishing.certificates`); default ${CERTIFICATES_VARIABLE}, or else certificates/ "
+        "in the project folder",
+    )
+    parser.add_argument(
+        "--insecure",
+        action="store_true",
+        help="allow a plain tcp:// --scheduler on another machine (unencrypted, and open to "
+        "anyone who reaches it): only on a network you trust",
     )
     parser.add_argument(
         "--script",
@@ -313,6 +327,8 @@ class Request:
     captions: str = BURNED
     script: bool = False
     scheduler: str | None = None  # a Dask scheduler's address, or None for this machine
+    certificates: Path | None = None  # the course's TLS certificates, for a tls:// scheduler
+    insecure: bool = False  # plain tcp:// to a scheduler on another machine is allowed
 
     def folder(self, seed: int) -> Path:
         return self.out / f"seed-{seed}" / self.quality.name
@@ -342,6 +358,14 @@ def read_request(
         raise UsageError(
             "recordings speak one seed's numbers: render one seed with a --voice folder"
         )
+    scheduler = scheduler_address(args.scheduler)
+    certificates = certificates_folder(args.certificates) if scheduler else None
+    if scheduler:  # the address's form, and TLS or this machine, before any work
+        try:
+            where = cluster_access.parse_scheduler_address(scheduler)
+            cluster_access.client_security(where, certificates, args.insecure)
+        except ClusterError as error:
+            raise UsageError(str(error)) from None
     return Request(
         seeds=seeds,
         quality=qualities[args.quality],
@@ -352,7 +376,9 @@ def read_request(
         voice=voice,
         captions=args.captions or (FILE if voice_named(voice).speaks else BURNED),
         script=args.script,
-        scheduler=scheduler_address(args.scheduler),
+        scheduler=scheduler,
+        certificates=certificates,
+        insecure=args.insecure,
     )
 
 
@@ -381,7 +407,7 @@ def main(
             check_recordings(request, lines)
         if not request.scheduler:
             return render(request, sections, status_every)
-        client = cluster.connect(request.scheduler)
+        client = cluster.connect(request.scheduler, request.certificates, request.insecure)
         try:
             if client.dashboard_link:
                 say(f"Dask dashboard: {client.dashboard_link}")

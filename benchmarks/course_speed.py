@@ -28,6 +28,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,17 +36,16 @@ sys.path.insert(0, str(ROOT))
 
 import render  # noqa: E402
 from benchmarks.render_speed import fresh_speech_cache, machine  # noqa: E402
-from tests.cluster import local_cluster  # noqa: E402
+from tests.cluster import LocalCluster, local_cluster  # noqa: E402
 
 COURSE = 300  # lectures, one per student
 MACHINES = (1, 2, 5, 10, 20, 50, 100)
 
 
-def run(out: Path, seeds: int, quality: str, scheduler: str | None) -> dict:
-    """render.py for seeds 0..seeds-1 into `out`, quietly: wall time and lectures per hour."""
-    argv = ["--seed", f"0-{seeds - 1}", "--quality", quality, "--out", str(out)]
-    if scheduler:
-        argv += ["--scheduler", scheduler]
+def run(out: Path, seeds: int, quality: str, cluster: Sequence[str] = ()) -> dict:
+    """render.py for seeds 0..seeds-1 into `out`, quietly: wall time and lectures per hour.
+    `cluster`: render.py's options that name the cluster (--scheduler, --certificates)."""
+    argv = ["--seed", f"0-{seeds - 1}", "--quality", quality, "--out", str(out), *cluster]
     started = time.perf_counter()
     with contextlib.redirect_stdout(io.StringIO()) as printed:
         code = render.main(argv)
@@ -68,11 +68,11 @@ def run(out: Path, seeds: int, quality: str, scheduler: str | None) -> dict:
     }
 
 
-def empty_task_seconds(address: str, tasks: int = 500) -> float:
+def empty_task_seconds(cluster: LocalCluster, tasks: int = 500) -> float:
     """Wall seconds per task of tasks that do nothing, submitted at once, on the cluster."""
-    from distributed import Client, wait
+    from distributed import wait
 
-    with Client(address) as client:
+    with cluster.client() as client:
         client.submit(int, 0, pure=False).result()  # connected and warm
         started = time.perf_counter()
         futures = [client.submit(int, n, pure=False) for n in range(tasks)]
@@ -143,14 +143,12 @@ def main() -> None:
             # processes inherit the worker's environment, not this process's.
             fresh_speech_cache(work / f"speech-{quality}-{path}")
             if path == "local":
-                runs[path] = run(out, seeds, quality, None)
+                runs[path] = run(out, seeds, quality)
             else:
                 with local_cluster(work / "cluster", workers=1, threads=cores) as cluster:
                     if "empty_task_seconds" not in report.setdefault("overhead", {}):
-                        report["overhead"]["empty_task_seconds"] = empty_task_seconds(
-                            cluster.address
-                        )
-                    runs[path] = run(out, seeds, quality, cluster.address)
+                        report["overhead"]["empty_task_seconds"] = empty_task_seconds(cluster)
+                    runs[path] = run(out, seeds, quality, cluster.render_args)
             print(f"{quality} {path}: {runs[path]['wall_seconds']:.1f} s", flush=True)
             save()
     report["overhead"]["cluster_minus_local_per_section"] = {

@@ -1,6 +1,6 @@
 """Rendering on a Dask cluster: one task per (seed, section), one per seed's lecture.
 
-    render.py --seed 0-299 --scheduler tcp://HOST:8786 --out /shared/renders
+    render.py --seed 0-299 --scheduler tls://HOST:8786 --out /shared/renders
 
 Each task runs on a worker exactly what render.py runs on one machine: a section's Manim
 process, or the assembly of a lecture once its sections are done. Workers write into
@@ -30,8 +30,10 @@ import time
 import uuid
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future
+from pathlib import Path
 
-from publishing import reuse
+from publishing import cluster_access, reuse
+from publishing.cluster_access import ClusterError  # render.py catches it from here
 from publishing.film import Section
 from publishing.job import Finished, Job, Outcome, RenderError, describe
 from publishing.manifest import versions
@@ -43,10 +45,6 @@ SCHEDULER_VARIABLE = "MECHANICS_SCHEDULER"  # the scheduler's address, when --sc
 STOP_POLL = 1.0  # seconds between a running render's looks at whether it was cancelled
 
 
-class ClusterError(Exception):
-    """The cluster cannot be used: one line saying why and what to do."""
-
-
 def scheduler_address(given: str | None) -> str | None:
     """--scheduler, or else $MECHANICS_SCHEDULER, or None for this machine alone."""
     return given or os.environ.get(SCHEDULER_VARIABLE) or None
@@ -55,25 +53,30 @@ def scheduler_address(given: str | None) -> str | None:
 CONNECT_SECONDS = 15.0  # how long to try the scheduler, and to wait for a worker
 
 
-def connect(address: str, timeout: float | None = None):
-    """A client of the scheduler at `address`, which must have at least one worker."""
-    from distributed import Client
-
+def connect(
+    address: str,
+    certificates: str | Path | None = None,
+    insecure: bool = False,
+    timeout: float | None = None,
+):
+    """A client of the scheduler at `address`, which must have at least one worker: over
+    TLS with the course's certificates (`certificates`, a folder), or over plain tcp:// to
+    this machine (or anywhere, if `insecure`). Whatever answers at the address is asked
+    who it is first, with a deadline (cluster_access.probe)."""
     timeout = CONNECT_SECONDS if timeout is None else timeout
-    try:
-        client = Client(address, timeout=timeout, set_as_default=False)
-    except (OSError, TimeoutError, ValueError) as error:
-        raise ClusterError(
-            f"cannot reach the Dask scheduler at {address} ({error}); start one with "
-            "`dask scheduler` (see the README), or leave out --scheduler"
-        ) from None
+    where = cluster_access.parse_scheduler_address(address)
+    security = cluster_access.client_security(where, certificates, insecure)
+    cluster_access.probe(where, security, min(timeout, cluster_access.PROBE_SECONDS))
+    client = cluster_access.start_client(where, security, timeout)
     try:
         client.wait_for_workers(1, timeout=timeout)
     except (OSError, TimeoutError):
         client.close()
         raise ClusterError(
             f"the Dask scheduler at {address} has no workers; start one with "
-            f"`dask worker {address}` in this project's folder (see the README)"
+            f"`dask worker {address}` in this project's folder"
+            + (" with the course's certificates" if security else "")
+            + " (see the README)"
         ) from None
     return client
 

@@ -1,5 +1,6 @@
 """A real Dask cluster on this machine for the tests: a scheduler and workers, each its own
-process, started as a user would start them (`dask scheduler`, `dask worker`)."""
+process, started as a user would start them (`dask scheduler`, `dask worker`), over TLS with
+certificates made by `python -m publishing.certificates`, as the README says."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ from pathlib import Path
 
 from distributed import Client
 
+from publishing.certificates import CertificateFiles, make_certificates
+from publishing.cluster_access import client_security, parse_scheduler_address
 from publishing.film import ROOT
 
 DASK = str(Path(sys.executable).with_name("dask"))
@@ -25,6 +28,20 @@ class LocalCluster:
     address: str
     scheduler: subprocess.Popen
     workers: list[subprocess.Popen]
+    certificates: Path | None  # the folder of its TLS certificates; None: plain tcp://
+
+    @property
+    def render_args(self) -> tuple[str, ...]:
+        """What render.py is given to render on this cluster."""
+        if self.certificates is None:
+            return ("--scheduler", self.address)
+        return ("--scheduler", self.address, "--certificates", str(self.certificates))
+
+    def client(self, **options) -> Client:
+        """A Dask client of the cluster, with its certificates (as render.py makes one)."""
+        where = parse_scheduler_address(self.address)
+        security = client_security(where, self.certificates, insecure=False)
+        return Client(self.address, security=security, **options)
 
 
 def wait_for(condition, timeout: float, what: str, every: float = 0.1):
@@ -38,11 +55,18 @@ def wait_for(condition, timeout: float, what: str, every: float = 0.1):
 
 
 @contextmanager
-def local_cluster(folder: Path, workers: int = 2, threads: int = 1) -> Iterator[LocalCluster]:
+def local_cluster(
+    folder: Path, workers: int = 2, threads: int = 1, tls: bool = True
+) -> Iterator[LocalCluster]:
     """A scheduler and `workers` workers of `threads` threads, without nannies (so a worker
-    killed stays dead, and its work must move to another), logging into `folder`."""
+    killed stays dead, and its work must move to another), logging into `folder`; over TLS
+    with certificates of its own in `folder`/certificates, unless not `tls`."""
     folder.mkdir(parents=True, exist_ok=True)
     address_file = folder / "scheduler.json"
+    certificates, security = None, []
+    if tls:
+        certificates = make_certificates(folder / "certificates", replace=True).folder
+        security = CertificateFiles(certificates).dask_options()
     processes: list[subprocess.Popen] = []
 
     def start(*arguments: str, log: str) -> subprocess.Popen:
@@ -64,10 +88,10 @@ def local_cluster(folder: Path, workers: int = 2, threads: int = 1) -> Iterator[
             "0",
             "--dashboard-address",
             ":0",
+            *(["--protocol", "tls", *security] if tls else []),
             log="scheduler.log",
         )
-        wait_for(address_file.is_file, 60, "the scheduler's address file")
-        address = json.loads(address_file.read_text())["address"]
+        address = wait_for(lambda: address_in(address_file), 60, "the scheduler's address")
         started = [
             start(
                 "worker",
@@ -77,13 +101,16 @@ def local_cluster(folder: Path, workers: int = 2, threads: int = 1) -> Iterator[
                 "--no-nanny",
                 "--name",
                 f"worker-{number}",
+                *security,
                 log=f"worker-{number}.log",
             )
             for number in range(1, workers + 1)
         ]
-        with Client(address, timeout=60) as client:
-            client.wait_for_workers(workers, timeout=60)
-        yield LocalCluster(address, scheduler, started)
+        cluster = LocalCluster(address, scheduler, started, certificates)
+        with cluster.client(timeout=60) as client:
+            if workers:
+                client.wait_for_workers(workers, timeout=60)
+        yield cluster
     finally:
         for process in processes:
             if process.poll() is None:
@@ -93,6 +120,14 @@ def local_cluster(folder: Path, workers: int = 2, threads: int = 1) -> Iterator[
                 process.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 process.kill()
+
+
+def address_in(scheduler_file: Path) -> str | None:
+    """The address in the scheduler's file, once written whole (it appears empty first)."""
+    try:
+        return json.loads(scheduler_file.read_text())["address"]
+    except (OSError, ValueError, KeyError):
+        return None
 
 
 def children(pid: int) -> list[int]:

@@ -15,13 +15,13 @@ from pathlib import Path
 
 import pytest
 
-from publishing import cluster as cluster_module
+from publishing.certificates import make_certificates
 from publishing.cluster import ClusterError, check_workers, render_section
 from publishing.film import ROOT
 from publishing.job import Job, RenderError
 from publishing.manifest import versions
 
-from .cluster import alive, command_line, local_cluster, manim_children, wait_for
+from .cluster import LocalCluster, alive, command_line, local_cluster, manim_children, wait_for
 from .lecture_rendering import QUALITIES, fixture_sections, render_in_a_process, render_tiny
 
 SEEDS = ("0", "1")
@@ -56,12 +56,12 @@ def test_the_cluster_renders_what_one_machine_renders_and_a_rerun_skips_it(
     out = tmp_path / "out"
     sections = fixture_sections(scenes)
     with local_cluster(tmp_path / "cluster") as cluster:
-        args = ("--out", str(out), "--seed", "0-1", "--scheduler", cluster.address)
+        args = ("--out", str(out), "--seed", "0-1", *cluster.render_args)
         assert render_tiny(*args, sections=sections) == 0
         first = capsys.readouterr().out
         assert render_tiny(*args, sections=sections) == 0
         again = capsys.readouterr().out
-        refused = worker_with_other_code(cluster.address, out, sections)
+        refused = worker_with_other_code(cluster, out, sections)
     assert lecture_bytes(out) == on_one_machine
     assert "Dask dashboard: http://" in first and "2/2 lectures, 4/4 sections done" in first
     assert "answers.csv" in first
@@ -70,13 +70,11 @@ def test_the_cluster_renders_what_one_machine_renders_and_a_rerun_skips_it(
     assert "on worker" in refused and "the code differs" in refused
 
 
-def worker_with_other_code(address: str, out: Path, sections) -> str:
+def worker_with_other_code(cluster: LocalCluster, out: Path, sections) -> str:
     """What render.py (before sending work) and a worker (taking a task) say when the
     worker's code gives another render key than the one asked for."""
-    from distributed import Client
-
     job, wrong = Job(sections[0], 0, QUALITIES["tiny"], out / "seed-0" / "tiny"), "0" * 64
-    with Client(address) as client:
+    with cluster.client() as client:
         with pytest.raises(ClusterError) as refused:
             check_workers(client, [(job, wrong)], sections, versions())
         assert "2 of 2 workers would render another film" in str(refused.value)
@@ -102,7 +100,7 @@ def test_a_worker_killed_mid_render_loses_nothing(tmp_path, scenes, on_one_machi
 
         killer = threading.Thread(target=kill_the_first_worker_mid_render, daemon=True)
         killer.start()
-        args = ("--out", str(out), "--seed", *SEEDS, "--scheduler", cluster.address)
+        args = ("--out", str(out), "--seed", *SEEDS, *cluster.render_args)
         assert render_tiny(*args, sections=sections) == 0
         killer.join(timeout=5)
         assert victim.poll() == -signal.SIGKILL  # the worker died mid-run, as planned
@@ -117,7 +115,7 @@ def test_stopping_render_py_stops_the_renders_on_the_workers(tmp_path, scenes, s
     unwanted, and the scheduler cancels them: either way the workers' Manim stops."""
     out = tmp_path / "out"
     with local_cluster(tmp_path / "cluster") as cluster:
-        process = render_in_a_process(out, scenes / "slow", "--scheduler", cluster.address)
+        process = render_in_a_process(out, scenes / "slow", *cluster.render_args)
         slow = wait_for(
             lambda: [
                 child
@@ -140,18 +138,11 @@ def test_stopping_render_py_stops_the_renders_on_the_workers(tmp_path, scenes, s
     assert not (folder / "02-second.mp4").exists() and not (folder / "manifest.json").exists()
 
 
-def test_an_unreachable_scheduler_is_one_line(tmp_path, capsys, monkeypatch):
-    monkeypatch.setattr(cluster_module, "CONNECT_SECONDS", 2.0)  # not a user's 15 s
-    sections = fixture_sections(tmp_path / "scenes")
-    args = ("--out", str(tmp_path / "out"), "--scheduler", "tcp://127.0.0.1:9")
-    assert render_tiny(*args, sections=sections) == 2
-    err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "cannot reach the Dask scheduler at tcp://127.0.0.1:9" in err
-
-
-def test_the_slurm_example_runs_the_projects_venv_on_two_cores(tmp_path):
+def test_the_slurm_example_runs_the_projects_venv_on_two_cores_over_tls(tmp_path):
+    certificates = make_certificates(tmp_path / "certificates")
+    slurm = [sys.executable, "tools/slurm_cluster.py", "--dry-run", "--memory", "6GB"]
     result = subprocess.run(
-        [sys.executable, "tools/slurm_cluster.py", "--dry-run", "--memory", "6GB"],
+        [*slurm, "--certificates", str(certificates.folder)],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -161,5 +152,16 @@ def test_the_slurm_example_runs_the_projects_venv_on_two_cores(tmp_path):
     script = result.stdout
     assert "#SBATCH --cpus-per-task=2" in script and "#SBATCH --mem=6G" in script
     assert f"cd {ROOT}" in script
-    assert f"{ROOT}/.venv/bin/python -m distributed.cli.dask_worker tcp://" in script
-    assert "--nthreads 2" in script
+    assert f"{ROOT}/.venv/bin/python -m distributed.cli.dask_worker tls://" in script
+    assert "--nthreads 2" in script and "--protocol tls://" in script
+    assert " ".join(certificates.dask_options()) in script
+    # Without certificates, one line on how to make them (and no cluster started).
+    missing = subprocess.run(
+        [*slurm, "--certificates", str(tmp_path / "none")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert missing.returncode == 2 and missing.stderr.count("\n") == 1, missing.stderr
+    assert "python -m publishing.certificates" in missing.stderr
