@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mechanics import check_seed
-from publishing import cluster
+from publishing import cluster, scratch
 from publishing import jobs as section_jobs
 from publishing import lecture as lectures
 from publishing import script as scripts
@@ -440,6 +440,8 @@ def render(request: Request, sections: Sequence[Section], status_every: float, c
     parallel = request.workers
     if client is not None:
         parallel = cluster.check_workers(client, to_render, sections, known)
+    for folder in sorted({job.folder for job in wanted}):  # issue 28: a killed run's scratch
+        scratch.sweep_partials(folder, say)
     for folder in {job.folder for job, _ in to_render}:
         lectures.clear(folder)
     film = [section for section in sections if section.exists]

@@ -27,7 +27,7 @@ from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
 
-from publishing import captions, soundtrack, video
+from publishing import captions, manim_caches, scratch, soundtrack, video
 from publishing.files import add_files, sha256, whole_or_absent
 from publishing.film import ROOT, SECTIONS, Quality, Section
 from publishing.stills import contact_sheet
@@ -266,32 +266,39 @@ def render(job: Job, key: str, running: Running) -> Outcome:
         key_frames=job.key_frames,
         stills=job.still_folder if job.stills else None,
     )
-    started = time.perf_counter()
-    with job.log.open("w") as log_file:
-        returncode, peak_memory = running.run(job.command(), env=env, stdout=log_file)
-    elapsed = time.perf_counter() - started
-    if returncode != 0:
-        raise RenderError(f"{describe(job)} failed; Manim's log: {job.log}")
-    produced = sorted(job.media.glob(f"videos/**/{job.quality.height}p*/{job.section.scene}.mp4"))
-    if not produced:
-        raise RenderError(f"{describe(job)} made no video; Manim's log: {job.log}")
-    frames = video.frame_count(produced[0])
-    sound = speech_track(job, frames) if job.spoken else None
-    video.write_constant_rate(produced[:1], job.video, job.quality, sound)
-    seconds = video.frame_count(job.video) / job.quality.fps
-    srt = produced[0].with_suffix(".srt")
-    if srt.exists():
-        with whole_or_absent(job.captions) as partial:
-            partial.write_text(captions.clipped_captions(srt.read_text(), seconds))
-    else:
-        job.captions.unlink(missing_ok=True)
+    # issue 28 (recovery): Manim writes its movies into a folder of this attempt's own,
+    # removed when the attempt ends; its text and LaTeX caches stay shared in job.media.
+    with scratch.attempt_folder(job.media) as attempt:
+        command = scratch.in_attempt(job.command(), attempt, caches=job.media)
+        started = time.perf_counter()
+        with job.log.open("w") as log_file:
+            returncode, peak_memory = running.run(command, env=env, stdout=log_file)
+        elapsed = time.perf_counter() - started
+        if returncode != 0:
+            because = manim_caches.failure_reason(job.log)  # issue 28: the file at fault
+            because = f": {because}" if because else ""
+            raise RenderError(f"{describe(job)} failed{because}; Manim's log: {job.log}")
+        produced = sorted(attempt.glob(f"videos/**/{job.quality.height}p*/{job.section.scene}.mp4"))
+        if not produced:
+            raise RenderError(f"{describe(job)} made no video; Manim's log: {job.log}")
+        frames = video.frame_count(produced[0])
+        sound = speech_track(job, frames) if job.spoken else None
+        video.write_constant_rate(produced[:1], job.video, job.quality, sound)
+        seconds = video.frame_count(job.video) / job.quality.fps
+        srt = produced[0].with_suffix(".srt")
+        has_captions = srt.exists()
+        if has_captions:
+            with whole_or_absent(job.captions) as partial:
+                partial.write_text(captions.clipped_captions(srt.read_text(), seconds))
+        else:
+            job.captions.unlink(missing_ok=True)
     if job.stills:
         frames = sorted(job.still_folder.glob("*.png"))
         contact_sheet(frames, job.still_folder.with_suffix(".png"))
     record = {
         "key": key,
         "video_sha256": sha256(job.video),
-        "captions": srt.exists(),
+        "captions": has_captions,
         "beats": job.beats.is_file(),
         "stills": job.stills,
         "speech": sha256(job.speech) if job.spoken else None,
@@ -302,9 +309,6 @@ def render(job: Job, key: str, running: Running) -> Outcome:
     }
     with whole_or_absent(job.record) as partial:
         partial.write_text(json.dumps(record, indent=1))
-    # Manim's partial movies and its joined copy serve nothing once the section is in
-    # place (its cache is off); its LaTeX and text caches stay to speed the next render.
-    shutil.rmtree(job.media / "videos", ignore_errors=True)
     return Outcome(job, seconds, elapsed, reused=False, peak_memory_mb=peak_memory)
 
 
