@@ -18,7 +18,6 @@ stopped.
 from __future__ import annotations
 
 import argparse
-import functools
 import os
 import re
 import shutil
@@ -28,16 +27,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mechanics import check_seed
-from publishing import cluster, scratch
-from publishing import jobs as section_jobs
+from publishing import cluster, orchestrator, reuse, scratch
 from publishing import lecture as lectures
 from publishing import script as scripts
 from publishing.cluster import SCHEDULER_VARIABLE, ClusterError, scheduler_address
 from publishing.film import QUALITIES, SECTIONS, Quality, Section
-from publishing.jobs import Job, Outcome, Progress
+from publishing.job import Job, Outcome, RenderError
 from publishing.manifest import versions
+from publishing.progress import Progress
 from publishing.worksheet import COURSE_ANSWERS, write_course_answers
-from scenes.seeding import BURNED, FILE
+from scenes.contract import BURNED, FILE
 from voices import PIPER, SILENT, voice_named
 
 __all__ = ["QUALITIES", "SECTIONS", "Quality", "Section", "main"]
@@ -391,7 +390,7 @@ def main(
     except (UsageError, ClusterError) as error:
         print(f"render.py: error: {error}", file=sys.stderr)
         return 2
-    except section_jobs.RenderError as error:
+    except RenderError as error:
         print(f"render.py: error: {error}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
@@ -433,45 +432,49 @@ def check_recordings(request: Request, lines: Mapping[int, list[dict]]) -> None:
 
 def render(request: Request, sections: Sequence[Section], status_every: float, client=None) -> int:
     """Render what is asked (reusing what is finished), assembling each seed's lecture as
-    soon as its sections are done, on this machine or on a Dask cluster."""
+    soon as its sections are done, on this machine or on a Dask cluster (`client`)."""
     wanted = [request.job(section, seed) for seed in request.seeds for section in request.sections]
     known = versions()
-    reused, to_render = section_jobs.plan(wanted, sections, known)
-    parallel = request.workers
-    if client is not None:
-        parallel = cluster.check_workers(client, to_render, sections, known)
+    reused, to_render = reuse.plan(wanted, sections, known)
+    if client is None:
+        executor = orchestrator.LocalExecutor(request.workers)
+        where = f"{request.workers} at a time"
+    else:
+        threads = cluster.check_workers(client, to_render, sections, known)
+        executor = cluster.DaskExecutor(client, sections, known, threads)
+        where = f"{threads} at a time on the Dask cluster at {request.scheduler}"
     for folder in sorted({job.folder for job in wanted}):  # issue 28: a killed run's scratch
         scratch.sweep_partials(folder, say)
     for folder in {job.folder for job, _ in to_render}:
         lectures.clear(folder)
     film = [section for section in sections if section.exists]
-    lecture_jobs = {
-        seed: [request.job(section, seed, stills=False) for section in film]
-        for seed in request.seeds
-    }
-    progress = Progress(
-        len(wanted), say, [job for job, _ in to_render], len(request.seeds), parallel
+    plan = orchestrator.Plan(
+        to_render=to_render,
+        reused=reused,
+        lectures={
+            seed: [request.job(section, seed, stills=False) for section in film]
+            for seed in request.seeds
+        },
+        sections=sections,
+        versions=known,
     )
-    where = f"{parallel} at a time"
-    if client is not None:
-        where += f" on the Dask cluster at {request.scheduler}"
+    progress = Progress(
+        len(wanted), say, [job for job, _ in to_render], len(request.seeds), executor.capacity()
+    )
     say(
         f"Rendering {len(to_render)} of {len(wanted)} sections ({len(reused)} reused) for "
         f"{describe_seeds(request.seeds)} at {request.quality.name}, {where}, into "
         f"{request.out}/"
     )
-    if client is not None:
-        outcomes = cluster.render_on_cluster(
-            client, to_render, reused, lecture_jobs, sections, known, progress, status_every
-        )
-    else:
-        assemble = {
-            seed: functools.partial(lectures.finish, jobs, sections, known)
-            for seed, jobs in lecture_jobs.items()
-        }
-        outcomes = section_jobs.render_all(
-            to_render, reused, request.workers, progress, status_every, assemble
-        )
+    try:
+        outcomes = orchestrator.run(plan, executor, progress, status_every)
+    except Exception as error:
+        if client is None:
+            raise
+        raise ClusterError(
+            f"the run on the Dask cluster stopped ({type(error).__name__}: {error}); finished "
+            "sections and lectures are kept: run the same command again to resume"
+        ) from error
     if len(request.seeds) == 1:
         say(summary(outcomes))
     else:

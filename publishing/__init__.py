@@ -1,7 +1,9 @@
 """Publishing: from rendered sections to a lecture folder ready for a hall and for YouTube.
 
-render.py drives it: `film` names the sections and qualities, `jobs` renders sections in
-parallel Manim processes (reusing what an earlier run finished), and the rest assembles
+render.py drives it: `film` names the sections and qualities; `orchestrator` renders the
+sections (each a `job`, in a Manim process of its own: `section_render`, `manim_process`,
+reusing what an earlier run finished: `reuse`) on this machine or a Dask cluster
+(`cluster`), and assembles each lecture as soon as its sections are done; the rest assembles
 the full lecture: `video` (MP4s remuxed to a constant frame rate with fast start, joined
 without re-encoding), `captions` (merged .srt and YouTube chapters), `thumbnail` and
 `manifest`. Nothing here draws or computes training maths.

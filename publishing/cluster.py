@@ -10,8 +10,11 @@ first checks that the worker computes the same render key as the client, so a wo
 other code or libraries fails the task with one clear line instead of rendering a
 different film.
 
+The orchestration is publishing/orchestrator.py's, the same as on one machine; this module is
+its `DaskExecutor` and the worker's side of a section's task.
+
 Nothing is lost: a worker that dies mid-render has its task rerun on another worker by the
-scheduler (a Manim process dies with the worker that started it: `jobs.Running`), and every
+scheduler (a Manim process dies with the worker that started it: `manim_process.Running`), and every
 file lands whole under its final name, the record and the manifest last. Ctrl-C cancels the
 run's tasks, and a running render stops when it sees its task cancelled (as it does when
 the client that asked is gone).
@@ -23,14 +26,18 @@ import contextlib
 import os
 import socket
 import threading
+import time
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future
 
-from publishing import jobs as section_jobs
-from publishing import lecture as lectures
+from publishing import reuse
 from publishing.film import Section
-from publishing.jobs import Finished, Job, Outcome, Progress, RenderError
+from publishing.job import Finished, Job, Outcome, RenderError, describe
 from publishing.manifest import versions
+from publishing.manim_process import Running
+from publishing.orchestrator import Executor
+from publishing.section_render import render_installed
 
 SCHEDULER_VARIABLE = "MECHANICS_SCHEDULER"  # the scheduler's address, when --scheduler is not
 STOP_POLL = 1.0  # seconds between a running render's looks at whether it was cancelled
@@ -76,7 +83,7 @@ def worker_render_key(job: Job, sections: Sequence[Section]) -> tuple[str, str, 
     it cannot compute one), and its versions."""
     here = versions()
     try:
-        key = section_jobs.render_key(job, sections, here)
+        key = reuse.render_key(job, sections, here)
     except OSError as error:
         key = f"cannot read the project's files ({error})"
     return socket.gethostname(), key, here
@@ -129,16 +136,16 @@ def render_section(
     host, theirs, here = worker_render_key(job, sections)
     if theirs != key:  # a worker that joined after the check
         raise RenderError(
-            f"{section_jobs.describe(job)}: on worker {host}, "
+            f"{describe(job)}: on worker {host}, "
             f"{describe_difference(theirs, here, known)}; run the same commit, set up with "
             "`make setup`, at the same path on every worker"
         )
-    cancelled, running = cancellation(), section_jobs.Running()
+    cancelled, running = cancellation(), Running()
     result: list = []
 
     def render() -> None:
         try:
-            result.append(section_jobs.render_installed(job, key, running))
+            result.append(render_installed(job, key, running))
         except BaseException as error:
             result.append(error)
 
@@ -173,129 +180,78 @@ def cancellation() -> Callable[[], bool]:
     return cancelled
 
 
-def executing(dask_worker) -> list[str]:
-    """On a worker (through Client.run): the keys of the tasks it is executing now."""
-    return [task.key for task in dask_worker.state.executing]
+class DaskExecutor(Executor):
+    """A Dask cluster: a section is a task running `render_section` on a worker, a lecture's
+    assembly a task of its own; the run renders as many at once as the cluster has threads.
 
+    Every task's key carries the run's id, so a new run never meets an old run's tasks. A
+    task's result comes back as a `concurrent.futures.Future`, as on one machine."""
 
-def assemble_lecture(
-    jobs: Sequence[Job],
-    sections: Sequence[Section],
-    known: dict[str, str],
-    outcomes: Sequence[Outcome],
-) -> Finished:
-    """A worker's task: assemble a seed's lecture. Dask starts it once this run's renders of
-    the seed's sections (`outcomes`) are done; the others were reused."""
-    return lectures.finish(jobs, sections, known, {outcome.job.section for outcome in outcomes})
+    CAPACITY_EVERY = 5.0  # seconds between asking the scheduler how many threads it has
 
+    def __init__(
+        self, client, sections: Sequence[Section], known: dict[str, str], threads: int
+    ) -> None:
+        self.client, self.sections, self.known = client, sections, known
+        self.run_id = uuid.uuid4().hex[:12]
+        self.threads, self.asked = max(1, threads), time.monotonic()
+        self.workers = 1
+        self.futures: list = []  # the run's Dask futures, to cancel on Ctrl-C
 
-def render_on_cluster(
-    client,
-    to_render: Sequence[tuple[Job, str]],
-    reused: Sequence[Outcome],
-    film: Mapping[int, Sequence[Job]],
-    sections: Sequence[Section],
-    known: dict[str, str],
-    progress: Progress,
-    status_every: float = 30.0,
-) -> list[Outcome]:
-    """Render the jobs as tasks on the cluster, and each seed's lecture (`film[seed]`, the
-    jobs of every section of the film) as a task that follows its sections.
+    def capacity(self) -> int:
+        """The cluster's threads, asked again every few seconds: workers come and go."""
+        if time.monotonic() - self.asked > self.CAPACITY_EVERY:
+            self.asked = time.monotonic()
+            with contextlib.suppress(Exception):  # no answer now: ask again next time
+                threads = self.client.nthreads()
+                self.workers, self.threads = len(threads), max(1, sum(threads.values()))
+        return self.threads
 
-    Returns every outcome (the reused ones first); what failed is in `progress.failed`.
-    Ctrl-C stops the run's Manim processes on every worker, then is raised again."""
-    from distributed import as_completed
-
-    run = uuid.uuid4().hex[:12]  # in every key: a new run never meets an old run's tasks
-    outcomes = list(reused)
-    for outcome in reused:
-        progress.finish(outcome)
-    futures: dict = {}  # future -> ("section", job) or ("lecture", seed)
-    by_seed: dict[int, list] = {}
-    # The order of one machine (jobs.in_course_order) as priorities: seed by seed, so
-    # lectures finish one after another; a lecture as soon as its sections are done.
-    ordered = section_jobs.in_course_order(to_render)
-
-    def report() -> None:
-        names = {future.key: what for future, (kind, what) in futures.items() if kind == "section"}
-        try:
-            busy = {key for keys in client.run(executing).values() for key in keys}
-            workers = len(client.scheduler_info()["workers"])
-        except Exception:
-            return  # the scheduler does not answer now: the next report asks again
-        progress.now_running([what for key, what in names.items() if key in busy])
-        progress.status()
-        if not workers:
-            progress.say(
-                f"[{progress.elapsed()}] the scheduler has no workers: the run waits "
-                "until one connects (`dask worker`, see the README), or Ctrl-C"
-            )
-
-    reporting = threading.Event()  # set in `finally` even if submitting fails first
-    try:
-        for place, (job, key) in enumerate(ordered):
-            future = client.submit(
-                render_section,
-                job,
-                key,
-                sections,
-                known,
-                key=f"render-seed-{job.seed}-{job.section.stem}-{run}",
-                priority=len(ordered) - place,
-                pure=False,
-            )
-            futures[future] = ("section", job)
-            by_seed.setdefault(job.seed, []).append(future)
-        for seed, jobs in film.items():
-            future = client.submit(
-                assemble_lecture,
-                list(jobs),
-                sections,
-                known,
-                by_seed.get(seed, []),
-                key=f"lecture-seed-{seed}-{run}",
-                priority=len(ordered) + 1,
-                pure=False,
-            )
-            futures[future] = ("lecture", seed)
-        reporting = section_jobs.report_every(status_every, report)
-        for future in as_completed(futures, loop=client.loop):
-            kind, what = futures[future]
-            error = future.exception() if future.status == "error" else None
-            if kind == "section":
-                if error is None:
-                    outcome = future.result()
-                    outcomes.append(outcome)
-                    progress.finish(outcome)
-                else:
-                    progress.fail(what, one_line(error, f"{section_jobs.describe(what)} failed"))
-            elif error is None:
-                progress.lecture(what, future.result())
-            elif not any(section.status == "error" for section in by_seed.get(what, [])):
-                # (a lecture whose section failed fails with it: that failure is reported)
-                progress.lecture(what, None, section_jobs.assembly_failure(what, error))
-    except BaseException as error:
-        with contextlib.suppress(Exception):  # a scheduler gone takes its tasks with it
-            client.cancel(list(futures))  # the renders see it and stop (render_section)
-        if isinstance(error, Exception):
-            raise ClusterError(
-                f"the run on the Dask cluster stopped ({one_line(error, 'error')}); finished "
-                "sections and lectures are kept: run the same command again to resume"
-            ) from error
-        raise
-    finally:
-        reporting.set()
-    return outcomes
-
-
-def one_line(error: BaseException, context: str) -> str:
-    """An error from a worker in one line: a RenderError says it all; others get context
-    (a worker lost too often comes back as Dask's KilledWorker)."""
-    if isinstance(error, RenderError):
-        return str(error)
-    if type(error).__name__ == "KilledWorker":
+    def note(self) -> str | None:
+        if self.workers:
+            return None
         return (
-            f"{context}: the workers that ran it died each time (killed, out of memory or "
-            "lost); see the workers' logs"
+            "the scheduler has no workers: the run waits until one connects "
+            "(`dask worker`, see the README), or Ctrl-C"
         )
-    return f"{context}: {type(error).__name__}: {section_jobs.in_one_line(error)}"
+
+    def render(self, job: Job, key: str, priority: int) -> Future:
+        task = self.client.submit(
+            render_section,
+            job,
+            key,
+            self.sections,
+            self.known,
+            key=f"render-seed-{job.seed}-{job.section.stem}-{self.run_id}",
+            priority=priority,
+            pure=False,
+        )
+        return self.handed_back(task)
+
+    def assemble(self, seed: int, finish: Callable[[], Finished]) -> Future:
+        task = self.client.submit(
+            finish, key=f"lecture-seed-{seed}-{self.run_id}", priority=1_000_000, pure=False
+        )
+        return self.handed_back(task)
+
+    def handed_back(self, task) -> Future:
+        """The Dask future's outcome as a concurrent.futures.Future."""
+        self.futures.append(task)
+        future: Future = Future()
+
+        def settle(done) -> None:
+            try:
+                future.set_result(done.result())
+            except BaseException as error:  # the task's error, or the run's cancellation
+                future.set_exception(error)
+
+        task.add_done_callback(settle)
+        return future
+
+    def close(self) -> None:
+        """Nothing to release: the client is render.py's, closed when the run is over."""
+
+    def stop(self) -> None:
+        """Cancel the run's tasks: a running render sees it and stops (`render_section`)."""
+        with contextlib.suppress(Exception):  # a scheduler gone takes its tasks with it
+            self.client.cancel(self.futures)

@@ -18,8 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from mechanics import lesson
-from publishing import captions, soundtrack, video
-from publishing import jobs as section_jobs
+from publishing import captions, reuse, soundtrack, video
 from publishing.captions import Part
 from publishing.files import add_files, sha256, whole_or_absent
 from publishing.film import (
@@ -29,7 +28,7 @@ from publishing.film import (
     Quality,
     Section,
 )
-from publishing.jobs import Finished, Job
+from publishing.job import Finished, Job
 from publishing.manifest import Entry, Speech, write_manifest
 from publishing.presenter import PAGE, PAGE_SOURCE, presenter_files, write_presenter
 from publishing.thumbnail import make_thumbnail
@@ -163,9 +162,10 @@ def thumbnail_moment(
     was renamed, and the registry must follow."""
     for job in jobs:
         beat = job.section.thumbnail_beat
-        if beat is None or not job.key_frames.is_file():
+        report = job.scene_report()
+        if beat is None or report is None or not report.key_frames:
             continue
-        for key_frame in json.loads(job.key_frames.read_text()):
+        for key_frame in report.key_frames:
             if key_frame["name"] == beat:
                 # The beat's time is the end of its animation: take the frame just before.
                 return job.video, key_frame["seconds"] - 0.5 / quality.fps
@@ -192,7 +192,7 @@ def finish(
         job.section.stem
         for job in jobs
         if job.section not in done
-        and section_jobs.finished(job, section_jobs.render_key(job, sections, known)) is None
+        and reuse.finished(job, reuse.render_key(job, sections, known)) is None
     ]
     if missing:
         said = (

@@ -1,8 +1,14 @@
-"""Manim's command line, with a cheaper hand-over of frames to the encoder.
+"""Manim's command line for a section's scene process: its request in, its report out, and a
+cheaper hand-over of frames to the encoder.
 
-    python -m publishing.manim_cli render -qh scenes/loss.py Loss
+    python -m publishing.manim_cli render --request REQUEST.json -qh scenes/loss.py Loss
 
-render.py runs every section through this module instead of `python -m manim`. It changes
+render.py runs every section through this module instead of `python -m manim`. `--request`
+names the scene's request (scenes/contract.py), handed to the scene before Manim makes it;
+once Manim has finished the video, the scene's report is written where the request says, and
+after every animation the count played so far is noted for the parent's progress line.
+
+It also changes
 one method of Manim 0.22 (pinned in pyproject.toml), `VideoSegmentEncoder.write_frame`, in
 two ways that leave every pixel as it was:
 
@@ -51,9 +57,10 @@ import av
 import cairo
 import manimpango
 import numpy as np
+import srt
 import svgelements as se
 from av.video.reformatter import VideoReformatter
-from manim import config, logger
+from manim import Scene, config, logger
 from manim.constants import RIGHT
 from manim.mobject.svg.svg_mobject import SVGMobject
 from manim.mobject.text import tex_mobject
@@ -65,8 +72,11 @@ from manim.utils.tex import TexTemplate
 from publishing.files import whole_or_absent
 from publishing.manim_caches import TEX_FOLDER, TEXT_FOLDER, fault_line, remove_unreadable
 from publishing.scratch import CACHE_OPTION, partial_path
+from scenes.contract import SceneReport, SceneRequest, hand_over, handed, note_progress
 
 MANIMS_UPDATE_FRAME = CairoRenderer.update_frame
+MANIMS_PLAY = CairoRenderer.play
+MANIMS_SCENE_RENDER = Scene.render
 
 
 def encoder_frame(reformatter: VideoReformatter, pixels, context) -> av.VideoFrame:
@@ -140,6 +150,40 @@ def render(self: CairoRenderer, scene, time: float, moving_mobjects=None) -> Non
     """Draw the frame and hand the camera's array itself to the encoder, not a copy."""
     self.update_frame(scene, moving_mobjects)
     self.add_frame(self.camera.pixel_array)
+
+
+def play(self: CairoRenderer, scene, *args, **kwargs) -> None:
+    """Manim's play, then the count of animations played noted for the parent."""
+    MANIMS_PLAY(self, scene, *args, **kwargs)
+    note_progress(handed(), self.num_plays)
+
+
+def render_and_report(self: Scene, *args, **kwargs):
+    """Manim's Scene.render, then the scene's report written where the request says: its
+    lines, beats and key frames (a LessonScene's), its captions as Manim composed them for
+    the .srt, and how many animations it played."""
+    result = MANIMS_SCENE_RENDER(self, *args, **kwargs)
+    request = handed()
+    if request.report:
+        writer = getattr(self.renderer, "file_writer", None)
+        subcaptions = getattr(writer, "subcaptions", None)
+        captions = srt.compose(subcaptions) if subcaptions else None
+        if hasattr(self, "report"):
+            report = self.report(captions)
+        else:  # a plain Manim scene (a test's fixture): nothing noted but what Manim knows
+            report = SceneReport(request, captions=captions, animations=self.renderer.num_plays)
+        report.write(Path(request.report))
+    return result
+
+
+def take_request(argv: list[str]) -> list[str]:
+    """Hand `--request FILE` over to the scenes (scenes/contract.py); Manim's own
+    arguments are returned."""
+    if "--request" not in argv:
+        return argv
+    at = argv.index("--request")
+    hand_over(SceneRequest.read(Path(argv[at + 1])))
+    return argv[:at] + argv[at + 2 :]
 
 
 # ---- caches written whole, and the file a failure could not read ----------------------------
@@ -342,6 +386,8 @@ def install_patches() -> None:
     VideoSegmentEncoder.write_frame = write_frame
     CairoRenderer.update_frame = update_frame
     CairoRenderer.render = render
+    CairoRenderer.play = play
+    Scene.render = render_and_report
     manimpango.text2svg = text2svg
     manimpango.MarkupUtils.text2svg = staticmethod(markup_text2svg)
     SVGMobject.generate_mobject = generate_mobject
@@ -352,12 +398,13 @@ def install_patches() -> None:
 
 def main() -> None:
     install_patches()
-    caches = take_option(sys.argv, CACHE_OPTION)
+    arguments = take_request(sys.argv[1:])
+    caches = take_option(arguments, CACHE_OPTION)
     if caches:
         shared_caches(Path(caches))
     from manim.__main__ import main as manim_main
 
-    sys.argv[0] = "manim"
+    sys.argv = ["manim", *arguments]
     try:
         manim_main()
     except SystemExit as leaving:

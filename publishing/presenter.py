@@ -15,11 +15,10 @@ import shutil
 from collections.abc import Sequence
 from pathlib import Path
 
-from publishing import soundtrack
 from publishing.captions import Part
 from publishing.files import whole_or_absent
 from publishing.film import LECTURE_STEM, TITLE, Quality
-from publishing.jobs import Job
+from publishing.job import Job
 
 TIMELINE = "beats.json"
 TIMELINE_SCRIPT = "beats.js"
@@ -32,12 +31,13 @@ def presenter_files(folder: Path) -> list[Path]:
     return [folder / TIMELINE, folder / TIMELINE_SCRIPT, folder / PAGE]
 
 
-def section_beats(job: Job, frames: int, spoken: Sequence[dict]) -> list[dict]:
+def section_beats(
+    job: Job, frames: int, noted: Sequence[dict], spoken: Sequence[dict]
+) -> list[dict]:
     """The section's beats as its scene noted them, in frames of its own video, each ending
     where the next begins. A section that noted none (a plain Manim scene) is one beat,
     holding the lines it spoke."""
-    noted = json.loads(job.beats.read_text()) if job.beats.is_file() else []
-    noted = noted or [
+    noted = list(noted) or [
         {
             "name": job.section.slug,
             "start_frame": 0,
@@ -91,9 +91,10 @@ def timeline(
                 "end_frame": offset + frames,
             }
         )
-        spoken = soundtrack.read_lines(job.lines)
+        report = job.scene_report()
+        noted, spoken = (report.beats, report.lines) if report else ((), ())
         said = {line["id"]: line for line in spoken}
-        for beat in section_beats(job, frames, spoken):
+        for beat in section_beats(job, frames, noted, spoken):
             start, end = offset + beat["start_frame"], offset + beat["end_frame"]
             lines = [lecture_line(said[line_id], part.start) for line_id in beat["lines"]]
             beats.append(

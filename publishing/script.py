@@ -12,16 +12,16 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sys
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from publishing.files import whole_or_absent
 from publishing.film import TITLE, Section
-from publishing.jobs import RenderError, Running, add_sources, scene_environment
-from scenes.seeding import BURNED
-from voices import SILENT
+from publishing.job import RenderError
+from publishing.manim_process import Running, scene_command
+from publishing.reuse import add_sources
+from scenes.contract import SceneReport, SceneRequest
 
 SCRIPT = "script.txt"
 
@@ -47,37 +47,26 @@ def section_lines(
     except (OSError, ValueError, KeyError):
         pass
     media = folder / section.stem
-    lines_file = media / "lines.json"
-    lines_file.unlink(missing_ok=True)
+    report = media / "report.json"
+    report.unlink(missing_ok=True)
     media.mkdir(parents=True, exist_ok=True)
-    env = scene_environment(seed, lines_file, SILENT, BURNED)
-    command = [
-        sys.executable,
-        "-m",
-        "manim",
-        "render",
-        "--dry_run",
-        "-s",
-        "-ql",
-        "--disable_caching",
-        "--progress_bar",
-        "none",
-        "--media_dir",
-        str(media),
-        str(section.file),
-        section.scene,
-    ]
+    request = media / "request.json"
+    SceneRequest(seed=seed, section=section.stem, report=str(report)).write(request)
+    dry_run = ["--dry_run", "-s", "-ql", "--disable_caching", "--progress_bar", "none"]
+    command = scene_command(request, media, section.file, section.scene, dry_run)
     log = media / "script.log"
     with log.open("w") as log_file:
-        returncode, _ = running.run(command, env=env, stdout=log_file)
-    if returncode != 0 or not lines_file.is_file():
+        returncode, _ = running.run(command, stdout=log_file)
+    try:
+        spoken = SceneReport.read(report).lines if returncode == 0 else None
+    except (OSError, ValueError, KeyError, TypeError):
+        spoken = None
+    if spoken is None:
         raise RenderError(
             f"the script of section {section.number} ({section.title}) for seed {seed} could "
             f"not be read from its scene; log: {log}"
         )
-    lines = [
-        {"id": line["id"], "words": line["words"]} for line in json.loads(lines_file.read_text())
-    ]
+    lines = [{"id": line["id"], "words": line["words"]} for line in spoken]
     with whole_or_absent(kept) as partial:
         partial.write_text(json.dumps({"key": key, "lines": lines}, indent=1))
     return lines

@@ -9,7 +9,6 @@ no encoder padding at the joins either.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -53,12 +52,6 @@ def section_track(lines: Sequence[dict], samples: int) -> np.ndarray:
             raise ValueError(f"line {line['id']} would overlap the line before it")
         track[start : start + len(clip)] = clip
     return track
-
-
-def read_lines(path: Path) -> list[dict]:
-    """The lines a scene spoke; none when it wrote no record (a plain Manim scene, which
-    has no narrator: its track is silence as long as its video)."""
-    return json.loads(path.read_text()) if path.is_file() else []
 
 
 def encoded(out: av.container.OutputContainer, track: np.ndarray) -> list[av.Packet]:

@@ -9,21 +9,16 @@ short. Its last frame shows how it ends: a beat that ends on an animation (whose
 Manim draws one step short of its end) is held one frame more, showing it finished.
 A beat that would start inside a line is an error: make the line part of a beat.
 
-render.py asks for the beats through MECHANICS_BEATS and builds the lecture's timeline,
-beats.json, from them (publishing/presenter.py).
+The beats go back to render.py in the scene's report (scenes/contract.py), and it builds the
+lecture's timeline, beats.json, from them (publishing/presenter.py).
 """
 
 from __future__ import annotations
 
-import json
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
 from manim import Scene
-
-from scenes.seeding import BEATS_VARIABLE
 
 
 class Beats:
@@ -63,9 +58,3 @@ class Beats:
             self.beats.append(
                 {"name": name, "start_frame": start, "end_frame": self.frame(), "lines": lines}
             )
-
-    def write(self) -> None:
-        """Write the beats, when render.py asked for them (MECHANICS_BEATS)."""
-        destination = os.environ.get(BEATS_VARIABLE)
-        if destination:
-            Path(destination).write_text(json.dumps(self.beats, indent=1))

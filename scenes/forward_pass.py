@@ -1,6 +1,6 @@
 """Section 1, The Forward Pass: tokens in, a random guess out, every number the engine's.
 
-MECHANICS_SEED=7 manim render -ql scenes/forward_pass.py ForwardPass
+python render.py --seed 7 --quality preview --sections 1
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 the real path; a second run that trains on many sentences and answers held-out ones right;
 and the closing card.
 
-    MECHANICS_SEED=7 manim render -ql scenes/generalization.py Generalization
+    python render.py --seed 7 --quality preview --sections generalization
 
 Cost shapes the beats (see MANIM-NOTES "Speed"): the surface is redrawn on every frame
 only while the camera moves, so the camera moves twice, briefly; the ball rolls with the

@@ -1,18 +1,15 @@
 """Key frames: each beat's telling moment, noted by time and, when asked, saved as a still.
 
-render.py takes the lecture's thumbnail from the timeline (MECHANICS_KEY_FRAMES) and the
-stills (MECHANICS_STILLS) let a reviewer see every beat without playing the video.
+render.py takes the lecture's thumbnail from the times noted (they go back in the scene's
+report, scenes/contract.py), and the stills (saved when the request names a folder) let a
+reviewer see every beat without playing the video.
 """
 
 from __future__ import annotations
 
-import json
-import os
 from pathlib import Path
 
 from manim import Scene
-
-from scenes.seeding import KEY_FRAMES_VARIABLE, STILLS_VARIABLE
 
 
 class KeyFrames:
@@ -21,7 +18,7 @@ class KeyFrames:
     def __init__(self, scene: Scene) -> None:
         self.scene = scene
         self.times: list[tuple[str, float]] = []
-        self.saved = 0
+        self.stills: list[str] = []  # the PNGs saved, in order
 
     def save(self, name: str) -> None:
         """Note the frame on screen now, and save it as a still when stills were asked for.
@@ -30,19 +27,12 @@ class KeyFrames:
         is noted whether or not stills are saved, so a frame can be found in the video."""
         scene = self.scene
         self.times.append((name, scene.renderer.time))
-        folder = os.environ.get(STILLS_VARIABLE)
+        folder = scene.request.stills
         if folder and not scene.renderer.skip_animations:
-            self.saved += 1
-            path = Path(folder) / f"{self.saved:02d}-{name}.png"
+            path = Path(folder) / f"{len(self.stills) + 1:02d}-{name}.png"
+            self.stills.append(str(path))
             path.parent.mkdir(parents=True, exist_ok=True)
             # The last frame Manim drew is one step short of the animation's end: draw the
             # finished state, as the next frame of the video will show it.
             scene.renderer.update_frame(scene)
             scene.camera.get_image().convert("RGB").save(path)
-
-    def write_timeline(self) -> None:
-        """Write when each key frame was on screen, when a timeline was asked for."""
-        timeline = os.environ.get(KEY_FRAMES_VARIABLE)
-        if timeline:
-            times = [{"name": name, "seconds": seconds} for name, seconds in self.times]
-            Path(timeline).write_text(json.dumps(times, indent=1))

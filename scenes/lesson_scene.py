@@ -39,16 +39,16 @@ from manim.utils.family import extract_mobject_family_members
 from manim.utils.iterables import list_update
 
 from mechanics import lesson
-from mechanics.settings import DEFAULT_SETTINGS, Settings
+from mechanics.settings import Settings
 from mechanics.sources import Ref
 from scenes import style
 from scenes.beats import Beats
+from scenes.contract import SceneReport, SceneRequest, handed
 from scenes.diagram import text
 from scenes.key_frames import KeyFrames
 from scenes.narration import Narrator, SpokenLine
 from scenes.record import Formatter, LiveText, Number, Record
 from scenes.sections import Section, section_of_scene
-from scenes.seeding import scene_seed
 from voices.timing import marked
 
 POINT_OUT_SCALE = 1.08  # how much a named thing swells as the voice names it
@@ -72,11 +72,22 @@ class LessonScene(Scene):
     """A section of the film, drawn from the lesson of one seed."""
 
     def __init__(
-        self, *args, seed: int | None = None, settings: Settings = DEFAULT_SETTINGS, **kwargs
+        self,
+        *args,
+        request: SceneRequest | None = None,
+        seed: int | None = None,
+        settings: Settings | None = None,
+        **kwargs,
     ) -> None:
+        """Drawn for `request`: by default the one this process was handed (render.py's,
+        through publishing.manim_cli), with `seed` and `settings` (a test's) over it."""
         super().__init__(*args, **kwargs)
-        self.seed = scene_seed() if seed is None else seed
-        self.lesson = lesson(self.seed, settings)
+        request = handed() if request is None else request
+        if seed is not None or settings is not None:
+            request = request.with_seed(request.seed if seed is None else seed, settings)
+        self.request = request
+        self.seed = request.seed
+        self.lesson = lesson(self.seed, request.settings)
         self.src = Ref(self.lesson)  # the lesson's numbers, each with its place in it
         self.record = Record()
         self.narrator = Narrator(self)
@@ -232,6 +243,16 @@ class LessonScene(Scene):
     def tear_down(self) -> None:
         self.narrator.close()
         super().tear_down()
-        self.key_frames.write_timeline()
-        self.narrator.write_lines()
-        self.beats.write()
+
+    def report(self, captions: str | None) -> SceneReport:
+        """What the scene did, for render.py (scenes/contract.py): written by the scene
+        process once Manim has finished the video and composed its `captions`."""
+        return SceneReport(
+            request=self.request,
+            lines=tuple(self.narrator.spoken),
+            beats=tuple(self.beats.beats),
+            key_frames=tuple({"name": n, "seconds": s} for n, s in self.key_frames.times),
+            captions=captions,
+            animations=self.renderer.num_plays,
+            stills=tuple(self.key_frames.stills),
+        )

@@ -1,6 +1,6 @@
 """Section 4, The Loop (Optimization): forward, loss, gradient arrows, step; again and again.
 
-MECHANICS_SEED=7 manim render -ql scenes/loop.py Loop
+python render.py --seed 7 --quality preview --sections loop
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Section 2, The Scorecard (Loss): L = -log(p), and where the network's guess lands on it.
 
-MECHANICS_SEED=7 manim render -ql scenes/loss.py Loss
+python render.py --seed 7 --quality preview --sections loss
 """
 
 from __future__ import annotations

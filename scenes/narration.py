@@ -7,8 +7,9 @@ the .srt and, when burned in, in the caption band.
         self.play(Indicate(self.readout))
 
 The line comes in as the block starts (the previous one fades out first: never two on top).
-When the film speaks (MECHANICS_VOICE), the line's speech starts with it, and the block does
-not end before the speech has, plus a pause: the beat lasts as long as its words need. A
+When the film speaks (the request's voice, scenes/contract.py), the line's speech starts with
+it, and the block does not end before the speech has, plus a pause: the beat lasts as long
+as its words need. A
 word written with a caret is a mark: `line.wait_for(name)` holds the picture until that
 word is said, so what it names changes as it is named. Every word's time comes from the
 voice (voices/timing.py: Piper's own alignment, or forced alignment of a recording); a
@@ -17,14 +18,12 @@ seconds. The subtitles are the line's cues (scenes/cues.py), each up while it is
 
 Each line has an id, `<section stem>-<n>` ("02-loss-05"), for the narration script and a
 lecturer's recordings; the lines spoken, with when they start, their words' times and
-marks, are written to MECHANICS_LINES for render.py to lay the speech into the section's
+marks, go back to render.py in the scene's report, to lay the speech into the section's
 sound track.
 """
 
 from __future__ import annotations
 
-import json
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -33,10 +32,10 @@ from pathlib import Path
 from manim import DOWN, UP, FadeIn, FadeOut, Scene, VGroup
 
 from scenes import style
+from scenes.contract import BURNED
 from scenes.cues import Cue, cues_of
 from scenes.diagram import text
-from scenes.seeding import LINES_VARIABLE, VOICE_VARIABLE, captions_burned
-from voices import SILENT, Clip, voice_named
+from voices import Clip, voice_named
 from voices.timing import WordTime, read_word_times, words_of
 
 PAUSE_AFTER_SPEECH = 0.6  # seconds of quiet after a line before the next may start
@@ -116,8 +115,10 @@ class Narrator:
 
     def __init__(self, scene: Scene) -> None:
         self.scene = scene
-        self.voice = voice_named(os.environ.get(VOICE_VARIABLE, SILENT))
-        self.burned = captions_burned()
+        request = scene.request
+        cache = Path(request.speech_cache) if request.speech_cache else None
+        self.voice = voice_named(request.voice, cache)
+        self.burned = request.captions == BURNED
         self.caption: Caption | None = None
         self.current: SpokenLine | None = None  # the open subtitle's line
         self.speaking = False  # inside a narration block
@@ -243,9 +244,3 @@ class Narrator:
                     cue.text, duration=end - cue.start, offset=cue.start - elapsed
                 )
         self.current = None
-
-    def write_lines(self) -> None:
-        """Write the lines spoken, when render.py asked for them (MECHANICS_LINES)."""
-        destination = os.environ.get(LINES_VARIABLE)
-        if destination:
-            Path(destination).write_text(json.dumps(self.spoken, indent=1))

@@ -4,7 +4,7 @@ The weight is found on a labelled inset of the network (its token, its mixer), n
 little (the loss goes up or down with it: the slope's sign), then walked downhill to the
 valley in steps, each held long enough to read the read-outs.
 
-MECHANICS_SEED=7 manim render -ql scenes/wiggle.py Wiggle
+python render.py --seed 7 --quality preview --sections wiggle
 """
 
 from __future__ import annotations

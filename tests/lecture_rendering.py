@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import shutil
 import subprocess
 import sys
@@ -10,6 +9,7 @@ from pathlib import Path
 
 import render
 from publishing.film import ROOT, SECTIONS, Quality, Section
+from scenes.contract import SceneReport
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "engine_number.py"
 
@@ -24,9 +24,14 @@ def render_tiny(*args: str, sections=SECTIONS) -> int:
     return render.main(["--quality", "tiny", *args], sections=sections, qualities=QUALITIES)
 
 
+def scene_report(folder: Path, section: Section) -> SceneReport:
+    """What a rendered section's scene reported (scenes/contract.py)."""
+    return SceneReport.read(folder / ".manim" / section.stem / "report.json")
+
+
 def spoken_lines(folder: Path, section: Section) -> list[dict]:
     """The lines a rendered section spoke (id, words, start, clip, seconds), from its scene."""
-    return json.loads((folder / ".manim" / section.stem / "lines.json").read_text())
+    return list(scene_report(folder, section).lines)
 
 
 def fixture_sections(folder: Path, second_scene: str = "EngineLoss") -> tuple[Section, ...]:

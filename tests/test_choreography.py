@@ -1,4 +1,4 @@
-"""The choreography report (publishing/choreography.py): its measures on plain data, and
+"""The choreography report (publishing/choreography/): its measures on plain data, and
 end to end on small synthetic lecture folders, each with a defect planted, that the report
 must catch (and a clean one it must pass)."""
 
@@ -12,7 +12,20 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from publishing import choreography as c
+from publishing.choreography.__main__ import main
+from publishing.choreography.captions import caption_checks
+from publishing.choreography.lecture import Cue, Section, Word, read_line
+from publishing.choreography.numbers import (
+    number_in_word,
+    numbers_read,
+    shows,
+    sighting,
+    spoken_numbers,
+)
+from publishing.choreography.pace import align, cue_pace, pace_figures
+from publishing.choreography.picture import ChangeDetector, speech_intervals, still_runs
+from publishing.choreography.plot import PICTURE
+from publishing.choreography.sound import quiet_stretches, silences
 
 from .choreography_fixtures import (
     Film,
@@ -39,15 +52,15 @@ def test_still_runs_go_from_a_change_to_the_next():
         changed[k] = False
     for k in range(65, 100):  # nor from 6.4 s to the end
         changed[k] = False
-    runs = c.still_runs(times, changed, end=10.0)
+    runs = still_runs(times, changed, end=10.0)
     assert runs == [(1.9, 6.1), (6.4, 10.0)]
-    assert c.still_runs(times, changed, end=10.0, least=4.5) == []
+    assert still_runs(times, changed, end=10.0, least=4.5) == []
 
 
 def test_change_detector_ignores_noise_and_catches_a_small_change_and_a_slow_fade():
     rng = np.random.default_rng(0)
     still = np.full((150, 320, 3), 20, np.int16)
-    detector = c.ChangeDetector()
+    detector = ChangeDetector()
     assert detector.feed(still)[1]  # the first picture
     noisy = [still + rng.integers(-6, 7, still.shape) for _ in range(30)]
     assert not any(detector.feed(picture)[1] for picture in noisy)
@@ -60,9 +73,9 @@ def test_change_detector_ignores_noise_and_catches_a_small_change_and_a_slow_fad
 
 
 def test_speech_joins_words_closer_than_three_tenths():
-    words = [c.Word("a", 0.0, 0.4, "l", 1), c.Word("b", 0.6, 1.0, "l", 1)]
-    words += [c.Word("c", 1.4, 2.0, "m", 1)]
-    assert c.speech_intervals(words) == [(0.0, 1.0), (1.4, 2.0)]
+    words = [Word("a", 0.0, 0.4, "l", 1), Word("b", 0.6, 1.0, "l", 1)]
+    words += [Word("c", 1.4, 2.0, "m", 1)]
+    assert speech_intervals(words) == [(0.0, 1.0), (1.4, 2.0)]
 
 
 def test_silences_are_excused_in_title_cards_and_at_the_end():
@@ -70,54 +83,54 @@ def test_silences_are_excused_in_title_cards_and_at_the_end():
     db[0:70] = -80  # 0-3.5 s: the title card's
     db[160:260] = -60  # 8-13 s: a silence mid-section
     db[340:] = -90  # 17-20 s, 3.0 s: not over 3 s
-    stretches = c.quiet_stretches(db)
+    stretches = quiet_stretches(db)
     assert np.allclose(stretches, [(0.0, 3.5), (8.0, 13.0)])
-    sections = [c.Section(1, "One", 0.0, 20.0)]
-    found = c.silences(stretches, [(0.0, 3.0)], 20.0, sections)
+    sections = [Section(1, "One", 0.0, 20.0)]
+    found = silences(stretches, [(0.0, 3.0)], 20.0, sections)
     assert [s.excused for s in found] == ["title card", None]
     db[330:] = -90  # 16.5-20 s: over 3 s, but it ends the lecture
-    found = c.silences(c.quiet_stretches(db), [(0.0, 3.0)], 20.0, sections)
+    found = silences(quiet_stretches(db), [(0.0, 3.0)], 20.0, sections)
     assert [s.excused for s in found] == ["title card", None, "end of the lecture"]
 
 
 def test_cues_find_their_words_by_text_and_pace_is_words_over_their_span():
-    words = [c.Word(w, 1 + 0.4 * k, 1.35 + 0.4 * k, "l1", 1) for k, w in enumerate("abcdef")]
-    words += [c.Word(w, 5 + 0.2 * k, 5.2 + 0.2 * k, "l2", 1) for k, w in enumerate("ghij")]
-    cues = [c.Cue(1, 1.0, 2.4, "A b, c"), c.Cue(2, 2.0, 3.4, "d\ne f."), c.Cue(3, 5, 6, "G h I j")]
-    assert c.align(cues, words) == [[0, 1, 2], [3, 4, 5], [6, 7, 8, 9]]
-    paces = c.cue_pace(cues, words, [c.Section(1, "One", 0, 10)])
+    words = [Word(w, 1 + 0.4 * k, 1.35 + 0.4 * k, "l1", 1) for k, w in enumerate("abcdef")]
+    words += [Word(w, 5 + 0.2 * k, 5.2 + 0.2 * k, "l2", 1) for k, w in enumerate("ghij")]
+    cues = [Cue(1, 1.0, 2.4, "A b, c"), Cue(2, 2.0, 3.4, "d\ne f."), Cue(3, 5, 6, "G h I j")]
+    assert align(cues, words) == [[0, 1, 2], [3, 4, 5], [6, 7, 8, 9]]
+    paces = cue_pace(cues, words, [Section(1, "One", 0, 10)])
     assert paces[0].wpm == pytest.approx(60 * 3 / 1.15)
     assert paces[2].wpm == pytest.approx(300)
-    figures = c.pace_figures(paces)
+    figures = pace_figures(paces)
     assert figures["median_wpm"] == pytest.approx(60 * 3 / 1.15)
 
 
 def test_caption_checks():
     cues = [
-        c.Cue(1, 0.0, 3.0, "short and slow"),
-        c.Cue(2, 3.0, 6.0, "x" * 43),
-        c.Cue(3, 6.0, 9.0, "one\ntwo\nthree"),
-        c.Cue(4, 9.0, 10.0, "eighteen characters"[:18]),
+        Cue(1, 0.0, 3.0, "short and slow"),
+        Cue(2, 3.0, 6.0, "x" * 43),
+        Cue(3, 6.0, 9.0, "one\ntwo\nthree"),
+        Cue(4, 9.0, 10.0, "eighteen characters"[:18]),
     ]
-    checks = c.caption_checks(cues, [c.Section(1, "One", 0, 10)])
+    checks = caption_checks(cues, [Section(1, "One", 0, 10)])
     assert [bool(check.problems) for check in checks] == [False, True, True, True]
     assert checks[1].longest == 43 and checks[2].lines == 3 and checks[3].cps == 18
     assert checks[2].chars == len("onetwothree")
 
 
 def test_numbers_in_words_and_on_screen():
-    assert c.number_in_word("(17.3%),") == "17.3%"
-    assert c.number_in_word("\u22121.13.") == "-1.13"
-    assert c.number_in_word("1,024") == "1024"
-    assert c.number_in_word("step-4") == "4"
-    assert c.number_in_word("Paris") is None
-    read = c.numbers_read("Step 10 Loss 0.412 p = O.173 \u22121.13 1,024 w 81.8%")
+    assert number_in_word("(17.3%),") == "17.3%"
+    assert number_in_word("\u22121.13.") == "-1.13"
+    assert number_in_word("1,024") == "1024"
+    assert number_in_word("step-4") == "4"
+    assert number_in_word("Paris") is None
+    read = numbers_read("Step 10 Loss 0.412 p = O.173 \u22121.13 1,024 w 81.8%")
     assert read == ["10", "0.412", "0.173", "-1.13", "1024", "81.8%"]
-    assert c.shows("17.3%", read) and c.shows("81.8%", read) and c.shows("81.8", read)
-    assert c.shows("-1.13", read) and c.shows("-1.13", ["1.13"])  # a lost minus sign
-    assert c.shows("0.412", read) and not c.shows("0.41", read)  # the screen's rounding
-    assert c.shows("10", read) and not c.shows("4", read) and not c.shows("1", read)
-    assert not c.shows("1.13", ["-1.13"])
+    assert shows("17.3%", read) and shows("81.8%", read) and shows("81.8", read)
+    assert shows("-1.13", read) and shows("-1.13", ["1.13"])  # a lost minus sign
+    assert shows("0.412", read) and not shows("0.41", read)  # the screen's rounding
+    assert shows("10", read) and not shows("4", read) and not shows("1", read)
+    assert not shows("1.13", ["-1.13"])
 
 
 def test_only_the_lessons_numbers_are_held_to_the_screen_where_the_folder_says_which():
@@ -129,10 +142,10 @@ def test_only_the_lessons_numbers_are_held_to_the_screen_where_the_folder_says_w
         "spoken": [[w, 1.0 + k * 0.4, 1.3 + k * 0.4] for k, w in enumerate(words.split())],
         "numbers": [9],  # only "2.02." is the lesson's; 0 and 1 are the axis's
     }
-    said = [n.number for n in c.spoken_numbers(c.read_line(line, 2).spoken)]
+    said = [n.number for n in spoken_numbers(read_line(line, 2).spoken)]
     assert said == ["2.02"]
     del line["numbers"]  # an older folder: every number counts
-    said = [n.number for n in c.spoken_numbers(c.read_line(line, 2).spoken)]
+    said = [n.number for n in spoken_numbers(read_line(line, 2).spoken)]
     assert said == ["0", "1", "2.02"]
 
 
@@ -141,18 +154,18 @@ def test_sighting_finds_when_a_number_turned_over():
         return lambda t: t >= t0 - 1e-9
 
     onset, end = 10.0, 10.4
-    seen = c.sighting(from_(0.0), onset, end)
+    seen = sighting(from_(0.0), onset, end)
     assert seen.already and seen.at_onset and not seen.late
-    seen = c.sighting(from_(9.8), onset, end)
+    seen = sighting(from_(9.8), onset, end)
     assert seen.appeared == pytest.approx(-0.2) and not seen.already and not seen.late
-    seen = c.sighting(from_(10.2), onset, end)
+    seen = sighting(from_(10.2), onset, end)
     assert seen.appeared == pytest.approx(0.2) and seen.at_end and not seen.late
-    seen = c.sighting(from_(11.0), onset, end)
+    seen = sighting(from_(11.0), onset, end)
     assert seen.appeared == pytest.approx(1.0) and seen.late and not seen.at_end
-    seen = c.sighting(lambda t: False, onset, end)
+    seen = sighting(lambda t: False, onset, end)
     assert seen.appeared is None and seen.late
     calls = []
-    c.sighting(lambda t: calls.append(t) or t >= 9.55, onset, end)
+    sighting(lambda t: calls.append(t) or t >= 9.55, onset, end)
     assert len(calls) <= 8  # a binary search, not the thirty steps of the grid
 
 
@@ -168,7 +181,7 @@ def reports(tmp_path_factory):
         if name not in made:
             folder = write_folder(film, tmp_path_factory.mktemp(name) / "lecture")
             out = folder.parent / "report.json"
-            assert c.main([str(folder), "--json", str(out)]) == 0
+            assert main([str(folder), "--json", str(out)]) == 0
             made[name] = folder, json.loads(out.read_text())
         return made[name]
 
@@ -188,8 +201,8 @@ def test_a_clean_folder_passes_every_target(reports, capsys):
     assert report["gaps"]["lecture"]["min"] == pytest.approx(0.7, abs=0.01)
     [number] = report["numbers"]
     assert number["number"] == "0.41" and number["already"]
-    assert (folder / c.PICTURE).stat().st_size > 10_000
-    assert c.main([str(folder), "--strict", "--picture", str(folder.parent / "t.png")]) == 0
+    assert (folder / PICTURE).stat().st_size > 10_000
+    assert main([str(folder), "--strict", "--picture", str(folder.parent / "t.png")]) == 0
     out = capsys.readouterr().out
     assert "Section 2  The Loss" in out
     assert "voice over still picture: 0.0 s (target <= 20 s) PASS" in out
@@ -211,7 +224,7 @@ def test_speech_over_a_still_picture_is_caught(reports):
     assert worst["seconds"] == pytest.approx(30.0, abs=0.25)
     assert worst["spoken"] == pytest.approx(still["seconds"])
     assert any("the net reads the words" in line for line in worst["lines"])
-    assert c.main([str(folder), "--strict", "--picture", str(folder.parent / "t.png")]) == 1
+    assert main([str(folder), "--strict", "--picture", str(folder.parent / "t.png")]) == 1
 
 
 def test_a_silence_mid_section_is_caught_and_the_title_cards_is_not(reports):

@@ -18,7 +18,7 @@ import pytest
 from publishing import cluster as cluster_module
 from publishing.cluster import ClusterError, check_workers, render_section
 from publishing.film import ROOT
-from publishing.jobs import Job, RenderError
+from publishing.job import Job, RenderError
 from publishing.manifest import versions
 
 from .cluster import alive, command_line, local_cluster, manim_children, wait_for

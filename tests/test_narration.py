@@ -3,8 +3,6 @@ wait for a marked word, and a burned-in caption shows the cue being said."""
 
 from __future__ import annotations
 
-import json
-
 import pytest
 import srt
 from manim import Dot, FadeIn
@@ -13,7 +11,6 @@ from scenes import style
 from scenes.cues import cues_of
 from scenes.loss import Loss
 from scenes.narration import CueCaption
-from scenes.seeding import LINES_VARIABLE
 from voices.timing import read_word_times
 
 from .scene_rendering import render_tiny
@@ -77,13 +74,11 @@ class MarkedLine(Loss):
 
 
 def test_a_play_waits_for_its_marked_word_and_a_late_mark_is_noted(tmp_path, monkeypatch):
-    lines = tmp_path / "lines.json"
-    monkeypatch.setenv(LINES_VARIABLE, str(lines))
     scene = render_tiny(MarkedLine, 0, media=tmp_path)
     # A silent film reads: "four" comes after "One two three " at reading speed.
     assert scene.due == pytest.approx(len("One two three ") / style.READING_SPEED)
     assert scene.due <= scene.landed <= scene.due + 1 / 5 + 1e-6  # within a frame at 5 fps
-    first, second = json.loads(lines.read_text())
+    first, second = scene.report(captions=None).lines
     assert first["marks"] == {"four": pytest.approx(scene.due, abs=1e-3)}
     assert first["late_marks"] == {}
     # Its word is the line's first; the play reached it after the caption's fade-in and

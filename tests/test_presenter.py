@@ -27,7 +27,7 @@ from publishing.film import LECTURE_STEM, SECTIONS
 from scenes.narration import PAUSE_AFTER_SPEECH
 
 from .frame_audit import mean_difference
-from .lecture_rendering import TINY, fixture_sections, render_tiny, spoken_lines
+from .lecture_rendering import TINY, fixture_sections, render_tiny, scene_report, spoken_lines
 
 CHROMIUM = Path("/usr/bin/chromium")  # Debian's, installed by `make setup`
 FLAGS = [  # no GPU here, and no network: nothing may reach out at start
@@ -64,7 +64,7 @@ def test_the_beats_tile_the_lecture_frame_for_frame(lecture):
         assert beat["end"] == pytest.approx(beat["end_frame"] / TINY.fps, abs=1e-6)
     for section, offset, count in zip(SECTIONS, offsets, counts, strict=False):
         # The scene's own beats, as it noted them: no frame of its video outside a beat.
-        noted = json.loads((lecture / ".manim" / section.stem / "beats.json").read_text())
+        noted = scene_report(lecture, section).beats
         assert noted[0]["start_frame"] == 0 and noted[-1]["end_frame"] == count, section.stem
         ours = [beat for beat in beats if beat["section"] == section.number]
         assert [(b["name"], b["start_frame"], b["end_frame"]) for b in ours] == [

@@ -19,7 +19,8 @@ from PIL import Image
 
 from mechanics import lesson
 from publishing import soundtrack, video
-from publishing.choreography import choreography, targets
+from publishing.choreography.measure import choreography
+from publishing.choreography.report import targets
 from publishing.files import sha256
 from publishing.film import LECTURE_STEM, SECTIONS, thumbnail_section
 from publishing.thumbnail import BOTTOM_BAND, SIZE, TOP_BAND
@@ -42,6 +43,7 @@ from .lecture_rendering import (
     fixture_sections,
     render_in_a_process,
     render_tiny,
+    scene_report,
     spoken_lines,
 )
 from .scene_rendering import caption_words
@@ -147,7 +149,7 @@ def test_the_thumbnail_is_a_real_frame_of_the_loop_with_the_title(lecture):
     thumbnail = Image.open(lecture / "thumbnail.png")
     assert thumbnail.format == "PNG" and thumbnail.size == SIZE == (1280, 720)
     loop = thumbnail_section()
-    key_frames = json.loads((lecture / ".manim" / loop.stem / "key-frames.json").read_text())
+    key_frames = scene_report(lecture, loop).key_frames
     (moment,) = [k["seconds"] for k in key_frames if k["name"] == loop.thumbnail_beat]
     frame = video.frame_at(lecture / f"{loop.stem}.mp4", moment - 0.5 / TINY.fps)
     source = np.asarray(Image.fromarray(frame).resize(SIZE, Image.Resampling.LANCZOS), int)

@@ -14,7 +14,8 @@ import srt
 from publishing import captions, video
 from publishing.captions import Part
 from publishing.film import QUALITIES, Section
-from publishing.jobs import Job, render_key
+from publishing.job import Job
+from publishing.reuse import render_key
 
 AT_60 = QUALITIES["1080p"]  # 60 fps
 
@@ -222,17 +223,20 @@ def test_manim_cli_writes_the_same_video_and_caches_as_manims_own_command_line(t
 
 def test_a_thumbnail_beat_the_scene_no_longer_saves_is_an_error_not_a_quiet_fallback(tmp_path):
     """Renaming the beat without the registry would otherwise move the thumbnail silently."""
-    import json
     from types import SimpleNamespace
 
     from publishing.lecture import thumbnail_moment
+    from scenes.contract import SceneReport, SceneRequest
 
-    key_frames = tmp_path / "key-frames.json"
-    key_frames.write_text(json.dumps([{"name": "arrows_renamed", "seconds": 3.0}]))
+    def noting(name: str) -> SimpleNamespace:
+        report = SceneReport(SceneRequest(), key_frames=({"name": name, "seconds": 3.0},))
+        return SimpleNamespace(
+            section=section, scene_report=lambda: report, video=tmp_path / "loop.mp4"
+        )
+
     section = Section(1, "loop", "Loop", tmp_path / "loop.py", "Loop", thumbnail_beat="arrows")
-    job = SimpleNamespace(section=section, key_frames=key_frames, video=tmp_path / "loop.mp4")
     parts = [Part("Loop", 0.0, 10.0, "")]
     with pytest.raises(ValueError, match="no key frame 'arrows'"):
-        thumbnail_moment([job], parts, AT_60)
-    key_frames.write_text(json.dumps([{"name": "arrows", "seconds": 3.0}]))
+        thumbnail_moment([noting("arrows_renamed")], parts, AT_60)
+    job = noting("arrows")
     assert thumbnail_moment([job], parts, AT_60) == (job.video, 3.0 - 0.5 / 60)

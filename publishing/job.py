@@ -1,0 +1,146 @@
+"""One section of one seed's lecture to render (`Job`), where its files go, and what became
+of it (`Outcome`, `Finished`, `RenderError`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from publishing.film import Quality, Section
+from scenes.contract import BURNED, SILENT, SceneReport, SceneRequest
+from voices.base import speech_cache
+
+
+class RenderError(Exception):
+    """A section that did not render: one line naming it and its log."""
+
+
+@dataclass(frozen=True)
+class Job:
+    """One section of one seed's lecture at one quality."""
+
+    section: Section
+    seed: int
+    quality: Quality
+    folder: Path  # <out>/seed-<N>/<quality>
+    stills: bool = False
+    voice: str = SILENT  # "piper", "none" or a folder of recordings (voices.voice_named)
+    caption_mode: str = BURNED  # burned into the picture, or only in the .srt ("file")
+
+    @property
+    def name(self) -> str:
+        return f"seed {self.seed} {self.section.stem}"
+
+    @property
+    def media(self) -> Path:
+        return self.folder / ".manim" / self.section.stem
+
+    @property
+    def log(self) -> Path:
+        return self.folder / "logs" / f"{self.section.stem}.log"
+
+    @property
+    def video(self) -> Path:
+        return self.folder / f"{self.section.stem}.mp4"
+
+    @property
+    def captions(self) -> Path:
+        return self.video.with_suffix(".srt")
+
+    @property
+    def request_file(self) -> Path:
+        """The scene's request (scenes/contract.py), handed to its process."""
+        return self.media / "request.json"
+
+    @property
+    def report(self) -> Path:
+        """The scene's report: its lines, beats, key frames and captions."""
+        return self.media / "report.json"
+
+    @property
+    def progress(self) -> Path:
+        """How many animations the running scene has played, noted after each."""
+        return self.media / "progress"
+
+    @property
+    def speech(self) -> Path:
+        """The section's sound track as 48 kHz PCM, kept to join into the lecture's."""
+        return self.media / "speech.wav"
+
+    @property
+    def spoken(self) -> bool:
+        return self.voice != SILENT
+
+    @property
+    def record(self) -> Path:
+        return self.media / "render.json"
+
+    @property
+    def still_folder(self) -> Path:
+        return self.folder / "stills" / self.section.stem
+
+    def request(self) -> SceneRequest:
+        """What the scene is asked to draw, and where it says what it did. The speech cache
+        is this machine's (a worker's own, on a cluster)."""
+        return SceneRequest(
+            seed=self.seed,
+            section=self.section.stem,
+            quality=self.quality.name,
+            voice=self.voice,
+            speech_cache=str(speech_cache()) if self.spoken else None,
+            captions=self.caption_mode,
+            report=str(self.report),
+            progress=str(self.progress),
+            stills=str(self.still_folder) if self.stills else None,
+        )
+
+    def scene_report(self) -> SceneReport | None:
+        """The report of the section's last render, or None when there is none to read."""
+        try:
+            return SceneReport.read(self.report)
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+
+def describe(job: Job) -> str:
+    return f"section {job.section.number} ({job.section.title}) of seed {job.seed}"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    job: Job
+    seconds_of_video: float
+    seconds_to_render: float
+    reused: bool
+    peak_memory_mb: float | None = None  # of the Manim process; None when reused
+
+
+@dataclass(frozen=True)
+class Finished:
+    """What became of a seed's lecture, and what to tell the person waiting."""
+
+    ready: bool  # the folder holds the finished lecture (assembled now or before)
+    said: tuple[str, ...]
+
+
+def in_one_line(error: BaseException) -> str:
+    """An error's message on one line (its type's name when it has none)."""
+    return " ".join(str(error).split()) or type(error).__name__
+
+
+def failure_line(error: BaseException, context: str) -> str:
+    """Why a task failed, in one line: a RenderError says it all; others get `context`
+    (a Dask worker lost too often comes back as its KilledWorker)."""
+    if isinstance(error, RenderError):
+        return str(error)
+    if type(error).__name__ == "KilledWorker":
+        return (
+            f"{context}: the workers that ran it died each time (killed, out of memory or "
+            "lost); see the workers' logs"
+        )
+    return f"{context}: {type(error).__name__}: {in_one_line(error)}"
+
+
+def assembly_failure(seed: int, error: BaseException) -> str:
+    """Why a seed's lecture could not be assembled, in one line."""
+    return f"seed {seed}: the lecture could not be assembled: {in_one_line(error)}"

@@ -1,0 +1,110 @@
+"""Render keys and reuse: a section rendered before is not rendered again.
+
+A finished section leaves, beside its video, a record of the key it was rendered under: a
+digest of everything that decides its pixels (its scene file, the shared scene modules,
+the engine, the voices, the seed, the quality, Manim's command line and the library
+versions). A later run with the same key reuses the video instead of rendering it again; a
+change to any of those inputs, or a different seed, never does. Because the record is
+written last, a run that crashed or was interrupted resumes from the sections it finished.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+from publishing import soundtrack
+from publishing.files import add_files, sha256
+from publishing.film import ROOT, SECTIONS, Section
+from publishing.job import Job, Outcome
+from publishing.manim_process import manim_arguments
+from voices import voice_named
+
+RECORD_VERSION = 2  # 2: the scene's lines, beats and key frames in one report
+
+
+def source_files(section: Section, sections: Sequence[Section]) -> list[Path]:
+    """The files whose content decides a section's pixels and sound: its own scene, the
+    shared scene modules (every scene module that is not another section's), the engine
+    and the voices (speech sets the beats' lengths)."""
+    # Every section's scene file is its own, including the film's when tests or benchmarks
+    # swap in other sections.
+    others = {other.file.resolve() for other in (*SECTIONS, *sections) if other != section}
+    shared = [
+        path
+        for path in sorted((ROOT / "scenes").glob("*.py"))
+        if path.resolve() not in others and path.resolve() != section.file.resolve()
+    ]
+    engine = sorted((ROOT / "mechanics").glob("*.py"))
+    return [section.file, *shared, *engine, *sorted((ROOT / "voices").glob("*.py"))]
+
+
+def add_sources(digest: hashlib._Hash, section: Section, sections: Sequence[Section]) -> None:
+    """Feed the digest every file that decides the section (see `source_files`)."""
+    add_files(digest, source_files(section, sections))
+
+
+def voice_key(job: Job) -> dict | None:
+    """What decides the section's speech (None for a silent film)."""
+    voice = voice_named(job.voice)
+    return voice.key(job.section.stem) if voice else None
+
+
+def render_key(job: Job, sections: Sequence[Section], versions: dict[str, str]) -> str:
+    """A digest of every input that decides the section's video (see the module's doc)."""
+    digest = hashlib.sha256()
+    described = {
+        "record": RECORD_VERSION,
+        "seed": job.seed,
+        "quality": [job.quality.name, job.quality.width, job.quality.height, job.quality.fps],
+        "scene": job.section.scene,
+        "manim": manim_arguments(job.quality),
+        "versions": versions,
+        "voice": voice_key(job),
+        "sound": [soundtrack.AAC_BIT_RATE, soundtrack.AAC_OPTIONS] if job.spoken else None,
+        "captions": job.caption_mode,
+    }
+    digest.update(json.dumps(described, sort_keys=True).encode())
+    add_sources(digest, job.section, sections)
+    return digest.hexdigest()
+
+
+def read_record(job: Job) -> dict:
+    try:
+        return json.loads(job.record.read_text())
+    except (OSError, ValueError):
+        return {}
+
+
+def finished(job: Job, key: str) -> dict | None:
+    """The record of an earlier render this run can reuse, or None."""
+    record = read_record(job)
+    if record.get("key") != key or (job.stills and not record.get("stills")):
+        return None
+    if not job.video.is_file() or sha256(job.video) != record.get("video_sha256"):
+        return None
+    if not job.report.is_file() or sha256(job.report) != record.get("report_sha256"):
+        return None
+    if record.get("captions") and not job.captions.is_file():
+        return None
+    if job.spoken and (not job.speech.is_file() or sha256(job.speech) != record.get("speech")):
+        return None
+    return record
+
+
+def plan(
+    jobs: Sequence[Job], sections: Sequence[Section], versions: dict[str, str]
+) -> tuple[list[Outcome], list[tuple[Job, str]]]:
+    """Split the jobs into those an earlier run finished (reused as they are) and those to
+    render, each with its key."""
+    reused, to_render = [], []
+    for job in jobs:
+        key = render_key(job, sections, versions)
+        record = finished(job, key)
+        if record:
+            reused.append(Outcome(job, record["seconds_of_video"], 0.0, reused=True))
+        else:
+            to_render.append((job, key))
+    return reused, to_render
