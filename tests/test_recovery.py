@@ -198,6 +198,9 @@ def test_a_run_killed_at_any_moment_is_finished_by_the_next_with_the_same_bytes(
     # attempt's folder stays, for the next attempt to sweep.
     interrupt(out, scenes, attempt_holds(formula, ".tex-build-*"), signal.SIGKILL)
     assert list(formula.glob(f"{scratch.ATTEMPT_PREFIX}*"))
+    left = list((formula / "Tex").iterdir())  # no .dvi, .aux or .log of the killed LaTeX
+    assert {path.suffix for path in left} <= {".tex", ".svg"}
+    assert not [path for path in left if manim_caches.why_unreadable(path)]
     # Manim alone killed mid-render: render.py tells the section failed.
     failed = interrupt(
         out, scenes, attempt_holds(formula, "videos"), signal.SIGKILL, manim_only=True
@@ -290,6 +293,37 @@ def test_a_failed_render_names_the_file_it_could_not_read(tmp_path, capsys):
     (line,) = capsys.readouterr().err.splitlines()
     assert f"failed: Manim could not read {broken} (ParseError: no element found" in line
     assert line.endswith("01-drawing.log")
+
+
+def test_pangos_writer_is_handed_a_scratch_name_never_the_caches(tmp_path, monkeypatch):
+    """A Text's SVG is written by Cairo in C, which a kill can stop anywhere: it writes a
+    name of this process's own, and the cache's name appears only once the file is whole."""
+    from publishing import manim_cache_writes
+
+    cache = tmp_path / "texts" / "0123456789abcdef.svg"
+    cache.parent.mkdir()
+    written = []
+
+    def cairo_writing(settings, size, spacing, liga, file_name, *rest) -> str:
+        written.append(Path(file_name))
+        Path(file_name).write_text("<svg")  # cut off here, by a kill
+        assert not cache.exists()
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(manim_cache_writes, "MANIMPANGO_TEXT2SVG", cairo_writing)
+    with pytest.raises(KeyboardInterrupt):
+        manim_cache_writes.text2svg([], 1.0, 1.0, False, str(cache), 0, 0, 10, 10, "x")
+    assert not cache.exists() and not written[0].exists()
+    assert written[0].parent == cache.parent and written[0].name.endswith(".partial")
+
+    def cairo_whole(settings, size, spacing, liga, file_name, *rest) -> str:
+        Path(file_name).write_text("<svg/>")
+        return file_name
+
+    monkeypatch.setattr(manim_cache_writes, "MANIMPANGO_TEXT2SVG", cairo_whole)
+    made = manim_cache_writes.text2svg([], 1.0, 1.0, False, str(cache), 0, 0, 10, 10, "x")
+    assert made == str(cache) and cache.read_text() == "<svg/>"
+    assert list(cache.parent.iterdir()) == [cache]
 
 
 def test_failure_reason_reads_the_marked_line(tmp_path):
