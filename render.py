@@ -26,6 +26,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from common import scratch
 from mechanics import check_seed
 from publishing import cluster, cluster_access, orchestrator, reuse
 from publishing import lecture as lectures
@@ -470,6 +471,8 @@ def render(request: Request, sections: Sequence[Section], status_every: float, c
         threads = cluster.check_workers(client, to_render, sections, known)
         executor = cluster.DaskExecutor(client, sections, known, threads)
         where = f"{threads} at a time on the Dask cluster at {request.scheduler}"
+    for folder in sorted({job.folder for job in wanted}):  # what a killed run left half-written
+        scratch.sweep_partials(folder, say)
     for folder in {job.folder for job, _ in to_render}:
         lectures.clear(folder)
     film = [section for section in sections if section.exists]

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import os
-import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+from common.scratch import partial_path
 
 
 @contextmanager
@@ -16,8 +17,10 @@ def whole_or_absent(destination: Path) -> Iterator[Path]:
     ends normally, removed when it fails or is interrupted. A file under its final name is
     therefore always complete. The temporary name is this writer's own: processes sharing a
     folder (Dask workers and a speech cache on a shared home) that write the same file at
-    once never write into each other's, and the last complete one stays."""
-    partial = destination.with_name(f".{destination.name}.{uuid.uuid4().hex[:12]}.partial")
+    once never write into each other's, and the last complete one stays. The name also says
+    which process writes it (`scratch.partial_path`), so one left by a killed writer can be
+    told from one being written, and swept."""
+    partial = partial_path(destination)
     try:
         yield partial
         os.replace(partial, destination)

@@ -49,13 +49,8 @@ class Job:
         return self.video.with_suffix(".srt")
 
     @property
-    def request_file(self) -> Path:
-        """The scene's request (scenes/contract.py), handed to its process."""
-        return self.media / "request.json"
-
-    @property
     def report(self) -> Path:
-        """The scene's report: its lines, beats, key frames and captions."""
+        """The scene's report, installed: its lines, beats, key frames and captions."""
         return self.media / "report.json"
 
     @property
@@ -85,8 +80,9 @@ class Job:
     def still_folder(self) -> Path:
         return self.folder / "stills" / self.section.stem
 
-    def request(self) -> SceneRequest:
-        """What the scene is asked to draw, and where it says what it did. The speech cache
+    def request(self, report: Path) -> SceneRequest:
+        """What the scene is asked to draw, and where it says what it did (`report`, in the
+        render attempt's own folder: a twin on another node writes its own). The speech cache
         is this machine's (a worker's own, on a cluster)."""
         return SceneRequest(
             seed=self.seed,
@@ -95,17 +91,23 @@ class Job:
             voice=self.voice,
             speech_cache=str(speech_cache()) if self.spoken else None,
             captions=self.caption_mode,
-            report=str(self.report),
+            report=str(report),
             progress=str(self.progress),
             stills=str(self.still_folder) if self.stills else None,
         )
 
     def scene_report(self) -> SceneReport | None:
         """The report of the section's last render, or None when there is none to read."""
-        try:
-            return SceneReport.read(self.report)
-        except (OSError, ValueError, KeyError, TypeError):
-            return None
+        return read_report(self.report)
+
+
+def read_report(path: Path) -> SceneReport | None:
+    """A scene's report, or None when there is none to read (the scene failed, or it was
+    cut off: a report is written whole or not at all)."""
+    try:
+        return SceneReport.read(path)
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 def describe(job: Job) -> str:

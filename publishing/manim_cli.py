@@ -25,6 +25,21 @@ It also changes how `CairoRenderer` hands a drawn frame over: Manim copied the c
 pixels for the encoder's queue after every frame of an animation (5 % of sections 1 and 4
 at 1080p). Here the camera draws each frame into a new array and the array itself goes to
 the queue: the renderer never writes into it again, so the encoder may read it later.
+
+And it makes reruns recover (issue 28). Manim writes its text and LaTeX caches in place and
+reuses any file that exists: a render killed mid-write left a cut-off SVG that failed every
+later run. Here
+
+- every cache file Manim keeps (a Text's SVG, a Tex's .tex, .dvi and .svg) is written whole
+  or not at all, and no two renders sharing the caches read each other's half-files
+  (publishing.manim_cache_writes);
+- `--cache_dir DIR` (ours, not Manim's) keeps the text and LaTeX caches in DIR/texts and
+  DIR/Tex while `--media_dir` is the attempt's own folder; before rendering, any cache file
+  there that cannot be read (written before this, or by plain `manim`) is removed, with a
+  line in the log, and Manim makes it again;
+- a render that fails on a file it cannot read (an SVG that does not parse, a LaTeX input
+  that does not compile) ends its log with a marked line naming the file, which render.py
+  puts in its error (`manim_caches.failure_reason`).
 """
 
 from __future__ import annotations
@@ -42,6 +57,9 @@ from manim import Scene
 from manim.renderer.cairo_renderer import CairoRenderer
 from manim.scene.video_segment_encoder import VideoSegmentEncoder
 
+from publishing import manim_cache_writes
+from publishing.manim_caches import fault_line
+from publishing.manim_process import CACHE_OPTION
 from scenes.contract import SceneReport, SceneRequest, hand_over, handed, note_progress
 
 MANIMS_UPDATE_FRAME = CairoRenderer.update_frame
@@ -156,16 +174,55 @@ def take_request(argv: list[str]) -> list[str]:
     return argv[:at] + argv[at + 2 :]
 
 
-def main() -> None:
+def say(line: str) -> None:
+    """A line in the render's log."""
+    print(line, flush=True)
+
+
+def take_option(argv: list[str], option: str) -> str | None:
+    """Remove `option VALUE` (or `option=VALUE`) from argv; its value, or None."""
+    for at, argument in enumerate(argv):
+        if argument == option and at + 1 < len(argv):
+            value = argv[at + 1]
+            del argv[at : at + 2]
+            return value
+        if argument.startswith(option + "="):
+            del argv[at]
+            return argument.split("=", 1)[1]
+    return None
+
+
+def install_patches() -> None:
     VideoSegmentEncoder.write_frame = write_frame
     CairoRenderer.update_frame = update_frame
     CairoRenderer.render = render
     CairoRenderer.play = play
     Scene.render = render_and_report
+    manim_cache_writes.write_caches_whole()
+
+
+def main() -> None:
+    install_patches()
+    arguments = take_request(sys.argv[1:])
+    caches = take_option(arguments, CACHE_OPTION)
+    if caches:
+        manim_cache_writes.shared_caches(Path(caches), say)
     from manim.__main__ import main as manim_main
 
-    sys.argv = ["manim", *take_request(sys.argv[1:])]
-    manim_main()
+    sys.argv = ["manim", *arguments]
+    try:
+        manim_main()
+    except SystemExit as leaving:
+        # Manim prints a failed scene's traceback and exits 1 inside its `except`: the
+        # scene's error is the exit's context.
+        fault = (
+            manim_cache_writes.file_at_fault(leaving.__context__)
+            if leaving.code not in (0, None)
+            else None
+        )
+        if fault:
+            say(fault_line(*fault))
+        raise
 
 
 if __name__ == "__main__":

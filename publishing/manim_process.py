@@ -47,11 +47,21 @@ def manim_arguments(quality: Quality) -> list[str]:
     ]
 
 
+CACHE_OPTION = "--cache_dir"  # publishing.manim_cli's own: where Manim's caches are kept
+
+
 def scene_command(
-    request: Path, media: Path, scene_file: Path, scene: str, arguments: list[str]
+    request: Path,
+    media: Path,
+    caches: Path,
+    scene_file: Path,
+    scene: str,
+    arguments: list[str],
 ) -> list[str]:
     """The scene process: Manim's command line through publishing.manim_cli, which hands
-    the scene its request and writes its report (scenes/contract.py)."""
+    the scene its request and writes its report (scenes/contract.py). Manim writes its
+    movies into `media` (a folder of the attempt's own) and keeps its text and LaTeX caches
+    in `caches`, shared by every attempt."""
     return [
         sys.executable,
         "-m",
@@ -62,6 +72,8 @@ def scene_command(
         *arguments,
         "--media_dir",
         str(media),
+        CACHE_OPTION,
+        str(caches),
         str(scene_file),
         scene,
     ]

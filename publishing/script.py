@@ -53,7 +53,7 @@ def section_lines(
     request = media / "request.json"
     SceneRequest(seed=seed, section=section.stem, report=str(report)).write(request)
     dry_run = ["--dry_run", "-s", "-ql", "--disable_caching", "--progress_bar", "none"]
-    command = scene_command(request, media, section.file, section.scene, dry_run)
+    command = scene_command(request, media, media, section.file, section.scene, dry_run)
     log = media / "script.log"
     with log.open("w") as log_file:
         returncode, _ = running.run(command, stdout=log_file)

@@ -7,10 +7,10 @@ import json
 import shutil
 import time
 
-from common import audio
+from common import audio, scratch
 from common.files import sha256, whole_or_absent
-from publishing import captions, soundtrack, video
-from publishing.job import Job, Outcome, RenderError, describe
+from publishing import captions, manim_caches, soundtrack, video
+from publishing.job import Job, Outcome, RenderError, describe, read_report
 from publishing.manim_process import Running, manim_arguments, scene_command
 from publishing.stills import contact_sheet
 from scenes.contract import SceneReport
@@ -26,27 +26,37 @@ def render(job: Job, key: str, running: Running) -> Outcome:
         stale.unlink(missing_ok=True)
     if job.stills:
         shutil.rmtree(job.still_folder, ignore_errors=True)
-    job.request().write(job.request_file)
-    command = scene_command(
-        job.request_file,
-        job.media,
-        job.section.file,
-        job.section.scene,
-        manim_arguments(job.quality),
-    )
-    started = time.perf_counter()
-    with job.log.open("w") as log_file:
-        returncode, peak_memory = running.run(command, stdout=log_file)
-    elapsed = time.perf_counter() - started
-    if returncode != 0:
-        raise RenderError(f"{describe(job)} failed; Manim's log: {job.log}")
-    produced = sorted(job.media.glob(f"videos/**/{job.quality.height}p*/{job.section.scene}.mp4"))
-    report = job.scene_report()
-    if not produced or report is None:
-        raise RenderError(f"{describe(job)} made no video; Manim's log: {job.log}")
-    frames = video.frame_count(produced[0])
-    sound = speech_track(job, report, frames) if job.spoken else None
-    video.write_constant_rate(produced[:1], job.video, job.quality, sound)
+    # The request, the report and Manim's movies are in a folder of this attempt's own,
+    # removed when it ends (a twin of the task on another node has its own); the text and
+    # LaTeX caches stay shared in job.media.
+    with scratch.attempt_folder(job.media) as attempt:
+        request, attempt_report = attempt / "request.json", attempt / "report.json"
+        job.request(attempt_report).write(request)
+        command = scene_command(
+            request,
+            attempt,
+            job.media,
+            job.section.file,
+            job.section.scene,
+            manim_arguments(job.quality),
+        )
+        started = time.perf_counter()
+        with job.log.open("w") as log_file:
+            returncode, peak_memory = running.run(command, stdout=log_file)
+        elapsed = time.perf_counter() - started
+        if returncode != 0:
+            because = manim_caches.failure_reason(job.log)  # the file at fault, if one is
+            because = f": {because}" if because else ""
+            raise RenderError(f"{describe(job)} failed{because}; Manim's log: {job.log}")
+        produced = sorted(attempt.glob(f"videos/**/{job.quality.height}p*/{job.section.scene}.mp4"))
+        report = read_report(attempt_report)
+        if not produced or report is None:
+            raise RenderError(f"{describe(job)} made no video; Manim's log: {job.log}")
+        frames = video.frame_count(produced[0])
+        sound = speech_track(job, report, frames) if job.spoken else None
+        video.write_constant_rate(produced[:1], job.video, job.quality, sound)
+        with whole_or_absent(job.report) as partial:
+            partial.write_text(report.to_json())
     seconds = video.frame_count(job.video) / job.quality.fps
     if report.captions is not None:
         with whole_or_absent(job.captions) as partial:
@@ -69,9 +79,6 @@ def render(job: Job, key: str, running: Running) -> Outcome:
     }
     with whole_or_absent(job.record) as partial:
         partial.write_text(json.dumps(record, indent=1))
-    # Manim's partial movies and its joined copy serve nothing once the section is in
-    # place (its cache is off); its LaTeX and text caches stay to speed the next render.
-    shutil.rmtree(job.media / "videos", ignore_errors=True)
     return Outcome(job, seconds, elapsed, reused=False, peak_memory_mb=peak_memory)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
 import render
@@ -67,3 +68,16 @@ def render_in_a_process(out: Path, scenes: Path, *args: str) -> subprocess.Popen
         stderr=subprocess.PIPE,
         text=True,
     )
+
+
+def cache_content(name: str, data: bytes) -> bytes:
+    """A Manim cache file's content as it decides the picture. dvisvgm writes a formula's
+    glyph definitions (`<defs>`) in an order that now and then differs from run to run
+    (seen while other LaTeX runs went on), the glyphs and their uses the same: a LaTeX SVG
+    is compared with its definitions sorted by id. Any other file is its bytes."""
+    if not (name.endswith(".svg") and Path(name).parent.name == "Tex"):
+        return data
+    root = ElementTree.fromstring(data)
+    for defs in root.iter("{http://www.w3.org/2000/svg}defs"):
+        defs[:] = sorted(defs, key=lambda glyph: glyph.get("id", ""))
+    return ElementTree.tostring(root)

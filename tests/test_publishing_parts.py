@@ -19,6 +19,8 @@ from publishing.job import Job
 from publishing.reuse import render_key, source_files
 from voices import registry, silent
 
+from .lecture_rendering import cache_content
+
 AT_60 = QUALITIES["1080p"]  # 60 fps
 
 # ---- captions and chapters -------------------------------------------------------------
@@ -201,9 +203,11 @@ def test_a_sections_key_reads_the_voices_and_the_sound_code_below_them(tmp_path)
 # ---- Manim's command line with the cheaper frame hand-over --------------------------------
 
 
-def test_manim_cli_writes_the_same_video_as_manims_own_command_line(tmp_path):
-    """The launcher render.py uses changes how frames reach the encoder, not the video: a
-    scene with an animation and a wait (a frame repeated) comes out byte for byte the same."""
+def test_manim_cli_writes_the_same_video_and_caches_as_manims_own_command_line(tmp_path):
+    """The launcher render.py uses changes how frames reach the encoder and how the text and
+    LaTeX caches are written (whole or not at all), not what is written: a scene with a
+    Text, a MathTex, an animation and a wait (a frame repeated) comes out byte for byte
+    the same, its cached SVGs and .tex too."""
     import subprocess
     import sys
 
@@ -211,17 +215,27 @@ def test_manim_cli_writes_the_same_video_as_manims_own_command_line(tmp_path):
 
     root = Path(__file__).resolve().parent.parent
     scene = Path(__file__).resolve().parent / "fixtures" / "engine_number.py"
-    videos = []
+    videos, caches = [], []
     for module in ("manim", "publishing.manim_cli"):
         media = tmp_path / module
         arguments = [*QUALITIES["preview"].manim_flags, *QUALITIES["preview"].encoder_arguments]
         command = [sys.executable, "-m", module, "render", *arguments, "--disable_caching"]
-        command += ["--media_dir", str(media), str(scene), "EngineNumber"]
+        command += ["--media_dir", str(media), str(scene), "EngineFormula"]
         subprocess.run(command, cwd=root, check=True, capture_output=True)
-        (video_file,) = media.rglob("EngineNumber.mp4")
+        (video_file,) = media.rglob("EngineFormula.mp4")
         videos.append(video_file)
+        cached = sorted([*media.glob("texts/*"), *media.glob("Tex/*")])
+        caches.append(
+            {
+                (name := str(path.relative_to(media))): cache_content(name, path.read_bytes())
+                for path in cached
+            }
+        )
     assert video.frame_count(videos[0]) == 15
     assert sha256(videos[0]) == sha256(videos[1])
+    kinds = sorted({(Path(name).parent.name, Path(name).suffix) for name in caches[0]})
+    assert kinds == [("Tex", ".svg"), ("Tex", ".tex"), ("texts", ".svg")]  # both caches filled
+    assert caches[0] == caches[1]
 
 
 # ---- the thumbnail beat the registry names ------------------------------------------------

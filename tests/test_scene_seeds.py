@@ -41,13 +41,14 @@ def test_a_plain_manim_run_draws_the_default_request():
 def test_the_seed_travels_from_render_py_to_the_scene_in_one_request_file(tmp_path, handing_over):
     """render.py's Job -> request.json -> publishing.manim_cli --request -> the scene."""
     job = Job(section_of_scene("Loss"), 7, QUALITIES["preview"], tmp_path, caption_mode="file")
-    job.request().write(job.request_file)
-    manim_arguments = take_request(["render", "--request", str(job.request_file), "-ql", "Loss"])
+    request_file, report = tmp_path / "request.json", tmp_path / "report.json"
+    job.request(report).write(request_file)
+    manim_arguments = take_request(["render", "--request", str(request_file), "-ql", "Loss"])
     assert manim_arguments == ["render", "-ql", "Loss"]  # Manim never sees it
     scene = Loss()
     assert scene.seed == scene.lesson.seed == 7
-    assert scene.request == job.request() and scene.narrator.burned is False
-    assert scene.request.report == str(tmp_path / ".manim" / "02-loss" / "report.json")
+    assert scene.request == job.request(report) and scene.narrator.burned is False
+    assert scene.request.report == str(report)
 
 
 @pytest.mark.parametrize("bad", [-1, 2**32])
