@@ -46,9 +46,10 @@ from mechanics import formatting as fmt
 from scenes import style
 from scenes.answer_map import AnswerMap, held_out_marker, region_colour, trained_marker
 from scenes.chart import Chart
-from scenes.diagram import card, text
+from scenes.diagram import card
 from scenes.lesson_scene import LessonScene, beat
 from scenes.sections import closing_card
+from scenes.style import text
 from scenes.surface_camera import SurfaceCamera
 
 

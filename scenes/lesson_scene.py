@@ -43,12 +43,12 @@ from mechanics.settings import DEFAULT_SETTINGS, Settings
 from mechanics.sources import Ref
 from scenes import style
 from scenes.beats import Beats
-from scenes.diagram import text
 from scenes.key_frames import KeyFrames
 from scenes.narration import Narrator, SpokenLine
 from scenes.record import Formatter, LiveText, Number, Record
 from scenes.sections import Section, section_of_scene
 from scenes.seeding import scene_seed
+from scenes.style import text
 from voices.timing import marked
 
 POINT_OUT_SCALE = 1.08  # how much a named thing swells as the voice names it

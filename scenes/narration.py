@@ -34,8 +34,8 @@ from manim import DOWN, UP, FadeIn, FadeOut, Scene, VGroup
 
 from scenes import style
 from scenes.cues import Cue, cues_of
-from scenes.diagram import text
 from scenes.seeding import LINES_VARIABLE, VOICE_VARIABLE, captions_burned
+from scenes.style import text
 from voices import SILENT, Clip, voice_named
 from voices.timing import WordTime, read_word_times, words_of
 
