@@ -44,9 +44,9 @@ from mechanics.sources import Ref
 from scenes import style
 from scenes.beats import Beats
 from scenes.key_frames import KeyFrames
-from scenes.narration import Narrator, SpokenLine
+from scenes.narration import Caption, Narrator, SpokenLine
 from scenes.record import Formatter, LiveText, Number, Record
-from scenes.sections import Section, section_of_scene
+from scenes.sections import SECTIONS, Section, section_of_scene
 from scenes.seeding import scene_seed
 from scenes.style import text
 from voices.timing import marked
@@ -71,6 +71,8 @@ def beat(method: Callable) -> Callable:
 class LessonScene(Scene):
     """A section of the film, drawn from the lesson of one seed."""
 
+    film: tuple[Section, ...] = SECTIONS  # the registry it is a section of (a test's may differ)
+
     def __init__(
         self, *args, seed: int | None = None, settings: Settings = DEFAULT_SETTINGS, **kwargs
     ) -> None:
@@ -91,7 +93,7 @@ class LessonScene(Scene):
         """This scene's entry in the film's registry (a subclass, e.g. a test's, inherits it)."""
         for cls in type(self).__mro__:
             try:
-                return section_of_scene(cls.__name__)
+                return section_of_scene(cls.__name__, self.film)
             except KeyError:
                 continue
         raise KeyError(f"{type(self).__name__} is not a section of the film")
@@ -229,7 +231,17 @@ class LessonScene(Scene):
         a 2-D scene; the 3-D section overrides it."""
         return mobject
 
+    def leave_for_the_closing_card(self) -> None:
+        """Make way for the film's closing card, when this scene ends the film
+        (scenes/closing.py): everything but the caption fades out, the header with it."""
+        leaving = [mobject for mobject in self.mobjects if not isinstance(mobject, Caption)]
+        if leaving:
+            self.play(*(FadeOut(mobject) for mobject in leaving), run_time=1.0)
+
     def tear_down(self) -> None:
+        from scenes.closing import end_the_film  # closing.py builds on this module
+
+        end_the_film(self)  # the closing card and black, when this is the film's last section
         self.narrator.close()
         super().tear_down()
         self.key_frames.write_timeline()
