@@ -330,6 +330,7 @@ class Request:
     scheduler: str | None = None  # a Dask scheduler's address, or None for this machine
     certificates: Path | None = None  # the course's TLS certificates, for a tls:// scheduler
     insecure: bool = False  # plain tcp:// to a scheduler on another machine is allowed
+    film: tuple[Section, ...] = SECTIONS  # the registry: every section of the film, in order
 
     def folder(self, seed: int) -> Path:
         return self.out / f"seed-{seed}" / self.quality.name
@@ -345,7 +346,9 @@ class Request:
     def job(self, section: Section, seed: int, stills: bool | None = None) -> Job:
         stills = self.stills if stills is None else stills
         folder = self.folder(seed)
-        return Job(section, seed, self.quality, folder, stills, self.voice, self.captions)
+        return Job(
+            section, seed, self.quality, folder, stills, self.voice, self.captions, self.film
+        )
 
 
 def read_request(
@@ -380,6 +383,7 @@ def read_request(
         scheduler=scheduler,
         certificates=certificates,
         insecure=args.insecure,
+        film=tuple(sections),
     )
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from publishing.film import Quality, Section
+from publishing.film import SECTIONS, Quality, Section
 from scenes.contract import BURNED, SceneReport, SceneRequest
 from voices.base import Voice, speech_cache
 from voices.registry import SILENT, voice_named
@@ -27,6 +27,7 @@ class Job:
     stills: bool = False
     voice: str = SILENT  # a voice's name in voices/registry.py, or a folder of recordings
     caption_mode: str = BURNED  # burned into the picture, or only in the .srt ("file")
+    film: tuple[Section, ...] = SECTIONS  # the registry it is a section of (its last ends it)
 
     @property
     def name(self) -> str:
@@ -87,6 +88,7 @@ class Job:
         return SceneRequest(
             seed=self.seed,
             section=self.section.stem,
+            film=self.film,
             quality=self.quality.name,
             voice=self.voice,
             speech_cache=str(speech_cache()) if self.spoken else None,

@@ -20,6 +20,7 @@ from publishing import soundtrack
 from publishing.film import ROOT, SECTIONS, Section
 from publishing.job import Job, Outcome
 from publishing.manim_process import manim_arguments
+from scenes.sections import closing_card
 
 RECORD_VERSION = 2  # 2: the scene's lines, beats and key frames in one report
 
@@ -52,6 +53,15 @@ def voice_key(job: Job) -> dict:
     return job.speaker().key(job.section.stem)
 
 
+def ending(section: Section, film: Sequence[Section]) -> list | None:
+    """What the film's ending shows, when `section` plays it (the registry's last section,
+    scenes/closing.py): the closing card's sections; None for every other section. A section
+    added after it re-renders it without the card."""
+    if section != film[-1]:
+        return None
+    return [[s.number, s.short_title, s.closing_word] for s in closing_card(film)]
+
+
 def render_key(job: Job, sections: Sequence[Section], versions: dict[str, str]) -> str:
     """A digest of every input that decides the section's video (see the module's doc)."""
     digest = hashlib.sha256()
@@ -65,6 +75,7 @@ def render_key(job: Job, sections: Sequence[Section], versions: dict[str, str]) 
         "voice": voice_key(job),
         "sound": [soundtrack.AAC_BIT_RATE, soundtrack.AAC_OPTIONS] if job.spoken else None,
         "captions": job.caption_mode,
+        "ending": ending(job.section, job.film),
     }
     digest.update(json.dumps(described, sort_keys=True).encode())
     add_sources(digest, job.section, sections)

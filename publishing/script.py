@@ -20,7 +20,7 @@ from common.files import whole_or_absent
 from publishing.film import TITLE, Section
 from publishing.job import RenderError
 from publishing.manim_process import Running, scene_command
-from publishing.reuse import add_sources
+from publishing.reuse import add_sources, ending
 from scenes.contract import SceneReport, SceneRequest
 
 SCRIPT = "script.txt"
@@ -29,6 +29,7 @@ SCRIPT = "script.txt"
 def script_key(section: Section, sections: Sequence[Section], seed: int) -> str:
     """What decides a section's lines: its code, the shared code, the engine and the seed."""
     digest = hashlib.sha256(f"{seed} {section.scene}".encode())
+    digest.update(json.dumps(ending(section, sections)).encode())
     add_sources(digest, section, sections)
     return digest.hexdigest()
 
@@ -51,7 +52,8 @@ def section_lines(
     report.unlink(missing_ok=True)
     media.mkdir(parents=True, exist_ok=True)
     request = media / "request.json"
-    SceneRequest(seed=seed, section=section.stem, report=str(report)).write(request)
+    film = tuple(sections)
+    SceneRequest(seed=seed, section=section.stem, film=film, report=str(report)).write(request)
     dry_run = ["--dry_run", "-s", "-ql", "--disable_caching", "--progress_bar", "none"]
     command = scene_command(request, media, media, section.file, section.scene, dry_run)
     log = media / "script.log"

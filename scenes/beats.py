@@ -15,7 +15,8 @@ lecture's timeline, beats.json, from them (publishing/presenter.py).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import functools
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from manim import Scene
@@ -58,3 +59,17 @@ class Beats:
             self.beats.append(
                 {"name": name, "start_frame": start, "end_frame": self.frame(), "lines": lines}
             )
+
+
+def beat(method: Callable) -> Callable:
+    """Mark a method as one beat of the scene: a presenter pauses where it ends (when
+    `construct` calls it; see scenes/beats.py), and its last frame can be saved."""
+
+    @functools.wraps(method)
+    def run(self: Scene, *args, **kwargs):
+        with self.beats.beat(method.__name__):
+            result = method(self, *args, **kwargs)
+        self.key_frames.save(method.__name__)
+        return result
+
+    return run

@@ -9,7 +9,7 @@ import numpy as np
 from manim import DOWN, LEFT, AnimationGroup, Axes, Create, FadeIn, Line, Text, VGroup, VMobject
 
 from scenes import style
-from scenes.diagram import text
+from scenes.style import text
 
 TICK_STYLE = {"size": style.VALUE_SIZE, "colour": style.MUTED}
 

@@ -9,8 +9,10 @@
       -> <media>/report.json                      the SceneReport, written when the scene is done
 
 The request says everything the scene may depend on besides its code: the seed and the
-engine's settings, the section, the quality's name, the voice and where its speech is kept,
-where captions go, and where to write the report, the progress and the stills. The report
+engine's settings, the section and the film's registry it is a section of (the last section
+plays the closing card, scenes/closing.py), the quality's name, the voice and where its
+speech is kept, where captions go, and where to write the report, the progress and the
+stills. The report
 says what the scene did: every line it spoke (with its clip and word times), its beats and key
 frames, its captions as an .srt, how many animations it played, and what it was made from.
 While the scene renders, the process rewrites `progress` after every animation, so the parent
@@ -31,6 +33,7 @@ from pathlib import Path
 from common.files import whole_or_absent
 from mechanics import check_seed
 from mechanics.settings import DEFAULT_SETTINGS, Settings
+from scenes.sections import Section
 from voices.registry import SILENT
 
 BURNED, FILE = "burned", "file"  # where captions go: into the picture, or only the .srt
@@ -42,6 +45,16 @@ def settings_from(data: dict) -> Settings:
     return Settings(**{k: tuple(v) if isinstance(v, list) else v for k, v in data.items()})
 
 
+def request_from(data: dict) -> SceneRequest:
+    """A request from its JSON form."""
+    film = tuple(Section(**{**s, "file": Path(s["file"])}) for s in data.pop("film", ()))
+    return SceneRequest(**{**data, "settings": settings_from(data["settings"]), "film": film})
+
+
+def as_json(data: dict) -> str:
+    return json.dumps({"contract": CONTRACT_VERSION, **data}, indent=1, default=str)
+
+
 @dataclass(frozen=True)
 class SceneRequest:
     """What a section's scene is asked to draw, and where to say what it did."""
@@ -49,6 +62,7 @@ class SceneRequest:
     seed: int = 0
     settings: Settings = DEFAULT_SETTINGS
     section: str = ""  # the section's stem ("02-loss"); "" when a plain Manim run
+    film: tuple[Section, ...] = ()  # the film's registry, in order; (): scenes/sections.py's
     quality: str = ""  # the quality's name, recorded in the report
     voice: str = SILENT  # a voice's name in voices/registry.py, or a folder of recordings
     speech_cache: str | None = None  # where clips are kept; None: the voice's default
@@ -63,15 +77,14 @@ class SceneRequest:
             raise ValueError(f"captions must be {BURNED!r} or {FILE!r}, got {self.captions!r}")
 
     def to_json(self) -> str:
-        return json.dumps({"contract": CONTRACT_VERSION, **asdict(self)}, indent=1)
+        return as_json(asdict(self))
 
     @classmethod
     def from_json(cls, text: str) -> SceneRequest:
         data = json.loads(text)
         if data.pop("contract", None) != CONTRACT_VERSION:
             raise ValueError("a scene request of another version of this project")
-        data["settings"] = settings_from(data["settings"])
-        return cls(**data)
+        return request_from(data)
 
     def write(self, path: Path) -> None:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
@@ -102,17 +115,16 @@ class SceneReport:
     def to_json(self) -> str:
         data = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "request"}
         data["request"] = asdict(self.request)
-        return json.dumps({"contract": CONTRACT_VERSION, **data}, indent=1)
+        return as_json(data)
 
     @classmethod
     def from_json(cls, text: str) -> SceneReport:
         data = json.loads(text)
         if data.pop("contract", None) != CONTRACT_VERSION:
             raise ValueError("a scene report of another version of this project")
-        request = data.pop("request")
-        request["settings"] = settings_from(request["settings"])
+        request = request_from(data.pop("request"))
         tuples = {k: tuple(v) for k, v in data.items() if isinstance(v, list)}
-        return cls(request=SceneRequest(**request), **{**data, **tuples})
+        return cls(request=request, **{**data, **tuples})
 
     def write(self, path: Path) -> None:
         Path(path).parent.mkdir(parents=True, exist_ok=True)

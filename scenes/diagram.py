@@ -7,7 +7,6 @@ compare between steps; colour and brightness give the sign. Nodes fill with thei
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 
 import numpy as np
@@ -18,12 +17,10 @@ from manim import (
     AnimationGroup,
     Circle,
     Line,
-    MathTex,
     Rectangle,
     ShowPassingFlash,
     SurroundingRectangle,
     Text,
-    TexTemplate,
     Triangle,
     UpdateFromAlphaFunc,
     VGroup,
@@ -35,44 +32,7 @@ from mechanics import formatting as fmt
 from mechanics.network import WEIGHT_NAMES
 from mechanics.sources import Ref
 from scenes import style
-
-
-def text(content: str, size: float = style.LABEL_SIZE, colour: str = style.INK, **kwargs) -> Text:
-    """Text in the film's typeface.
-
-    Made once per distinct (content, size, colour, options) and copied after that: building
-    a Text (Pango, then parsing its SVG into curves) costs tens of milliseconds, and live
-    read-outs show the same strings again and again as their values sweep back and forth."""
-    return _text(content, size, colour, tuple(sorted(kwargs.items()))).copy()
-
-
-@functools.lru_cache(maxsize=4096)
-def _text(content: str, size: float, colour: str, options: tuple) -> Text:
-    return Text(content, font=style.FONT, font_size=size, color=colour, **dict(options))
-
-
-# Formulas in a sans-serif setting (Helvetica letters and digits, sans-serif math italics)
-# that sits with Inter, the film's typeface: serif LaTeX beside Inter reads as two films.
-# pdflatex cannot load Inter itself; helvet and sansmath come with Debian's TeX Live.
-SANS_MATH = TexTemplate()
-SANS_MATH.add_to_preamble(
-    r"\usepackage[scaled=0.95]{helvet}\renewcommand{\familydefault}{\sfdefault}"
-    r"\usepackage{sansmath}\sansmath"
-)
-
-
-class SansMath(MathTex):
-    """MathTex in the film's sans-serif setting (also the digits of a DecimalNumber, given
-    as its mob_class)."""
-
-    def __init__(self, *parts: str, **kwargs) -> None:
-        kwargs.setdefault("tex_template", SANS_MATH)
-        super().__init__(*parts, **kwargs)
-
-
-def math(*parts: str, size: float = style.MATH_SIZE, colour: str = style.INK, **kwargs) -> MathTex:
-    """A formula in the film's sans-serif math setting; each part one sub-expression."""
-    return SansMath(*parts, font_size=size, color=colour, **kwargs)
+from scenes.style import text
 
 
 def card(group: VGroup, edge: str = style.FAINT, buff: float = 0.1) -> VGroup:

@@ -26,8 +26,9 @@ from manim import (
 from mechanics import formatting as fmt
 from mechanics.sources import Ref
 from scenes import style
-from scenes.diagram import NetworkDiagram, ProbabilityBars, card, math, text
+from scenes.diagram import NetworkDiagram, ProbabilityBars, card
 from scenes.lesson_scene import LessonScene, beat
+from scenes.style import math, text
 
 # The diagram fills the frame's width; node math is written in the band between its bottom
 # and the captions.

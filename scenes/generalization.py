@@ -1,6 +1,6 @@
 """Section 5, Generalization: the real loss landscape, a valley with the ball rolling down
-the real path; a second run that trains on many sentences and answers held-out ones right;
-and the closing card.
+the real path; and a second run that trains on many sentences and answers held-out ones
+right. As the film's last section, it ends with the film's closing card (scenes/closing.py).
 
     python render.py --seed 7 --quality preview --sections generalization
 
@@ -46,9 +46,9 @@ from mechanics import formatting as fmt
 from scenes import style
 from scenes.answer_map import AnswerMap, held_out_marker, region_colour, trained_marker
 from scenes.chart import Chart
-from scenes.diagram import card, text
+from scenes.diagram import card
 from scenes.lesson_scene import LessonScene, beat
-from scenes.sections import closing_card
+from scenes.style import text
 from scenes.surface_camera import SurfaceCamera
 
 
@@ -96,11 +96,6 @@ MAP_SIDE = 3.5
 CHART_SIZE = (3.0, 2.6)  # the second run's loss chart
 PICTURES_APART = 0.45  # between the two maps and the chart, with their axis labels
 LIT_SNAPSHOTS = 3  # the maps' axis labels stay lit this many snapshots as they are named
-# Closing: the card stays this long after the last word is said, then fades to black, and
-# the film ends on black.
-CLOSING_HOLD = 2.0
-FADE_TO_BLACK = 1.5
-BLACK_AT_THE_END = 0.6
 HEIGHT_COLOURS = ["#2B5FD9", "#21A6A6", "#3DDC97", "#F5A524", "#FF5A4E"]  # low to high loss
 
 
@@ -121,8 +116,6 @@ class Generalization(LessonScene, ThreeDScene):
         self.introduce_the_second_run()
         self.train_on_many_sentences()
         self.test_the_held_out_sentences()
-        self.close_the_loop()
-        self.fade_to_black()
 
     @beat
     def show_title(self) -> None:
@@ -734,11 +727,14 @@ class Generalization(LessonScene, ThreeDScene):
         self.play(Create(rings), run_time=0.6)
         self.play(FadeOut(rings), run_time=0.4)
 
-    # Closing ------------------------------------------------------------------------------
-    @beat
-    def close_the_loop(self) -> None:
-        """The closing card on its own (the section's header goes with the second run),
-        held after the last word."""
+    # Making way for the film's closing card (scenes/closing.py) --------------------------
+    def leave_for_the_closing_card(self) -> None:
+        """The second run's pictures leave in one fade, the maps under covers (fading, they
+        would show the seams of their cells), the header with them. A variation of the scene
+        cut short of the second run (a test's) leaves as any scene does."""
+        if not hasattr(self, "chart"):
+            super().leave_for_the_closing_card()
+            return
         maps = (self.before, self.after)
         covers = [self.cover(answer_map) for answer_map in maps]
         self.play(
@@ -750,49 +746,3 @@ class Generalization(LessonScene, ThreeDScene):
             run_time=1.0,
         )
         self.remove(*maps, *covers)
-        columns = VGroup()
-        for section in closing_card():
-            columns.add(
-                VGroup(
-                    text(section.closing_word, size=style.TITLE_SIZE * 0.85, weight="BOLD"),
-                    self.record.layout_text(
-                        f"{section.number}  {section.short_title}",
-                        size=style.VALUE_SIZE,
-                        colour=style.MUTED,
-                    ),
-                ).arrange(DOWN, buff=0.25)
-            )
-        columns.arrange(RIGHT, buff=0.55, aligned_edge=UP)
-        lowest = min(column[1].get_top()[1] for column in columns)
-        for column in columns:
-            # Each line starts with its section's digit: line the digits' tops up.
-            column[1].shift((lowest - column[1].get_top()[1]) * UP)
-        # With no header, the card stands in the middle of the frame above the captions.
-        columns.move_to([0, (style.SAFE_TOP + style.CAPTION_TOP) / 2, 0])
-        self.closing_columns = self.pin(columns)
-        self.feature(columns)
-        # Each word comes in as it is said.
-        verbs = ", ".join(f"^{section.closing_word}" for section in closing_card())
-        with self.narration(f"You have mastered the loop: {verbs}.") as line:
-            for section, column in zip(closing_card(), columns, strict=True):
-                line.wait_for(section.closing_word.lower(), lead=0.1)
-                self.play(FadeIn(column, shift=0.2 * DOWN), run_time=0.45)
-            self.key_frames.save("closing_card")
-            self.last_word_end = line.start + line.times[-1].end
-        # The film's last picture stays a while after the last word.
-        self.wait_at_least(self.last_word_end + CLOSING_HOLD - self.renderer.time)
-
-    @beat
-    def fade_to_black(self) -> None:
-        """The picture and the caption go to black, and the film ends on black frames."""
-        curtain = Rectangle(
-            width=style.FRAME_HALF_WIDTH * 2 + 0.2, height=style.FRAME_HALF_HEIGHT * 2 + 0.2
-        ).set_stroke(width=0)
-        curtain.set_fill("#000000", 1.0)
-        curtain.fills_the_frame = True  # not a thing placed in the frame (the layout audit)
-        self.pin(curtain)
-        self.fade_started = self.renderer.time
-        self.play(FadeIn(curtain), run_time=FADE_TO_BLACK)
-        self.fade_ended = self.renderer.time
-        self.remove(*(mobject for mobject in self.mobjects if mobject is not curtain))
-        self.wait_at_least(BLACK_AT_THE_END)

@@ -14,9 +14,7 @@ frame exactly what is on screen.
 
 from __future__ import annotations
 
-import functools
 import math
-from collections.abc import Callable
 from contextlib import AbstractContextManager
 
 import numpy as np
@@ -42,34 +40,23 @@ from mechanics import lesson
 from mechanics.settings import Settings
 from mechanics.sources import Ref
 from scenes import style
-from scenes.beats import Beats
+from scenes.beats import Beats, beat
+from scenes.closing import end_the_film
 from scenes.contract import SceneReport, SceneRequest, handed
-from scenes.diagram import text
 from scenes.key_frames import KeyFrames
-from scenes.narration import Narrator, SpokenLine
+from scenes.narration import Caption, Narrator, SpokenLine
 from scenes.record import Formatter, LiveText, Number, Record
-from scenes.sections import Section, section_of_scene
+from scenes.sections import SECTIONS, Section, section_of_scene
+from scenes.style import text
 from voices.timing import marked
 
 POINT_OUT_SCALE = 1.08  # how much a named thing swells as the voice names it
 
 
-def beat(method: Callable) -> Callable:
-    """Mark a method as one beat of the scene: a presenter pauses where it ends (when
-    `construct` calls it; see scenes/beats.py), and its last frame can be saved."""
-
-    @functools.wraps(method)
-    def run(self: LessonScene, *args, **kwargs):
-        with self.beats.beat(method.__name__):
-            result = method(self, *args, **kwargs)
-        self.key_frames.save(method.__name__)
-        return result
-
-    return run
-
-
 class LessonScene(Scene):
     """A section of the film, drawn from the lesson of one seed."""
+
+    film: tuple[Section, ...] = SECTIONS  # the registry it is a section of (a test's may differ)
 
     def __init__(
         self,
@@ -86,6 +73,8 @@ class LessonScene(Scene):
         if seed is not None or settings is not None:
             request = request.with_seed(request.seed if seed is None else seed, settings)
         self.request = request
+        if request.film:  # the registry render.py renders (a test's may add a section)
+            self.film = request.film
         self.seed = request.seed
         self.lesson = lesson(self.seed, request.settings)
         self.src = Ref(self.lesson)  # the lesson's numbers, each with its place in it
@@ -102,7 +91,7 @@ class LessonScene(Scene):
         """This scene's entry in the film's registry (a subclass, e.g. a test's, inherits it)."""
         for cls in type(self).__mro__:
             try:
-                return section_of_scene(cls.__name__)
+                return section_of_scene(cls.__name__, self.film)
             except KeyError:
                 continue
         raise KeyError(f"{type(self).__name__} is not a section of the film")
@@ -240,7 +229,15 @@ class LessonScene(Scene):
         a 2-D scene; the 3-D section overrides it."""
         return mobject
 
+    def leave_for_the_closing_card(self) -> None:
+        """Make way for the film's closing card, when this scene ends the film
+        (scenes/closing.py): everything but the caption fades out, the header with it."""
+        leaving = [mobject for mobject in self.mobjects if not isinstance(mobject, Caption)]
+        if leaving:
+            self.play(*(FadeOut(mobject) for mobject in leaving), run_time=1.0)
+
     def tear_down(self) -> None:
+        end_the_film(self)  # the closing card and black, when this is the film's last section
         self.narrator.close()
         super().tear_down()
 

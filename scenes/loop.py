@@ -28,9 +28,10 @@ from mechanics import formatting as fmt
 from mechanics.sources import Ref, value_of
 from scenes import style
 from scenes.chart import Chart
-from scenes.diagram import NetworkDiagram, ProbabilityBars, UpdateArrow, text
+from scenes.diagram import NetworkDiagram, ProbabilityBars, UpdateArrow
 from scenes.lesson_scene import LessonScene, beat
 from scenes.narration import SpokenLine
+from scenes.style import text
 
 LOSS_SWELL = 1.12  # how much the loss's digits swell as it flashes
 SHIFTS_SHOWN = 3  # the lines that glow as a step is taken: those whose weights change most

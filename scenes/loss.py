@@ -30,8 +30,8 @@ from manim import (
 from mechanics import formatting as fmt
 from scenes import style
 from scenes.chart import Chart
-from scenes.diagram import SansMath, math, text
 from scenes.lesson_scene import LessonScene, beat
+from scenes.style import SansMath, math, text
 from scenes.updating import redrawn, when_changed
 
 P_DECIMALS = 3  # p is written to three places so -log of the written p rounds to the loss shown

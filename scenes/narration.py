@@ -35,7 +35,7 @@ from manim import DOWN, UP, FadeIn, FadeOut, Scene, VGroup
 from scenes import style
 from scenes.contract import BURNED
 from scenes.cues import Cue, cues_of
-from scenes.diagram import text
+from scenes.style import text
 from voices.base import Clip
 from voices.registry import voice_named
 from voices.timing import WordTime, words_of

@@ -18,7 +18,7 @@ from manim import LEFT, DecimalNumber, MathTex, Mobject, Tex, Text, ValueTracker
 from mechanics.formatting import has_digits, numbers_in, plain
 from mechanics.sources import Ref, Source, source_of, value_of
 from scenes import style
-from scenes.diagram import math, text
+from scenes.style import math, text
 
 Formatter = Callable[[float], str]
 Number = tuple[Ref, Formatter]  # a lesson number and how to write it

@@ -5,6 +5,8 @@ before checking the machine.
 To add a section: write its scene (a `LessonScene` subclass in scenes/), add a `Section` to
 `SECTIONS` here, and give it tests. render.py's arguments and help, the chapters, the
 closing card, the thumbnail, the render keys, the manifest and the tests all read this.
+The film's ending (the closing card, then black: scenes/closing.py) is played by the scene
+of the last section here, after its own beats: a section added at the end takes it over.
 """
 
 from __future__ import annotations

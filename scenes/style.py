@@ -1,5 +1,10 @@
-"""The film's visual vocabulary: palette, type and sizes, in one place (numbers are written
-by mechanics/formatting.py).
+"""The film's visual vocabulary: palette, type and sizes, in one place, and the one way to set
+a text (`text`) or a formula (`math`) in the film's typefaces (numbers are written by
+mechanics/formatting.py).
+
+It imports Manim only when a text or a formula is first made: render.py and publishing
+(the thumbnail's colours and font) read this module, and must start, and say what is
+missing, on a machine without Manim's libraries.
 
 Colours follow the Okabe-Ito colour-blind-safe palette, and no meaning rests on hue alone:
 positive weights are bright warm lines, negative weights dimmer cool ones (they differ in
@@ -9,7 +14,12 @@ point up, arrows that decrease one point down.
 
 from __future__ import annotations
 
-import math
+import functools
+from math import sqrt
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from manim import MathTex, Text
 
 # Palette ------------------------------------------------------------------------------
 BACKGROUND = "#0D1017"
@@ -43,6 +53,63 @@ READOUT_SIZE = 34
 CAPTION_SIZE = 28
 MATH_SIZE = 36
 
+
+def text(content: str, size: float = LABEL_SIZE, colour: str = INK, **kwargs) -> Text:
+    """Text in the film's typeface.
+
+    Made once per distinct (content, size, colour, options) and copied after that: building
+    a Text (Pango, then parsing its SVG into curves) costs tens of milliseconds, and live
+    read-outs show the same strings again and again as their values sweep back and forth."""
+    return _text(content, size, colour, tuple(sorted(kwargs.items()))).copy()
+
+
+@functools.lru_cache(maxsize=4096)
+def _text(content: str, size: float, colour: str, options: tuple) -> Text:
+    from manim import Text  # here, not at the top: see the module's docstring
+
+    return Text(content, font=FONT, font_size=size, color=colour, **dict(options))
+
+
+# Formulas in a sans-serif setting (Helvetica letters and digits, sans-serif math italics)
+# that sits with Inter, the film's typeface: serif LaTeX beside Inter reads as two films.
+# pdflatex cannot load Inter itself; helvet and sansmath come with Debian's TeX Live.
+SANS_MATH_PREAMBLE = (
+    r"\usepackage[scaled=0.95]{helvet}\renewcommand{\familydefault}{\sfdefault}"
+    r"\usepackage{sansmath}\sansmath"
+)
+
+
+def math(*parts: str, size: float = MATH_SIZE, colour: str = INK, **kwargs) -> MathTex:
+    """A formula in the film's sans-serif math setting; each part one sub-expression."""
+    return _sans_math()(*parts, font_size=size, color=colour, **kwargs)
+
+
+@functools.cache
+def _sans_math() -> type[MathTex]:
+    """The class `SansMath`, made on first use (see the module's docstring)."""
+    from manim import MathTex, TexTemplate
+
+    template = TexTemplate()
+    template.add_to_preamble(SANS_MATH_PREAMBLE)
+
+    class SansMath(MathTex):
+        """MathTex in the film's sans-serif setting (also the digits of a DecimalNumber,
+        given as its mob_class)."""
+
+        def __init__(self, *parts: str, **kwargs) -> None:
+            kwargs.setdefault("tex_template", template)
+            super().__init__(*parts, **kwargs)
+
+    return SansMath
+
+
+def __getattr__(name: str) -> object:
+    """`style.SansMath` (`from scenes.style import SansMath`), made on first use."""
+    if name == "SansMath":
+        return _sans_math()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 # Layout (Manim units; the frame is 14.2 x 8) --------------------------------------------
 # Broadcast practice keeps everything inside the action-safe area, 3.5 % in from every
 # edge: lecture-hall projectors and some players crop the frame's edges.
@@ -67,7 +134,7 @@ def stroke_width_for(weight: float, largest: float, thinnest: float = 1.0, thick
     """Line width for a weight: grows with |w|, scaled to the largest |w| of the whole film
     so a line's thickness can be compared between steps."""
     share = min(abs(weight) / largest, 1.0) if largest > 0 else 0.0
-    return thinnest + (thickest - thinnest) * math.sqrt(share)
+    return thinnest + (thickest - thinnest) * sqrt(share)
 
 
 def colour_for(value: float) -> str:

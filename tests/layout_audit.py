@@ -22,9 +22,10 @@ from manim import DecimalNumber, MathTex, Tex, Text, VMobject, config
 
 from scenes import style
 from scenes.answer_map import rgb
-from scenes.diagram import NetworkDiagram, UpdateArrow, math
+from scenes.diagram import NetworkDiagram, UpdateArrow
 from scenes.narration import Caption
 from scenes.record import texts_on_screen
+from scenes.style import math
 
 MIN_CAP_PX_AT_1080P = 24
 MIN_WIDTH_SHARE = 0.60

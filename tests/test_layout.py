@@ -9,12 +9,12 @@ import pytest
 from manim import DEGREES, RIGHT, FadeIn, FadeOut
 
 from scenes import style
-from scenes.diagram import text
 from scenes.forward_pass import ForwardPass
 from scenes.generalization import Generalization
 from scenes.lesson_scene import beat
 from scenes.loop import Loop
 from scenes.loss import Loss
+from scenes.style import text
 from scenes.wiggle import Wiggle
 
 from .planted import painted_yellow

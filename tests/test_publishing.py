@@ -342,8 +342,10 @@ def test_a_lecture_file_gone_is_assembled_again_to_the_same_bytes(lecture, manif
 
 def test_a_section_added_to_the_registry_renders_into_the_lecture(lecture, tmp_path, capsys):
     """Adding a section is one scene file and one registry entry: the fixture's sixth section
-    renders beside the film's five (reused, their keys unchanged) into a six-chapter lecture
-    whose manifest, captions and chapters include it."""
+    renders beside the film's five into a six-chapter lecture whose manifest, captions and
+    chapters include it. Sections 1-4 are reused, their keys unchanged; section 5 no longer
+    ends the film, so it renders again without the closing card, which the sixth now plays
+    (the registry reaches the scenes in their requests)."""
     from tests.fixtures.recap import RECAP
 
     out = tmp_path / "out"
@@ -351,8 +353,12 @@ def test_a_section_added_to_the_registry_renders_into_the_lecture(lecture, tmp_p
     film = with_section(RECAP)
     assert render_tiny("--seed", "0", "--out", str(out), sections=film) == 0
     printed = capsys.readouterr().out
-    assert printed.count("reused from an earlier run") == len(SECTIONS)
+    assert printed.count("reused from an earlier run") == len(SECTIONS) - 1
+    assert f"seed 0 {SECTIONS[-1].stem}: rendering" in printed
     folder = out / "seed-0" / "tiny"
+    closing = "You have mastered the loop"
+    assert closing in caption_words((folder / f"{RECAP.stem}.srt").read_text())
+    assert closing not in caption_words((folder / f"{SECTIONS[-1].stem}.srt").read_text())
     recap = folder / f"{RECAP.stem}.mp4"
     assert recap.is_file()
     frames = sum(video.frame_count(folder / f"{s.stem}.mp4") for s in film)

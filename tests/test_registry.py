@@ -87,3 +87,14 @@ def test_render_help_lists_the_registered_sections():
     assert f"numbers (1-{len(SECTIONS)})" in flat
     for section in SECTIONS:
         assert f"{section.number} ({section.slug})" in flat
+
+
+def test_render_py_and_the_film_style_start_without_manim():
+    """render.py reads the registry and, through the thumbnail, the style before it checks
+    that Manim's libraries are there: neither may import Manim (style.py makes its texts and
+    formulas with Manim only when asked for one)."""
+    code = "import sys, render, scenes.style; print('manim' in sys.modules)"
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == "False"

@@ -17,7 +17,7 @@ from publishing.job import Job
 from publishing.manim_cli import take_request
 from scenes.contract import SceneReport, SceneRequest, hand_over, handed
 from scenes.loss import Loss, loss_text
-from scenes.sections import section_of_scene
+from scenes.sections import SECTIONS, section_of_scene
 
 from .conftest import cached_lesson
 from .scene_rendering import caption_words
@@ -64,7 +64,9 @@ def test_a_request_or_report_from_another_version_is_refused(tmp_path):
 
 
 def test_a_report_reads_back_as_the_scene_wrote_it():
-    request = SceneRequest(seed=9, settings=Settings(hidden_size=6), voice="piper")
+    request = SceneRequest(
+        seed=9, settings=Settings(hidden_size=6), voice="piper", film=SECTIONS[:2]
+    )
     report = SceneReport(
         request,
         lines=({"id": "02-loss-01", "words": "Hi.", "start": 1.25, "times": [["Hi.", 0, 0.4]]},),
@@ -76,6 +78,7 @@ def test_a_report_reads_back_as_the_scene_wrote_it():
     )
     assert SceneReport.from_json(report.to_json()) == report
     assert SceneReport.from_json(report.to_json()).request.settings.hidden_size == 6
+    assert SceneReport.from_json(report.to_json()).request.film == SECTIONS[:2]
 
 
 def test_render_py_renders_a_real_section_for_its_seed_with_stills(tmp_path):

@@ -17,7 +17,6 @@ from mechanics import formatting as fmt
 from mechanics.network import WEIGHT_NAMES
 from mechanics.settings import Settings
 from mechanics.sources import Ref, Source, source_of
-from scenes.diagram import text
 from scenes.forward_pass import ForwardPass
 from scenes.generalization import Generalization
 from scenes.lesson_scene import beat
@@ -25,6 +24,7 @@ from scenes.loop import Loop
 from scenes.loss import Loss, loss_text, p_text
 from scenes.record import LAYOUT
 from scenes.sections import SECTIONS
+from scenes.style import text
 from scenes.wiggle import Wiggle, slope_text, w_text
 
 from .planted import WiggleWhoseLossFollowsTheSlopes

@@ -16,7 +16,6 @@ from mechanics import formatting as fmt
 from mechanics.network import PARAM_NAMES
 from scenes import style
 from scenes.generalization import Generalization, View
-from scenes.sections import closing_card
 
 from .scene_rendering import SEEDS, rendered
 
@@ -480,47 +479,3 @@ def test_an_axis_label_left_lit_is_caught():
     lit = [label.copy().set_color(style.HIGHLIGHT) for label in scene.map_labels[1]]
     found = map_axes_misnamed(scene.after, lit, scene.lesson.tokens)
     assert len(found) == 2 and all("stays" in p for p in found), found
-
-
-# ---- the closing card alone, held after the last word, then black ------------------------
-def closing_problems(screens, last_word_end, fade_started, last_frame, words) -> list[str]:
-    wrong = []
-    card = [screen for screen in screens if set(words) <= set(screen)]
-    if not card:
-        wrong.append("the closing card is never shown whole")
-    if any("Generalization" in screen for screen in card):
-        wrong.append("the section's header stands over the closing card")
-    if fade_started - last_word_end < 2.0:
-        wrong.append(f"the fade starts {fade_started - last_word_end:.2f} s after the last word")
-    if last_frame[..., :3].max() > 0:
-        wrong.append("the last frame is not black")
-    return wrong
-
-
-def closing_facts(scene):
-    words = [section.closing_word for section in closing_card()]
-    return (
-        scene.layout_audit.screens,
-        scene.last_word_end,
-        scene.fade_started,
-        scene.renderer.get_frame(),
-        words,
-    )
-
-
-@pytest.mark.parametrize("seed", SEEDS)
-def test_the_closing_card_stands_alone_held_after_the_last_word_then_black(seed):
-    scene = rendered(Generalization, seed)
-    assert closing_problems(*closing_facts(scene)) == []
-    assert scene.renderer.time - scene.fade_ended >= 0.5  # black frames to end on
-    assert scene.layout_audit.screens[-1] == []
-
-
-def test_a_closing_under_the_header_cut_short_and_not_black_is_caught():
-    scene = rendered(Generalization, SEEDS[0])
-    screens, last_word_end, _, frame, words = closing_facts(scene)
-    planted_screens = [[*screen, "Generalization"] for screen in screens]
-    grey = np.array(frame, copy=True)
-    grey[0, 0, :3] = 13
-    found = closing_problems(planted_screens, last_word_end, last_word_end + 0.9, grey, words)
-    assert len(found) == 3, found
