@@ -55,8 +55,21 @@ def as_json(data: dict) -> str:
     return json.dumps({"contract": CONTRACT_VERSION, **data}, indent=1, default=str)
 
 
+class OneFile:
+    """A side of the contract as one JSON file, written whole or not at all."""
+
+    def write(self, path: Path) -> None:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        with whole_or_absent(Path(path)) as partial:
+            partial.write_text(self.to_json())
+
+    @classmethod
+    def read(cls, path: Path):
+        return cls.from_json(Path(path).read_text())
+
+
 @dataclass(frozen=True)
-class SceneRequest:
+class SceneRequest(OneFile):
     """What a section's scene is asked to draw, and where to say what it did."""
 
     seed: int = 0
@@ -86,21 +99,12 @@ class SceneRequest:
             raise ValueError("a scene request of another version of this project")
         return request_from(data)
 
-    def write(self, path: Path) -> None:
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
-        with whole_or_absent(Path(path)) as partial:
-            partial.write_text(self.to_json())
-
-    @classmethod
-    def read(cls, path: Path) -> SceneRequest:
-        return cls.from_json(Path(path).read_text())
-
     def with_seed(self, seed: int, settings: Settings | None = None) -> SceneRequest:
         return replace(self, seed=seed, settings=self.settings if settings is None else settings)
 
 
 @dataclass(frozen=True)
-class SceneReport:
+class SceneReport(OneFile):
     """What a scene did, for the parent to install: its lines, beats, key frames and
     captions, how many animations it played, and the request it was made from."""
 
@@ -125,15 +129,6 @@ class SceneReport:
         request = request_from(data.pop("request"))
         tuples = {k: tuple(v) for k, v in data.items() if isinstance(v, list)}
         return cls(request=request, **{**data, **tuples})
-
-    def write(self, path: Path) -> None:
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
-        with whole_or_absent(Path(path)) as partial:
-            partial.write_text(self.to_json())
-
-    @classmethod
-    def read(cls, path: Path) -> SceneReport:
-        return cls.from_json(Path(path).read_text())
 
 
 def note_progress(request: SceneRequest, animations: int) -> None:

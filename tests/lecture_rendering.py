@@ -51,15 +51,21 @@ def fixture_sections(folder: Path, second_scene: str = "EngineLoss") -> tuple[Se
 
 def render_in_a_process(out: Path, scenes: Path, *args: str) -> subprocess.Popen:
     """render.py, in a process of its own, rendering the fixture's two sections (the
-    second one `Slow`, to be stopped) into `out`; it takes Ctrl-C as a terminal delivers it
-    (a shell that starts the tests in the background, `pytest &`, makes them ignore SIGINT,
-    and children inherit that)."""
+    second one `Slow`, to be stopped) into `out` (see `render_py_in_a_process`)."""
+    sections = f"t.fixture_sections(Path({str(scenes)!r}), second_scene='Slow')"
+    return render_py_in_a_process(out, sections, *args)
+
+
+def render_py_in_a_process(out: Path, sections: str, *args: str) -> subprocess.Popen:
+    """render.py at the tiny quality, in a process of its own, rendering the `sections` (a
+    Python expression, with this module as `t` and pathlib's Path at hand) into `out`; it
+    takes Ctrl-C as a terminal delivers it (a shell that starts the tests in the background,
+    `pytest &`, makes them ignore SIGINT, and children inherit that)."""
     driver = (
         "import signal; signal.signal(signal.SIGINT, signal.default_int_handler); "
         f"import sys; sys.path[:0] = [{str(ROOT)!r}]; import tests.lecture_rendering as t; "
-        "from pathlib import Path; "
-        f"sys.exit(t.render_tiny('--out', {str(out)!r}, *{list(args)!r}, "
-        f"sections=t.fixture_sections(Path({str(scenes)!r}), second_scene='Slow')))"
+        "import importlib; from pathlib import Path; "
+        f"sys.exit(t.render_tiny('--out', {str(out)!r}, *{list(args)!r}, sections={sections}))"
     )
     return subprocess.Popen(
         [sys.executable, "-c", driver],
@@ -68,6 +74,16 @@ def render_in_a_process(out: Path, scenes: Path, *args: str) -> subprocess.Popen
         stderr=subprocess.PIPE,
         text=True,
     )
+
+
+def lecture_bytes(out: Path) -> dict[str, bytes]:
+    """Every file a finished run leaves for people (not logs or Manim's working folders),
+    by name under `out`."""
+    return {
+        str(path.relative_to(out)): path.read_bytes()
+        for path in sorted(out.rglob("*"))
+        if path.is_file() and not {"logs", ".manim"} & set(path.relative_to(out).parts)
+    }
 
 
 def cache_content(name: str, data: bytes) -> bytes:

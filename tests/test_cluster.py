@@ -22,18 +22,15 @@ from publishing.job import Job, RenderError
 from publishing.manifest import versions
 
 from .cluster import LocalCluster, alive, command_line, local_cluster, manim_children, wait_for
-from .lecture_rendering import QUALITIES, fixture_sections, render_in_a_process, render_tiny
+from .lecture_rendering import (
+    QUALITIES,
+    fixture_sections,
+    lecture_bytes,
+    render_in_a_process,
+    render_tiny,
+)
 
 SEEDS = ("0", "1")
-
-
-def lecture_bytes(out: Path) -> dict[str, bytes]:
-    """Every file a finished run leaves for people (not logs or Manim's working folders)."""
-    return {
-        str(path.relative_to(out)): path.read_bytes()
-        for path in sorted(out.rglob("*"))
-        if path.is_file() and not {"logs", ".manim"} & set(path.relative_to(out).parts)
-    }
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,6 @@ import os
 import shutil
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -22,10 +21,16 @@ import pytest
 from common import scratch
 from common.files import whole_or_absent
 from publishing import manim_caches
-from publishing.film import ROOT, Section
+from publishing.film import Section
 from publishing.manim_process import scene_command
 
-from .lecture_rendering import FIXTURE, cache_content, render_tiny
+from .lecture_rendering import (
+    FIXTURE,
+    cache_content,
+    lecture_bytes,
+    render_py_in_a_process,
+    render_tiny,
+)
 
 CUT = 8192  # where the user's text SVG was cut off: one write buffer of the killed render
 LATEX_TIMEOUT = 60.0
@@ -47,30 +52,8 @@ def start_render(out: Path, scenes: Path) -> subprocess.Popen:
     """render.py on `two_sections`, one section at a time (so a run goes through the same
     stages in the same order), in a process of its own that takes Ctrl-C as from a
     terminal."""
-    driver = (
-        "import signal; signal.signal(signal.SIGINT, signal.default_int_handler); "
-        f"import sys; sys.path[:0] = [{str(ROOT)!r}]; from pathlib import Path; "
-        "import tests.lecture_rendering as rendering, tests.test_recovery as recovery; "
-        f"sys.exit(rendering.render_tiny('--out', {str(out)!r}, '--jobs', '1', "
-        f"sections=recovery.two_sections(Path({str(scenes)!r}))))"
-    )
-    return subprocess.Popen(
-        [sys.executable, "-c", driver],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-
-
-def lecture_files(folder: Path) -> dict[str, bytes]:
-    """Every file of a finished lecture folder but Manim's logs and working folder (which
-    hold times and caches), by name."""
-    return {
-        str(path.relative_to(folder)): path.read_bytes()
-        for path in sorted(folder.rglob("*"))
-        if path.is_file() and not {"logs", ".manim"} & set(path.relative_to(folder).parts)
-    }
+    sections = f"importlib.import_module('tests.test_recovery').two_sections(Path({str(scenes)!r}))"
+    return render_py_in_a_process(out, sections, "--jobs", "1")
 
 
 @pytest.fixture(scope="module")
@@ -226,7 +209,7 @@ def test_a_run_killed_at_any_moment_is_finished_by_the_next_with_the_same_bytes(
     finished = start_render(out, scenes)
     stdout, stderr = finished.communicate(timeout=120)
     assert finished.returncode == 0, stderr
-    assert lecture_files(folder) == lecture_files(uninterrupted)
+    assert lecture_bytes(folder) == lecture_bytes(uninterrupted)
     assert not any(path.exists() for path in dead)
     assert not list(out.rglob("*.partial")) and not list(out.rglob(".tex-build-*"))
     assert not list(out.rglob(f"{scratch.ATTEMPT_PREFIX}*"))
@@ -261,7 +244,7 @@ def test_a_text_svg_cut_at_8192_bytes_is_found_removed_and_made_again(tmp_path, 
     log = (folder / "logs" / "01-number.log").read_text()
     assert f"removed Manim's cache file {svg}: it is not whole XML" in " ".join(log.split())
     assert svg.read_bytes() == whole
-    assert lecture_files(folder) == lecture_files(uninterrupted)
+    assert lecture_bytes(folder) == lecture_bytes(uninterrupted)
 
 
 def test_unreadable_cache_files_are_told_from_whole_ones(tmp_path, uninterrupted):
