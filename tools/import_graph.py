@@ -2,6 +2,7 @@
 Graphviz), with every import that runs back up the layers and every import circle.
 
     .venv/bin/python tools/import_graph.py            # the graph, its checks, the longest files
+    .venv/bin/python tools/import_graph.py --packages # package by package
     .venv/bin/python tools/import_graph.py --dot      # for Graphviz: dot -Tpng
 
 The layers, bottom up, and what each package may import:
@@ -169,6 +170,16 @@ def as_text(graph: dict[str, set[str]], root: Path = ROOT) -> str:
     return "\n".join(rows)
 
 
+def package_graph(graph: dict[str, set[str]]) -> dict[str, set[str]]:
+    """The graph one level up: which package (or top-level command) imports which."""
+    packages: dict[str, set[str]] = {}
+    for module, targets in graph.items():
+        top = module.split(".")[0]
+        packages.setdefault(top, set()).update(t.split(".")[0] for t in targets)
+        packages[top].discard(top)
+    return packages
+
+
 def as_dot(graph: dict[str, set[str]]) -> str:
     """Graphviz, each package a box of its modules, the lower layers drawn lower."""
     lines = ["digraph imports {", "  rankdir=BT;", "  node [shape=box, fontname=Helvetica];"]
@@ -184,9 +195,19 @@ def as_dot(graph: dict[str, set[str]]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="The project's import graph and its layers.")
     parser.add_argument("--dot", action="store_true", help="print Graphviz instead of text")
+    parser.add_argument(
+        "--packages", action="store_true", help="one node per package instead of per module"
+    )
     args = parser.parse_args(argv)
     graph = import_graph(ROOT)
-    print(as_dot(graph) if args.dot else as_text(graph))
+    shown = package_graph(graph) if args.packages else graph
+    if args.dot:
+        print(as_dot(shown))
+    elif args.packages:
+        print("\n".join(f"{p} -> {', '.join(sorted(t)) or '-'}" for p, t in sorted(shown.items())))
+        print(as_text(graph).split("\n\n", 1)[1])
+    else:
+        print(as_text(graph))
     return 1 if layer_breaches(graph) or import_cycles(graph) else 0
 
 
