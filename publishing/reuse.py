@@ -57,9 +57,10 @@ def ending(section: Section, film: Sequence[Section]) -> list | None:
     """What the film's ending shows, when `section` plays it (the registry's last section,
     scenes/closing.py): the closing card's sections; None for every other section. A section
     added after it re-renders it without the card."""
-    if section != film[-1]:
+    card = closing_card(film)
+    if section != film[-1] or not card:
         return None
-    return [[s.number, s.short_title, s.closing_word] for s in closing_card(film)]
+    return [[s.number, s.short_title, s.closing_word] for s in card]
 
 
 def render_key(job: Job, sections: Sequence[Section], versions: dict[str, str]) -> str:

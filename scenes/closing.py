@@ -28,8 +28,9 @@ BLACK_AT_THE_END = 0.6
 
 def ends_the_film(scene: Scene) -> bool:
     """Whether the scene draws the last section of its film (a subclass, e.g. a test's
-    variation, draws the section it inherits)."""
-    return scene.section == scene.film[-1]
+    variation, draws the section it inherits), and the film has a card to close on (a film
+    of sections without closing words, a test's, ends with its last beat)."""
+    return scene.section == scene.film[-1] and bool(closing_card(scene.film))
 
 
 def end_the_film(scene: Scene) -> None:

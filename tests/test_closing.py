@@ -118,3 +118,20 @@ def test_the_closing_card_follows_the_registrys_last_section(tmp_path):
         "One more thing.",
         "You have mastered the loop: Guess, Measure, Wiggle, Step.",
     ]
+
+
+def test_the_ending_goes_to_the_last_section_when_the_film_has_a_card_to_close_on():
+    """A film's last section plays the card; a film whose sections have no closing word (a
+    test's one-section film) ends on its last beat, with no empty card and no line to say."""
+    from types import SimpleNamespace
+
+    from scenes.closing import ends_the_film
+    from tests.fixtures.recap import RECAP
+
+    def scene(section: Section, film: tuple[Section, ...]) -> SimpleNamespace:
+        return SimpleNamespace(section=section, film=film)
+
+    assert ends_the_film(scene(SECTIONS[-1], SECTIONS))
+    assert not ends_the_film(scene(SECTIONS[-1], with_section(RECAP)))
+    assert ends_the_film(scene(RECAP, with_section(RECAP)))
+    assert not ends_the_film(scene(RECAP, (RECAP,)))
