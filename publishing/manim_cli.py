@@ -59,7 +59,7 @@ from manim.scene.video_segment_encoder import VideoSegmentEncoder
 
 from publishing import manim_cache_writes
 from publishing.manim_caches import fault_line
-from publishing.manim_process import CACHE_OPTION
+from publishing.manim_process import CACHE_OPTION, REQUEST_OPTION
 from scenes.contract import SceneReport, SceneRequest, hand_over, handed, note_progress
 
 MANIMS_UPDATE_FRAME = CairoRenderer.update_frame
@@ -167,11 +167,11 @@ def render_and_report(self: Scene, *args, **kwargs):
 def take_request(argv: list[str]) -> list[str]:
     """Hand `--request FILE` over to the scenes (scenes/contract.py); Manim's own
     arguments are returned."""
-    if "--request" not in argv:
-        return argv
-    at = argv.index("--request")
-    hand_over(SceneRequest.read(Path(argv[at + 1])))
-    return argv[:at] + argv[at + 2 :]
+    arguments = list(argv)
+    request = take_option(arguments, REQUEST_OPTION)
+    if request:
+        hand_over(SceneRequest.read(Path(request)))
+    return arguments
 
 
 def say(line: str) -> None:

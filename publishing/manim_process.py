@@ -47,6 +47,7 @@ def manim_arguments(quality: Quality) -> list[str]:
     ]
 
 
+REQUEST_OPTION = "--request"  # publishing.manim_cli's own: the scene's request file
 CACHE_OPTION = "--cache_dir"  # publishing.manim_cli's own: where Manim's caches are kept
 
 
@@ -67,7 +68,7 @@ def scene_command(
         "-m",
         "publishing.manim_cli",  # Manim's command line, frames handed over more cheaply
         "render",
-        "--request",
+        REQUEST_OPTION,
         str(request),
         *arguments,
         "--media_dir",
