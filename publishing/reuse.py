@@ -20,7 +20,7 @@ from publishing import soundtrack
 from publishing.film import ROOT, SECTIONS, Section
 from publishing.job import Job, Outcome
 from publishing.manim_process import manim_arguments
-from scenes.sections import closing_card
+from scenes.sections import ending_card
 
 RECORD_VERSION = 2  # 2: the scene's lines, beats and key frames in one report
 
@@ -57,10 +57,8 @@ def ending(section: Section, film: Sequence[Section]) -> list | None:
     """What the film's ending shows, when `section` plays it (the registry's last section,
     scenes/closing.py): the closing card's sections; None for every other section. A section
     added after it re-renders it without the card."""
-    card = closing_card(film)
-    if section != film[-1] or not card:
-        return None
-    return [[s.number, s.short_title, s.closing_word] for s in card]
+    card = ending_card(section, film)
+    return [[s.number, s.short_title, s.closing_word] for s in card] or None
 
 
 def render_key(job: Job, sections: Sequence[Section], versions: dict[str, str]) -> str:

@@ -16,7 +16,7 @@ from manim.utils.exceptions import EndSceneEarlyException
 
 from scenes import style
 from scenes.beats import beat
-from scenes.sections import closing_card
+from scenes.sections import closing_card, ending_card
 from scenes.style import text
 
 # The card stays this long after the last word is said, then fades to black, and the film
@@ -27,10 +27,9 @@ BLACK_AT_THE_END = 0.6
 
 
 def ends_the_film(scene: Scene) -> bool:
-    """Whether the scene draws the last section of its film (a subclass, e.g. a test's
-    variation, draws the section it inherits), and the film has a card to close on (a film
-    of sections without closing words, a test's, ends with its last beat)."""
-    return scene.section == scene.film[-1] and bool(closing_card(scene.film))
+    """Whether the scene plays the film's ending (scenes/sections.py `ending_card`; a
+    subclass, e.g. a test's variation, draws the section it inherits)."""
+    return bool(ending_card(scene.section, scene.film))
 
 
 def end_the_film(scene: Scene) -> None:

@@ -11,7 +11,7 @@ of the last section here, after its own beats: a section added at the end takes 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -145,6 +145,14 @@ def thumbnail_section(sections: Iterable[Section] = SECTIONS) -> Section:
 def closing_card(sections: Iterable[Section] = SECTIONS) -> list[Section]:
     """The sections named on the closing card, in order."""
     return [s for s in sections if s.closing_word is not None]
+
+
+def ending_card(section: Section, film: Sequence[Section]) -> list[Section]:
+    """The closing card's sections when `section` plays the film's ending (it is the film's
+    last, and the film has a card to close on: a test's film of sections without closing
+    words ends on its last beat); [] for every other section."""
+    card = closing_card(film)
+    return card if film and section == film[-1] else []
 
 
 check(SECTIONS)
