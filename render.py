@@ -406,17 +406,17 @@ def main(
         return 2
     try:
         if request.script or request.recorded:
-            lines = {seed: read_script(request, sections, seed) for seed in request.seeds}
+            lines = {seed: read_script(request, seed) for seed in request.seeds}
             if request.script:
                 return 0
             check_recordings(request, lines)
         if not request.scheduler:
-            return render(request, sections, status_every)
+            return render(request, status_every)
         client = cluster.connect(request.scheduler, request.certificates, request.insecure)
         try:
             if client.dashboard_link:
                 say(f"Dask dashboard: {client.dashboard_link}")
-            return render(request, sections, status_every, client)
+            return render(request, status_every, client)
         finally:
             client.close()
     except (UsageError, ClusterError) as error:
@@ -433,13 +433,13 @@ def main(
         return 130
 
 
-def read_script(request: Request, sections: Sequence[Section], seed: int) -> list[dict]:
+def read_script(request: Request, seed: int) -> list[dict]:
     """The lines the asked-for sections speak for a seed; with --script, also written to
     script.txt for reading aloud."""
     say(f"seed {seed}: reading the narration script from the scenes")
     folder = request.seed_folder(seed)
     lines = scripts.film_lines(
-        request.sections, sections, seed, folder / ".script", request.workers
+        request.sections, request.film, seed, folder / ".script", request.workers
     )
     if request.script:
         scripts.write_script(folder / scripts.SCRIPT, seed, lines)
@@ -462,11 +462,12 @@ def check_recordings(request: Request, lines: Mapping[int, list[dict]]) -> None:
         )
 
 
-def render(request: Request, sections: Sequence[Section], status_every: float, client=None) -> int:
+def render(request: Request, status_every: float, client=None) -> int:
     """Render what is asked (reusing what is finished), assembling each seed's lecture as
     soon as its sections are done, on this machine or on a Dask cluster (`client`)."""
     wanted = [request.job(section, seed) for seed in request.seeds for section in request.sections]
     known = versions()
+    sections = request.film
     reused, to_render = reuse.plan(wanted, sections, known)
     if client is None:
         executor = orchestrator.LocalExecutor(request.workers)
