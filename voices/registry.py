@@ -11,16 +11,21 @@ from collections.abc import Callable
 from pathlib import Path
 
 from voices.base import Voice, speech_cache
+from voices.kokoro import Kokoro
+from voices.kokoro_files import ENGLISH_VOICES
 from voices.piper import PiperJoe
 from voices.recorded import Recordings
 from voices.silent import Silent
 
 PIPER = "piper"
+KOKORO = "kokoro"
 SILENT = "none"
 
 # Each named voice, made from the speech cache it keeps its clips in.
 NAMED_VOICES: dict[str, Callable[[Path], Voice]] = {
     PIPER: PiperJoe,
+    KOKORO: Kokoro,  # its default voice; `kokoro:NAME` for each of its English voices
+    **{f"{KOKORO}:{name}": lambda cache, name=name: Kokoro(cache, name) for name in ENGLISH_VOICES},
     SILENT: lambda cache: Silent(),  # keeps no clips
 }
 

@@ -3,8 +3,8 @@
 Three sources, one result (a `WordTime` per whitespace-separated word of the line, in
 seconds from the start of its clip):
 
-- the speech engine's own alignment, where it gives one: Piper reports how many samples
-  each phoneme lasts (`piper_word_times`), so its words' onsets are exact by construction;
+- the speech engine's own alignment, where it gives one: Piper and Kokoro report how long
+  each phoneme lasts (`engine_word_times`), so their words' onsets are exact by construction;
 - offline forced alignment of a known text to a recording (`aligned_word_times`,
   PocketSphinx 5), for a lecturer's own takes;
 - reading time, for a silent film (`read_word_times`): where a reader's eye would be.
@@ -91,7 +91,7 @@ def spread_over(words: Sequence[str], start: float, end: float) -> list[WordTime
     ]
 
 
-# Piper's own alignment ----------------------------------------------------------------------
+# The engine's own alignment ----------------------------------------------------------------------
 def is_sound(phoneme: str) -> bool:
     """A phoneme that is a sound: an IPA letter, not a space, punctuation, a stress or
     length mark (modifier letters, Unicode category Lm)."""
@@ -114,12 +114,12 @@ def timed_phonemes(
     ]
 
 
-def piper_word_times(
+def engine_word_times(
     words: Sequence[str],
     word_sounds: Sequence[Sequence[str]],
     spoken: Sequence[tuple[str, float, float]],
 ) -> list[WordTime]:
-    """Each written word's time from the engine's timed sounds.
+    """Each written word's time from the engine's timed sounds (Piper's or Kokoro's).
 
     espeak reads a line's words as it reads them one by one, except that it runs some
     together ("at a") and says a few differently in context ("the"). So the sounds of the
