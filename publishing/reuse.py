@@ -21,6 +21,7 @@ from publishing.film import ROOT, SECTIONS, Section
 from publishing.job import Job, Outcome
 from publishing.manim_process import manim_arguments
 from scenes.sections import ending_card
+from voices.base import SHARED_CODE
 
 RECORD_VERSION = 2  # 2: the scene's lines, beats and key frames in one report
 
@@ -28,8 +29,9 @@ RECORD_VERSION = 2  # 2: the scene's lines, beats and key frames in one report
 def source_files(section: Section, sections: Sequence[Section]) -> list[Path]:
     """The files whose content decides a section's pixels and sound: its own scene, the
     shared scene modules (every scene module that is not another section's), the engine,
-    the voices (speech sets the beats' lengths) and the common layer below them (its audio
-    makes the sound)."""
+    the voices' shared code (speech sets the beats' lengths) and the common layer below them
+    (its audio makes the sound). Each voice's own module is read by its key instead
+    (`voice_key`), so editing one voice re-renders only the films it speaks."""
     # Every section's scene file is its own, including the film's when tests or benchmarks
     # swap in other sections.
     others = {other.file.resolve() for other in (*SECTIONS, *sections) if other != section}
@@ -39,7 +41,7 @@ def source_files(section: Section, sections: Sequence[Section]) -> list[Path]:
         if path.resolve() not in others and path.resolve() != section.file.resolve()
     ]
     engine = sorted((ROOT / "mechanics").glob("*.py"))
-    voices = sorted((ROOT / "voices").glob("*.py"))
+    voices = [ROOT / "voices" / name for name in (*SHARED_CODE, "registry.py")]
     return [section.file, *shared, *engine, *voices, *sorted((ROOT / "common").glob("*.py"))]
 
 

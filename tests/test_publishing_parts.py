@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from datetime import timedelta
 from fractions import Fraction
 from pathlib import Path
@@ -12,12 +13,13 @@ import pytest
 import srt
 
 from common import audio, files
-from publishing import captions, video
+from publishing import captions, reuse, video
 from publishing.captions import Part
 from publishing.film import QUALITIES, Section
 from publishing.job import Job
 from publishing.reuse import render_key, source_files
-from voices import registry, silent
+from voices import base, kokoro, piper, registry, silent, speech, timing
+from voices.base import code_digest
 
 from .lecture_rendering import cache_content
 
@@ -190,14 +192,43 @@ def test_another_sections_scene_is_not_part_of_a_sections_key(tmp_path):
 
 
 def test_a_sections_key_reads_the_voices_and_the_sound_code_below_them(tmp_path):
-    """The voices time the lines (a silent film's by reading speed) and common/audio.py
-    levels the sound, so an edit to either must render the section again."""
+    """The voices time the lines and common/audio.py levels the sound, so an edit to what
+    every voice shares must render the section again."""
     scene = tmp_path / "scene.py"
     scene.write_text("# a scene\n")
     section = Section(1, "one", "One", scene, "One")
     read = {path.resolve() for path in source_files(section, [section])}
-    for module in (audio, files, silent, registry):
+    for module in (audio, files, base, speech, timing, registry):
         assert Path(module.__file__).resolve() in read, module.__name__
+
+
+@pytest.mark.parametrize("voice", ["none", "piper", "kokoro", "kokoro:bf_emma"])
+def test_an_edit_to_one_voice_re_renders_only_the_films_it_speaks(tmp_path, monkeypatch, voice):
+    """Each voice's own module enters only its own films' keys: an edit to Kokoro's code
+    changes a Kokoro film's key and leaves a Piper or silent film's alone, and the other
+    way round. Each edit is made to a copy of the project's code that both the render key
+    and the voices read."""
+    scene = tmp_path / "scene.py"
+    scene.write_text("# a scene\n")
+    section = Section(1, "one", "One", scene, "One")
+    job = Job(section, 0, QUALITIES["preview"], tmp_path / "out", voice=voice)
+    modules = {"none": silent, "piper": piper, "kokoro": kokoro, "kokoro:bf_emma": kokoro}
+    changed = {}
+    for edited in {*modules.values()}:
+        root = tmp_path / edited.__name__
+        for package in ("common", "mechanics", "scenes", "voices"):
+            shutil.copytree(reuse.ROOT / package, root / package)
+        copy = root / "voices" / Path(edited.__file__).name
+        with monkeypatch.context() as patched:
+            patched.setattr(reuse, "ROOT", root)
+            patched.setattr(edited, "__file__", str(copy))
+            code_digest.cache_clear()
+            before = render_key(job, [section], {})
+            copy.write_text(copy.read_text() + "# edited\n")
+            code_digest.cache_clear()
+            changed[edited.__name__] = render_key(job, [section], {}) != before
+    code_digest.cache_clear()
+    assert changed == {module.__name__: module is modules[voice] for module in modules.values()}
 
 
 # ---- Manim's command line with the cheaper frame hand-over --------------------------------

@@ -38,7 +38,8 @@ def voice_named(name: str, cache: Path | None = None) -> Voice:
         return NAMED_VOICES[name](cache)
     folder = Path(name)
     if not folder.is_dir():
-        names = ", ".join(repr(named) for named in NAMED_VOICES)
+        names = ", ".join(repr(named) for named in NAMED_VOICES if ":" not in named)
+        names = names.replace(f"'{KOKORO}'", f"'{KOKORO}' (or {KOKORO}:NAME, see --voices)")
         raise ValueError(
             f"--voice must be {names} or a folder of recordings; {name!r} is not a folder"
         )

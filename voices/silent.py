@@ -7,7 +7,7 @@ same way it times a spoken one.
 
 from __future__ import annotations
 
-from voices.base import Clip, Voice
+from voices.base import Clip, Voice, code_digest
 from voices.timing import read_word_times
 
 READING_SPEED = 17.0  # characters per second: every caption stays up at least this long
@@ -24,9 +24,8 @@ class Silent(Voice):
         return Clip(None, seconds, tuple(read_word_times(words, READING_SPEED)))
 
     def key(self, line_prefix: str) -> dict:
-        """Only the reading speed decides a silent film's timing (and it is in this file,
-        which every render key reads)."""
-        return {"voice": self.name}
+        """Only the reading speed decides a silent film's timing, and it is in this file."""
+        return {"voice": self.name, "code": code_digest(__file__)}
 
     def describe(self) -> dict:
         """Not in the manifest, which names a voice only when the film has sound."""
