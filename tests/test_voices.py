@@ -5,6 +5,8 @@ and one line of the registry."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -41,9 +43,14 @@ def as_played(mono: np.ndarray) -> np.ndarray:
     return np.column_stack([mono, mono])
 
 
-@pytest.fixture(scope="module")
-def piper_clip(tmp_path_factory):
-    return voice_named("piper", tmp_path_factory.mktemp("speech")).clip("test-01", LINE)
+SYNTHETIC_VOICES = ["piper", "kokoro"]
+
+
+@pytest.fixture(scope="module", params=SYNTHETIC_VOICES)
+def spoken_clip(request, tmp_path_factory):
+    """A line said by each of the film's synthetic voices: (its name, its clip)."""
+    name = request.param
+    return name, voice_named(name, tmp_path_factory.mktemp("speech")).clip("test-01", LINE)
 
 
 def test_a_levelled_clip_is_at_youtubes_loudness_under_the_peak_ceiling():
@@ -82,40 +89,67 @@ def test_silence_around_speech_is_trimmed_to_a_short_edge():
     assert abs(len(trimmed) / audio.RATE - (1.0 + 2 * audio.EDGE_SECONDS)) < 0.002
 
 
-def test_the_film_voice_says_the_same_bytes_every_time(tmp_path, piper_clip):
+def test_the_film_voice_says_the_same_bytes_every_time(tmp_path, spoken_clip):
     """Whatever was spoken before: with Piper's noise on, each line drew on the generator
     the lines before it had moved on, so a cache's contents changed the film."""
-    voice = voice_named("piper", tmp_path)
+    name, clip = spoken_clip
+    voice = voice_named(name, tmp_path)
     voice.clip("test-00", OTHER_LINE)
     again = voice.clip("test-01", LINE)
-    assert again.path != piper_clip.path
-    assert again.path.read_bytes() == piper_clip.path.read_bytes()
+    assert again.path != clip.path
+    assert again.path.read_bytes() == clip.path.read_bytes()
 
 
-def test_a_clip_is_spoken_once_then_read_from_the_cache(piper_clip):
-    voice = voice_named("piper", piper_clip.path.parent.parent)
-    stamp = piper_clip.path.stat().st_mtime_ns
-    assert voice.clip("test-01", LINE) == piper_clip
-    assert piper_clip.path.stat().st_mtime_ns == stamp
+SPEAK_IN_A_PROCESS = """
+import sys
+from pathlib import Path
+from voices.registry import voice_named
+clip = voice_named(sys.argv[1], Path(sys.argv[2])).clip("test-01", sys.argv[3])
+print(clip.path)
+"""
 
 
-def test_the_film_voice_says_its_words_numbers_included(piper_clip):
-    samples = audio.read_wav(piper_clip.path)
+@pytest.mark.parametrize("name", SYNTHETIC_VOICES)
+def test_two_processes_from_empty_caches_say_the_same_bytes(tmp_path, name):
+    """The film is regenerable to the byte: a line said by a fresh process into an empty
+    cache is the same WAV, with the same word times, every time."""
+    said = []
+    for run in ("first", "second"):
+        command = [sys.executable, "-c", SPEAK_IN_A_PROCESS, name, str(tmp_path / run), LINE]
+        path = Path(
+            subprocess.run(command, check=True, capture_output=True, text=True).stdout.strip()
+        )
+        said.append((path.read_bytes(), path.with_suffix(".words.json").read_text()))
+    assert said[0] == said[1]
+
+
+def test_a_clip_is_spoken_once_then_read_from_the_cache(spoken_clip):
+    name, clip = spoken_clip
+    voice = voice_named(name, clip.path.parent.parent)
+    stamp = clip.path.stat().st_mtime_ns
+    assert voice.clip("test-01", LINE) == clip
+    assert clip.path.stat().st_mtime_ns == stamp
+
+
+def test_the_film_voice_says_its_words_numbers_included(spoken_clip):
+    _, clip = spoken_clip
+    samples = audio.read_wav(clip.path)
     heard = transcript(samples)
-    # PocketSphinx hears about four words in five of Piper's speech; another line's words
-    # are heard in it far less (the control shows the measure can tell them apart).
+    # PocketSphinx hears about four words in five of either voice's speech; another line's
+    # words are heard in it far less (the control shows the measure can tell them apart).
     assert share_heard(spoken_words(LINE), heard) >= 0.5, heard
     assert share_heard(spoken_words(OTHER_LINE), heard) <= 0.3, heard
     assert "two point two" in " ".join(heard), heard  # the loss, 2.22, as it is heard
 
 
-def test_the_film_voice_is_levelled_and_paced_like_speech(piper_clip):
-    samples = audio.read_wav(piper_clip.path)
+def test_the_film_voice_is_levelled_and_paced_like_speech(spoken_clip):
+    _, clip = spoken_clip
+    samples = audio.read_wav(clip.path)
     assert abs(bs1770_loudness(as_played(samples)) - YOUTUBE_LUFS) < 0.5
     assert fft_true_peak_dbtp(samples) <= -1.5
     assert np.max(np.abs(samples)) < 0.99  # no clipping
     words = len(LINE.split())
-    assert 1.5 <= words / piper_clip.seconds <= 4.0  # 90 to 240 words a minute
+    assert 1.5 <= words / clip.seconds <= 4.0  # 90 to 240 words a minute
 
 
 def test_recordings_that_cannot_be_used_are_named_with_the_reason(tmp_path):
@@ -154,8 +188,9 @@ def test_a_silent_films_voice_gives_the_reading_time_and_no_sound(tmp_path):
     assert clip.words[-1].end == clip.seconds  # the last word read as the time runs out
     assert clip.onset(3) == len("Now our network ") / READING_SPEED
     assert list(tmp_path.iterdir()) == []
-    # Its render key is the same for every section and every run.
-    assert voice.key("01-forward-pass") == voice_named("none").key("02-loss") == {"voice": "none"}
+    # Its render key is the same for every section and every run: its name and its code.
+    key = voice.key("01-forward-pass")
+    assert key == voice_named("none").key("02-loss") and set(key) == {"voice", "code"}
 
 
 def test_the_voices_that_speak_say_so(tmp_path):

@@ -2,8 +2,8 @@
 against an independent finding of the word's onset.
 
 The independent method is the sound itself: a word said after a pause starts where the
-sound rises out of the silence (an energy onset, 10 ms windows). For Piper the times under
-test come from the engine's own alignment; for a recording, from PocketSphinx's forced
+sound rises out of the silence (an energy onset, 10 ms windows). For Piper and Kokoro the times
+under test come from the engine's own alignment; for a recording, from PocketSphinx's forced
 alignment of a take made of two pieces with a known silence between them.
 """
 
@@ -63,6 +63,12 @@ def piper(tmp_path_factory):
     return voice_named("piper", tmp_path_factory.mktemp("speech"))
 
 
+@pytest.fixture(scope="module", params=["piper", "kokoro"])
+def engine(request, tmp_path_factory):
+    """Each synthetic voice, whose word times come from its engine's phoneme lengths."""
+    return voice_named(request.param, tmp_path_factory.mktemp("speech"))
+
+
 def test_a_caret_marks_a_word_and_a_number_placeholder_names_its_mark():
     plan = marked("It gave Paris ^{p}, so its ^loss is {loss}.")
     assert plan.words == "It gave Paris {p}, so its loss is {loss}."
@@ -71,9 +77,9 @@ def test_a_caret_marks_a_word_and_a_number_placeholder_names_its_mark():
         marked("^a and ^a")
 
 
-def test_piper_marks_land_on_their_words_as_the_sound_finds_them(piper):
+def test_an_engines_marks_land_on_their_words_as_the_sound_finds_them(engine):
     plan = marked(PIPER_LINE)
-    clip = piper.clip("timing-01", plan.words)
+    clip = engine.clip("timing-01", plan.words)
     samples = audio.read_wav(clip.path)
     assert [t.word for t in clip.words] == plan.words.split()
     marks = {name: clip.onset(index) for name, index in plan.marks.items()}
@@ -85,8 +91,8 @@ def test_piper_marks_land_on_their_words_as_the_sound_finds_them(piper):
     assert set(misplaced({n: t + 0.15 for n, t in marks.items()}, onsets)) == set(marks)
 
 
-def test_words_are_timed_in_order_within_the_clip(piper):
-    clip = piper.clip("timing-02", "It gave Paris 13.3%, so its loss is 2.02.")
+def test_words_are_timed_in_order_within_the_clip(engine):
+    clip = engine.clip("timing-02", "It gave Paris 13.3%, so its loss is 2.02.")
     starts = [t.start for t in clip.words]
     assert starts == sorted(starts)
     assert 0 <= starts[0] < 0.2 and clip.words[-1].end <= clip.seconds + 0.1
