@@ -235,7 +235,9 @@ def check_tools(voice: str) -> None:
     """Fail early, in one line, when Manim's system libraries, LaTeX or the voice are missing."""
     problem = voice_named(voice).missing() if voice in NAMED_VOICES else None
     if problem:
-        raise UsageError(f"the voice {voice} cannot speak: {problem}; run `make setup`")
+        raise UsageError(
+            f"the voice {voice!r} cannot speak: {problem}; run `make setup`, or --voice none"
+        )
     try:
         import cairo  # noqa: F401
         import manimpango  # noqa: F401

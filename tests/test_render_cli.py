@@ -12,6 +12,7 @@ import pytest
 
 import render
 from mechanics import lesson
+from voices import kokoro_files
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "engine_number.py"
@@ -121,8 +122,31 @@ def test_a_missing_voice_is_reported_before_rendering(tmp_path, capsys, monkeypa
     monkeypatch.setitem(sys.modules, "piper", None)  # as when piper-tts is not installed
     code = render.main(["--out", str(tmp_path), "--sections", "1"], sections=TEST_SECTIONS)
     err = capsys.readouterr().err
-    assert code == 2 and "the film's voice is missing" in err and "--voice none" in err
+    assert code == 2 and "the voice 'piper' cannot speak" in err and "--voice none" in err
     assert err.count("\n") == 1 and not list(tmp_path.rglob("*.mp4"))
+
+
+def test_a_kokoro_file_not_as_pinned_is_refused_before_rendering(tmp_path, capsys, monkeypatch):
+    """A voice file with one byte changed (or gone) is never spoken with: one line names
+    the file and says to run setup, before anything renders."""
+    files = tmp_path / "kokoro"
+    (files / "voices").mkdir(parents=True)
+    (files / kokoro_files.MODEL_FILE).symlink_to(kokoro_files.model_path())
+    table = bytearray(kokoro_files.voice_path("bf_emma").read_bytes())
+    table[1000] ^= 1
+    kokoro_files.voice_path("bf_emma", files).write_bytes(bytes(table))
+    monkeypatch.setenv(kokoro_files.FOLDER_VARIABLE, str(files))
+    out = tmp_path / "out"
+    for voice, wrong in [
+        ("kokoro:bf_emma", "bf_emma.bin has SHA-256"),
+        ("kokoro:bm_george", "bm_george.bin is missing"),
+    ]:
+        code = render.main(
+            ["--out", str(out), "--sections", "1", "--voice", voice], sections=TEST_SECTIONS
+        )
+        err = capsys.readouterr().err
+        assert code == 2 and f"the voice {voice!r} cannot speak" in err and wrong in err, err
+        assert "make setup" in err and err.count("\n") == 1 and not list(out.rglob("*.mp4"))
 
 
 def test_a_missing_system_library_is_reported_before_rendering(tmp_path, capsys, monkeypatch):

