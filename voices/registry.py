@@ -39,9 +39,9 @@ def voice_named(name: str, cache: Path | None = None) -> Voice:
         return NAMED_VOICES[name](cache)
     folder = Path(name)
     if not folder.is_dir():
-        names = ", ".join(repr(named) for named in NAMED_VOICES)
         raise ValueError(
-            f"--voice must be {names} or a folder of recordings; {name!r} is not a folder"
+            f"--voice must be {PIPER!r}, {KOKORO!r}, '{KOKORO}:NAME' (render.py --voices lists "
+            f"them), {SILENT!r} or a folder of recordings; {name!r} is not a folder"
         )
     return Recordings(folder, cache)
 
