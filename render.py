@@ -5,6 +5,8 @@
     python render.py --sections 1 loss --stills
     python render.py --seed 7 --script              # the narration script, to record
     python render.py --seed 7 --voice takes/        # the film timed to those recordings
+    python render.py --voices                       # every voice, installed or not, licences
+    python render.py --seed 7 --audition            # each voice saying a line of seed 7
 
 Each section is rendered by Manim in its own process (several at once, `--jobs`) and lands
 as <out>/seed-<N>/<quality>/<NN>-<name>.mp4 with its .srt. When every section of the film
@@ -28,6 +30,7 @@ from pathlib import Path
 
 from common import scratch
 from mechanics import check_seed
+from publishing import audition as auditions
 from publishing import cluster, cluster_access, orchestrator, reuse
 from publishing import lecture as lectures
 from publishing import script as scripts
@@ -39,10 +42,14 @@ from publishing.manifest import versions
 from publishing.progress import Progress
 from publishing.worksheet import COURSE_ANSWERS, write_course_answers
 from scenes.contract import BURNED, FILE
+from voices.base import Voice
 from voices.recorded import Recordings
-from voices.registry import KOKORO, NAMED_VOICES, PIPER, SILENT, voice_named
+from voices.registry import KOKORO, NAMED_VOICES, PIPER, SILENT, roster, voice_named
 
 __all__ = ["QUALITIES", "SECTIONS", "Quality", "Section", "main"]
+
+
+DEFAULT_VOICE = PIPER
 
 
 class UsageError(Exception):
@@ -104,7 +111,7 @@ def parse_args(
     )
     parser.add_argument(
         "--voice",
-        default=PIPER,
+        default=DEFAULT_VOICE,
         help=f"who speaks the narration: {PIPER} (the default, offline text-to-speech), "
         f"{KOKORO} (a natural voice; {KOKORO}:NAME for another of its voices, see --voices), "
         f"{SILENT} (a silent film), or a folder of recordings named by line id (see --script)",
@@ -139,6 +146,19 @@ def parse_args(
         "--script",
         action="store_true",
         help="write each seed's narration script (line ids and words) and render nothing",
+    )
+    parser.add_argument(
+        "--voices",
+        action="store_true",
+        help="list every voice for --voice: installed or what is missing, and its licences",
+    )
+    parser.add_argument(
+        "--audition",
+        nargs="*",
+        metavar="VOICE",
+        help="render nothing; write each VOICE (default: every installed voice) saying the "
+        f"same line of each seed's lecture, one with its numbers, into OUT/seed-N/"
+        f"{auditions.AUDITION}/, with an index.html to listen to them",
     )
     return parser.parse_args(argv)
 
@@ -218,6 +238,21 @@ def parse_voice(name: str) -> str:
     return str(voice.folder.resolve()) if isinstance(voice, Recordings) else name
 
 
+def parse_audition(names: list[str] | None) -> tuple[str, ...] | None:
+    """The voices to audition, each once: named voices that speak; empty for every one."""
+    if names is None:
+        return None
+    for name in names:
+        if name not in NAMED_VOICES:
+            raise UsageError(
+                f"--audition takes voices by name, e.g. {PIPER} {KOKORO}:af_heart (render.py "
+                f"--voices lists them); {name!r} is not one"
+            )
+        if not voice_named(name).speaks:
+            raise UsageError(f"--audition: {name} is a silent film, with nothing to hear")
+    return tuple(dict.fromkeys(names))
+
+
 def prepare_folder(folder: Path) -> None:
     """Create the output folder and prove it can be written, before any slow work starts."""
     try:
@@ -236,7 +271,8 @@ def check_tools(voice: str) -> None:
     problem = voice_named(voice).missing() if voice in NAMED_VOICES else None
     if problem:
         raise UsageError(
-            f"the voice {voice!r} cannot speak: {problem}; run `make setup`, or --voice none"
+            f"the film's voice is missing ({voice} cannot speak: {problem}); run `make setup`, "
+            "or choose another (render.py --voices lists them), or --voice none"
         )
     try:
         import cairo  # noqa: F401
@@ -329,6 +365,13 @@ class Request:
     certificates: Path | None = None  # the course's TLS certificates, for a tls:// scheduler
     insecure: bool = False  # plain tcp:// to a scheduler on another machine is allowed
     film: tuple[Section, ...] = SECTIONS  # the registry: every section of the film, in order
+    list_voices: bool = False  # --voices: list them and do nothing else
+    audition: tuple[str, ...] | None = None  # the voices to audition (empty: all), or None
+
+    @property
+    def reads_only(self) -> bool:
+        """Whether the run only reads the script (--script, --audition), rendering nothing."""
+        return self.script or self.audition is not None
 
     def folder(self, seed: int) -> Path:
         return self.out / f"seed-{seed}" / self.quality.name
@@ -340,6 +383,13 @@ class Request:
 
     def seed_folder(self, seed: int) -> Path:
         return self.out / f"seed-{seed}"
+
+    def output_folder(self, seed: int) -> Path:
+        """Where this run writes for the seed: the lecture, or beside it the script or the
+        audition."""
+        if self.audition is not None:
+            return self.seed_folder(seed) / auditions.AUDITION
+        return self.seed_folder(seed) if self.script else self.folder(seed)
 
     def job(self, section: Section, seed: int, stills: bool | None = None) -> Job:
         stills = self.stills if stills is None else stills
@@ -356,7 +406,10 @@ def read_request(
     args = parse_args(argv, qualities, sections)
     voice = parse_voice(args.voice)
     seeds = parse_seeds(args.seed)
-    if voice not in NAMED_VOICES and len(seeds) > 1 and not args.script:
+    audition = parse_audition(args.audition)
+    if args.script and audition is not None:
+        raise UsageError("--script and --audition each read the script; ask for one of them")
+    if voice not in NAMED_VOICES and len(seeds) > 1 and not args.script and audition is None:
         raise UsageError(
             "recordings speak one seed's numbers: render one seed with a --voice folder"
         )
@@ -382,6 +435,8 @@ def read_request(
         certificates=certificates,
         insecure=args.insecure,
         film=tuple(sections),
+        list_voices=args.voices,
+        audition=audition,
     )
 
 
@@ -393,16 +448,21 @@ def main(
 ) -> int:
     try:
         request = read_request(argv, sections, qualities)
+        if request.list_voices:
+            say("\n".join(roster(DEFAULT_VOICE)))
+            return 0
         for seed in request.seeds:
-            prepare_folder(request.seed_folder(seed) if request.script else request.folder(seed))
+            prepare_folder(request.output_folder(seed))
         if not request.sections:
             say("render.py: no section scenes exist yet; nothing to render")
             return 0
-        check_tools(request.voice if not request.script else SILENT)
+        check_tools(SILENT if request.reads_only else request.voice)
     except UsageError as error:
         print(f"render.py: error: {error}", file=sys.stderr)
         return 2
     try:
+        if request.audition is not None:
+            return run_audition(request)
         if request.script or request.recorded:
             lines = {seed: read_script(request, seed) for seed in request.seeds}
             if request.script:
@@ -443,6 +503,53 @@ def read_script(request: Request, seed: int) -> list[dict]:
         scripts.write_script(folder / scripts.SCRIPT, seed, lines)
         say(f"seed {seed}: {len(lines)} lines in {folder / scripts.SCRIPT}")
     return lines
+
+
+def audition_voices(names: Sequence[str]) -> tuple[dict[str, Voice], dict[str, str]]:
+    """The voices to audition, and those left out because this machine cannot speak with
+    them (a note each). A voice asked for by name must be installed; every installed voice
+    when none is named."""
+    chosen, left_out = {}, {}
+    for name in names or [name for name in NAMED_VOICES if voice_named(name).speaks]:
+        voice = voice_named(name)
+        problem = voice.missing()
+        if problem and names:
+            raise UsageError(
+                f"the voice {name} cannot speak: {problem}; run `make setup`, or leave it out "
+                "of --audition (render.py --voices lists what is installed)"
+            )
+        if problem:
+            left_out[name] = f"not installed: {problem}"
+            say(f"audition: {name} left out, {left_out[name]}")
+        else:
+            chosen[name] = voice
+    if not chosen:
+        raise UsageError("no voice is installed to audition; run `make setup`")
+    return chosen, left_out
+
+
+def run_audition(request: Request) -> int:
+    """Each chosen voice saying one line of each seed's lecture (a line with the seed's
+    numbers), with a page to listen to them; exit 1 when a voice failed to speak."""
+    voices, left_out = audition_voices(request.audition)
+    failed = False
+    for seed in request.seeds:
+        say(f"seed {seed}: finding a line with this seed's numbers in the scenes")
+        line = auditions.line_with_numbers(
+            request.sections, request.film, seed, request.seed_folder(seed) / ".script"
+        )
+        if line is None:
+            raise UsageError(
+                f"no line of the sections asked for speaks seed {seed}'s numbers; "
+                "ask for more --sections"
+            )
+        say(f"seed {seed}: {len(voices)} voices say {line['id']}: {line['words']}")
+        made = auditions.write_audition(
+            request.output_folder(seed), seed, line, voices, left_out, say
+        )
+        failed |= len(made.clips) < len(voices)
+        say(f"seed {seed}: listen to {len(made.clips)} voices in {made.index}")
+    return 1 if failed else 0
 
 
 def check_recordings(request: Request, lines: Mapping[int, list[dict]]) -> None:
@@ -533,4 +640,8 @@ def describe_seeds(seeds: Sequence[int]) -> str:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except BrokenPipeError:  # its reader stopped reading (`render.py --voices | head`)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(1)

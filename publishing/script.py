@@ -24,11 +24,12 @@ from publishing.reuse import add_sources, ending
 from scenes.contract import SceneReport, SceneRequest
 
 SCRIPT = "script.txt"
+KEPT_FORMAT = 2  # a kept line is its id, words and the indices of its engine numbers
 
 
 def script_key(section: Section, sections: Sequence[Section], seed: int) -> str:
     """What decides a section's lines: its code, the shared code, the engine and the seed."""
-    digest = hashlib.sha256(f"{seed} {section.scene}".encode())
+    digest = hashlib.sha256(f"{KEPT_FORMAT} {seed} {section.scene}".encode())
     digest.update(json.dumps(ending(section, sections)).encode())
     add_sources(digest, section, sections)
     return digest.hexdigest()
@@ -37,8 +38,9 @@ def script_key(section: Section, sections: Sequence[Section], seed: int) -> str:
 def section_lines(
     section: Section, sections: Sequence[Section], seed: int, folder: Path, running: Running
 ) -> list[dict]:
-    """The lines `section` speaks for `seed` (id and words), from the kept copy when the
-    code and seed are the same, else by running its scene without drawing a frame."""
+    """The lines `section` speaks for `seed` (id, words, and which words are the lesson's
+    numbers), from the kept copy when the code and seed are the same, else by running its
+    scene without drawing a frame."""
     kept = folder / f"{section.stem}.json"
     key = script_key(section, sections, seed)
     try:
@@ -68,7 +70,9 @@ def section_lines(
             f"the script of section {section.number} ({section.title}) for seed {seed} could "
             f"not be read from its scene; log: {log}"
         )
-    lines = [{"id": line["id"], "words": line["words"]} for line in spoken]
+    lines = [
+        {"id": line["id"], "words": line["words"], "numbers": line["numbers"]} for line in spoken
+    ]
     with whole_or_absent(kept) as partial:
         partial.write_text(json.dumps({"key": key, "lines": lines}, indent=1))
     return lines

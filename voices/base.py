@@ -64,6 +64,16 @@ class Voice(ABC):
     def describe(self) -> dict:
         """The voice as the manifest names it."""
 
+    @abstractmethod
+    def licences(self) -> dict[str, str]:
+        """Each part's licence (engine, model, voice), so a lecturer can choose a voice
+        knowing what may be published with it; empty when nothing is licensed."""
+
+    def licence_summary(self) -> str:
+        """The licences in one line: "engine MIT (kokoro-onnx); model Apache-2.0 (...)"."""
+        parts = self.licences()
+        return "; ".join(f"{part} {licence}" for part, licence in parts.items()) or "none needed"
+
     def missing(self) -> str | None:
         """What this machine lacks for the voice to speak, in a few words, or None (checked
         before any slow work starts)."""

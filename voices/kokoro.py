@@ -40,6 +40,9 @@ SOUND_LEAD = 0.07
 SPEEDS = (1 / 1.8, 1 / 0.8)  # never slower or faster than this (as Piper)
 PACE_ATTEMPTS = 5  # on the lengths alone: cheap
 PACKAGES = ("kokoro-onnx", "onnxruntime", "phonemizer", "espeakng-loader")
+# kokoro-onnx is MIT, but the text becomes phonemes through phonemizer and the espeak-ng
+# library that espeakng-loader bundles, both GPL-3.0-or-later.
+ENGINE_LICENCE = "MIT (kokoro-onnx), its phonemes by GPL-3.0-or-later phonemizer and espeak-ng"
 # The sentence and clause marks Kokoro hears as pauses and intonation. They are given to it
 # as marks, apart from the words: espeak reads "0.84." at a sentence's end as "zero. eighty
 # four" when it sees the marks itself.
@@ -101,13 +104,21 @@ class Kokoro(Voice):
     def describe(self) -> dict:
         return {
             "name": self.name,
-            "engine": f"kokoro-onnx {self.versions['kokoro-onnx']} (MIT), onnxruntime",
+            "engine": f"kokoro-onnx {self.versions['kokoro-onnx']}, onnxruntime: {ENGINE_LICENCE}",
             "model": f"Kokoro-82M v1.0 int8 ({kokoro_files.LICENCE}), SHA-256 "
             f"{kokoro_files.MODEL_SHA256}, joined from PyPI's "
             f"{', '.join(part.project for part in kokoro_files.MODEL_PARTS)}",
             "voice_file": f"{self.voice}.bin from npm's {kokoro_files.VOICES_PACKAGE} "
             f"{kokoro_files.VOICES_VERSION} ({kokoro_files.LICENCE}), SHA-256 "
             f"{kokoro_files.ENGLISH_VOICES[self.voice]}",
+        }
+
+    def licences(self) -> dict[str, str]:
+        """The same for every Kokoro voice: the voices differ in their style tables alone."""
+        return {
+            "engine": ENGINE_LICENCE,
+            "model": f"{kokoro_files.LICENCE} (Kokoro-82M v1.0)",
+            "voice": f"{kokoro_files.LICENCE} ({kokoro_files.VOICES_PACKAGE})",
         }
 
     def missing(self) -> str | None:

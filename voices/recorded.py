@@ -81,6 +81,9 @@ class Recordings(Voice):
     def describe(self) -> dict:
         return {"name": "the lecturer's recordings", "folder": str(self.folder.resolve())}
 
+    def licences(self) -> dict[str, str]:
+        return {"recordings": "yours"}
+
 
 def prepared_take(path: Path, words: str) -> tuple[np.ndarray, list[WordTime]]:
     """The take as the film plays it, with its words' times found by forced alignment."""

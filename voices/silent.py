@@ -30,3 +30,7 @@ class Silent(Voice):
     def describe(self) -> dict:
         """Not in the manifest, which names a voice only when the film has sound."""
         return {"name": "none (a silent film)"}
+
+    def licences(self) -> dict[str, str]:
+        """Nothing is spoken, so nothing is licensed."""
+        return {}
