@@ -213,6 +213,9 @@ class Echo(Voice):
     def describe(self) -> dict:
         return {"name": self.name}
 
+    def licences(self) -> dict[str, str]:
+        return {"voice": "CC0"}
+
 
 def test_a_new_voice_is_one_class_and_one_line_in_the_registry(tmp_path, monkeypatch):
     """As the README promises: with its line in NAMED_VOICES, `--voice echo` is that voice,
