@@ -251,8 +251,11 @@ class Kokoro(Voice):
             start, stop = audio.speech_bounds(sound, SAMPLE_RATE)
             edges = np.concatenate([[0], np.cumsum(frames)]) * len(sound) / frames.sum()
             offset = (position - start) / SAMPLE_RATE - SOUND_LEAD
+            # A sentence's last sound fades before its frames end: no time lies outside
+            # the sound that was kept.
+            heard = (position / SAMPLE_RATE, (position + stop - start) / SAMPLE_RATE)
             sounds += [
-                (phoneme, offset + edges[k + 1] / SAMPLE_RATE, offset + edges[k + 2] / SAMPLE_RATE)
+                (phoneme, *np.clip(offset + edges[k + 1 : k + 3] / SAMPLE_RATE, *heard))
                 for k, phoneme in enumerate(sentence.phonemes)
                 if is_sound(phoneme)
             ]
@@ -262,4 +265,8 @@ class Kokoro(Voice):
         samples = np.concatenate(pieces)
         times = engine_word_times(written, word_sounds, sounds)
         prepared, cut = audio.prepared_from(samples, SAMPLE_RATE)
-        return prepared, [WordTime(t.word, max(0.0, t.start - cut), t.end - cut) for t in times]
+        seconds = len(prepared) / audio.RATE
+        return prepared, [
+            WordTime(t.word, *np.clip([t.start - cut, t.end - cut], 0.0, seconds).tolist())
+            for t in times
+        ]
