@@ -14,6 +14,7 @@ graph, about 1/100 of the work) and the line is spoken once.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib.metadata
 import re
@@ -68,6 +69,40 @@ def describe_voice(name: str) -> str:
     country = "British" if name[0] == "b" else "US"
     sex = "female" if name[1] == "f" else "male"
     return f"{name.split('_', 1)[1]} ({country}, {sex})"
+
+
+@functools.cache
+def loaded_model(path: Path):
+    """The whole model (with each phoneme's frames as a second output) and the part of it
+    that decides the frames alone, on one thread each: loaded once per process (about 2 s
+    and 0.5 GB), and shared by every Kokoro voice, which differ only in their style table."""
+    import onnx
+    import onnxruntime
+    from onnx import TensorProto, helper
+
+    model = onnx.load(str(path))
+    lengths = onnx.utils.Extractor(model).extract_model(["tokens", "style", "speed"], [DURATIONS])
+    model.graph.node.append(
+        helper.make_node("Cast", [DURATIONS], ["durations"], to=TensorProto.INT64)
+    )
+    model.graph.output.append(helper.make_tensor_value_info("durations", TensorProto.INT64, None))
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = 1
+    options.inter_op_num_threads = 1
+    return tuple(
+        onnxruntime.InferenceSession(
+            graph.SerializeToString(), sess_options=options, providers=["CPUExecutionProvider"]
+        )
+        for graph in (model, lengths)
+    )
+
+
+@functools.cache
+def tokenizer():
+    """kokoro-onnx's text-to-phoneme reader (espeak-ng), one per process."""
+    from kokoro_onnx.tokenizer import Tokenizer
+
+    return Tokenizer()
 
 
 class Kokoro(Voice):
@@ -143,42 +178,17 @@ class Kokoro(Voice):
         table = np.fromfile(path, dtype=np.float32)
         return table.reshape(kokoro_files.VOICE_ROWS, 1, kokoro_files.STYLE_WIDTH)
 
-    @cached_property
+    @property
     def sessions(self):
-        """The whole model (with each phoneme's frames as a second output) and the part of
-        it that decides the frames alone, on one thread each, loaded once per process."""
-        import onnx
-        import onnxruntime
-        from onnx import TensorProto, helper
-
-        path = kokoro_files.verified(kokoro_files.model_path(), kokoro_files.MODEL_SHA256)
-        model = onnx.load(str(path))
-        lengths = onnx.utils.Extractor(model).extract_model(
-            ["tokens", "style", "speed"], [DURATIONS]
-        )
-        model.graph.node.append(
-            helper.make_node("Cast", [DURATIONS], ["durations"], to=TensorProto.INT64)
-        )
-        model.graph.output.append(
-            helper.make_tensor_value_info("durations", TensorProto.INT64, None)
-        )
-        options = onnxruntime.SessionOptions()
-        options.intra_op_num_threads = 1
-        options.inter_op_num_threads = 1
-        return tuple(
-            onnxruntime.InferenceSession(
-                graph.SerializeToString(),
-                sess_options=options,
-                providers=["CPUExecutionProvider"],
-            )
-            for graph in (model, lengths)
+        """The whole model and the part that decides the frames alone (`loaded_model`),
+        verified before their first use in the process."""
+        return loaded_model(
+            kokoro_files.verified(kokoro_files.model_path(), kokoro_files.MODEL_SHA256)
         )
 
-    @cached_property
+    @property
     def tokenizer(self):
-        from kokoro_onnx.tokenizer import Tokenizer
-
-        return Tokenizer()
+        return tokenizer()
 
     def phonemes(self, text: str) -> str:
         """The text's phonemes, its sentence and clause marks passed on as marks."""
