@@ -40,3 +40,13 @@ def sha256(path: Path) -> str:
         for block in iter(lambda: file.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def user_cache(variable: str, name: str) -> Path:
+    """A folder the project keeps between runs: $`variable` when it is set, else `name`
+    under the user's cache ($XDG_CACHE_HOME, or ~/.cache)."""
+    named = os.environ.get(variable)
+    if named:
+        return Path(named)
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "mechanics-of-learning" / name

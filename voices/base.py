@@ -11,7 +11,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-import os
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from common import audio
-from common.files import add_files, whole_or_absent
+from common.files import add_files, user_cache, whole_or_absent
 from voices.timing import WordTime
 
 CACHE_VARIABLE = "MECHANICS_SPEECH_CACHE"
@@ -97,11 +96,7 @@ def code_digest(voice_module: str) -> str:
 
 def speech_cache() -> Path:
     """Where clips are kept between runs: MECHANICS_SPEECH_CACHE, or the user's cache."""
-    named = os.environ.get(CACHE_VARIABLE)
-    if named:
-        return Path(named)
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "mechanics-of-learning" / "speech"
+    return user_cache(CACHE_VARIABLE, "speech")
 
 
 Made = tuple[np.ndarray, list[WordTime]]

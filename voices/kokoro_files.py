@@ -25,7 +25,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from common.files import sha256, whole_or_absent
+from common.files import sha256, user_cache, whole_or_absent
 
 FOLDER_VARIABLE = "MECHANICS_KOKORO_FILES"
 MODEL_FILE = "kokoro-v1.0.int8.onnx"
@@ -115,11 +115,7 @@ class KokoroFilesError(Exception):
 
 def folder() -> Path:
     """Where the files live: $MECHANICS_KOKORO_FILES, or the user's cache."""
-    named = os.environ.get(FOLDER_VARIABLE)
-    if named:
-        return Path(named)
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "mechanics-of-learning" / "kokoro-82m-v1.0"
+    return user_cache(FOLDER_VARIABLE, "kokoro-82m-v1.0")
 
 
 def model_path(root: Path | None = None) -> Path:
