@@ -1,12 +1,14 @@
 """The figures the choreography report holds a lecture to (the storyboard's targets) and
 those it measures with, in one place: every part of the report reads them here."""
 
+from voices.speech import PACE_BAND
+
 # Targets (STORYBOARD.md, "Choreography").
 VOICE_OVER_STILL_TARGET = 20.0  # seconds of speech over still pictures in the whole lecture
 STILL_SECONDS = 3.0  # a picture unchanged this long or longer is a still
 SILENCE_DB = -45.0  # RMS over a window below this is silence
 SILENCE_SECONDS = 3.0  # longer than this is a silence to report
-PACE = (150.0, 165.0)  # words a minute
+PACE = PACE_BAND  # words a minute (voices/speech.py: the pace the voices aim for)
 LINE_GAP = 0.5  # seconds between one line's last word and the next line's first
 MAX_LINE_CHARS = 42
 MAX_CUE_LINES = 2
