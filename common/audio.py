@@ -83,6 +83,12 @@ def speech_bounds(samples: np.ndarray, rate: int = RATE) -> tuple[int, int]:
     return max(loud[0] - edge, 0), min(loud[-1] + edge + 1, len(samples))
 
 
+def speech_onset(samples: np.ndarray) -> int:
+    """The first sample of speech: the first louder than silence (0 if none is)."""
+    loud = np.flatnonzero(np.abs(samples) >= 10 ** (SILENCE_DBFS / 20))
+    return int(loud[0]) if loud.size else 0
+
+
 def trimmed(samples: np.ndarray, rate: int = RATE) -> np.ndarray:
     """The speech without the silence before and after it (keeping EDGE_SECONDS of it)."""
     start, stop = speech_bounds(samples, rate)
