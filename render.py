@@ -11,8 +11,9 @@
 Each section is rendered by Manim in its own process (several at once, `--jobs`) and lands
 as <out>/seed-<N>/<quality>/<NN>-<name>.mp4 with its .srt. When every section of the film
 is there, the folder also gets the full lecture (joined without re-encoding), its captions,
-YouTube chapters, a thumbnail and a manifest. The film speaks with Piper's "joe" voice, or
-a lecturer's recordings (`--voice FOLDER`), or not at all (`--voice none`). A re-run
+YouTube chapters, a thumbnail and a manifest. The film speaks with Kokoro-82M's voice (or
+Piper's, `--voice piper`), or a lecturer's recordings (`--voice FOLDER`), or not at all
+(`--voice none`). A re-run
 reuses every section whose inputs did not change, so an interrupted run resumes where it
 stopped.
 """
@@ -49,7 +50,7 @@ from voices.registry import KOKORO, NAMED_VOICES, PIPER, SILENT, roster, voice_n
 __all__ = ["QUALITIES", "SECTIONS", "Quality", "Section", "main"]
 
 
-DEFAULT_VOICE = PIPER
+DEFAULT_VOICE = KOKORO  # its cold 1080p lecture took 1.23 x Piper's (benchmarks/voice_speed.py)
 
 
 class UsageError(Exception):
@@ -112,8 +113,9 @@ def parse_args(
     parser.add_argument(
         "--voice",
         default=DEFAULT_VOICE,
-        help=f"who speaks the narration: {PIPER} (the default, offline text-to-speech), "
-        f"{KOKORO} (a natural voice; {KOKORO}:NAME for another of its voices, see --voices), "
+        help=f"who speaks the narration: {KOKORO} (the default, Kokoro-82M's natural voice, "
+        f"offline; {KOKORO}:NAME for another of its voices, see --voices), {PIPER} (Piper, "
+        "faster to synthesize), "
         f"{SILENT} (a silent film), or a folder of recordings named by line id (see --script)",
     )
     parser.add_argument(

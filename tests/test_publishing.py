@@ -177,8 +177,13 @@ def test_the_lecture_plays_at_youtubes_loudness_under_the_peak_ceiling(lecture, 
         48_000,
         2,
     )
-    assert manifest["voice"]["name"] == "joe (Piper, en_US, medium)"
-    assert "License: CC0" in manifest["voice"]["model_card"]
+    # The film's default voice, named with its model and its files' digests.
+    assert manifest["voice"]["name"] == "sky (US, female) (Kokoro-82M v1.0)"
+    assert "Apache-2.0" in manifest["voice"]["model"]
+    assert (
+        "6e742170d309016e5891a994e1ce1559c702a2ccd0075e67ef7157974f6406cb"
+        in (manifest["voice"]["model"])
+    )
 
 
 def test_each_line_is_spoken_in_its_own_span_with_silence_between(lecture):
