@@ -88,6 +88,15 @@ def rms_windows(samples: np.ndarray, seconds: float = 0.02) -> np.ndarray:
     return 20 * np.log10(np.maximum(np.sqrt(np.mean(windows**2, axis=1)), 1e-12))
 
 
+def peak_windows(samples: np.ndarray, seconds: float = 0.005) -> np.ndarray:
+    """Peak level (dBFS) of consecutive windows: speech as common/audio.py tells it from
+    silence (any sample above SILENCE_DBFS), so a soft "th" counts as sound."""
+    width = int(seconds * RATE)
+    count = len(samples) // width
+    windows = samples[: count * width].reshape(count, width)
+    return 20 * np.log10(np.maximum(np.abs(windows).max(axis=1), 1e-12))
+
+
 ONES = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
 TEENS = [
     "ten",

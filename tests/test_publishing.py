@@ -33,6 +33,7 @@ from .audio_checks import (
     bs1770_loudness,
     fft_true_peak_dbtp,
     number_in_words,
+    peak_windows,
     rms_windows,
     share_heard,
     spoken_words,
@@ -199,7 +200,7 @@ def test_each_line_is_spoken_in_its_own_span_with_silence_between(lecture):
         offset = round(start * 48_000)
         for sound in (own, lecture_sound[offset : offset + length]):
             level = rms_windows(sound)  # 20 ms windows
-            fine = rms_windows(sound, 0.005)  # 5 ms windows
+            fine = peak_windows(sound)  # 5 ms windows: a soft first sound counts
             spoken = np.zeros(len(level), bool)
             for line in lines:
                 first, last = line["start"] / 0.02, (line["start"] + line["seconds"]) / 0.02
@@ -281,10 +282,12 @@ def test_a_machine_hears_each_line_say_its_own_words_and_the_seeds_numbers(lectu
 
 
 def test_each_line_lasts_as_long_as_its_words_take_to_say(lecture):
+    """Counted in words as they are said ("0.045" is five), over the whole clip: a line of
+    numbers is not slow for being short on the page."""
     for section in SECTIONS:
         for line in spoken_lines(lecture, section):
-            pace = len(line["words"]) / line["seconds"]  # characters a second
-            assert 8 <= pace <= 30, (line["id"], pace)  # measured: 10.6 to 23.6
+            pace = 60 * len(spoken_words(line["words"])) / line["seconds"]
+            assert 90 <= pace <= 270, (line["id"], pace)  # measured (Kokoro): 135 to 242
 
 
 def test_the_manifest_describes_every_file_truly(lecture, manifest):

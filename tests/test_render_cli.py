@@ -118,13 +118,15 @@ def test_missing_latex_is_reported_before_rendering(tmp_path, capsys, monkeypatc
     assert not list(tmp_path.rglob("*.mp4"))
 
 
-def test_a_missing_voice_is_reported_before_rendering(tmp_path, capsys, monkeypatch):
-    monkeypatch.setitem(sys.modules, "piper", None)  # as when piper-tts is not installed
-    code = render.main(["--out", str(tmp_path), "--sections", "1"], sections=TEST_SECTIONS)
+@pytest.mark.parametrize("voice, engine", [("piper", "piper"), ("kokoro", "kokoro_onnx")])
+def test_a_missing_voice_is_reported_before_rendering(tmp_path, capsys, monkeypatch, voice, engine):
+    monkeypatch.setitem(sys.modules, engine, None)  # as when the engine is not installed
+    args = ["--out", str(tmp_path), "--sections", "1", "--voice", voice]
+    code = render.main(args, sections=TEST_SECTIONS)
     err = capsys.readouterr().err
     assert (
         code == 2
-        and "the film's voice is missing (piper cannot speak" in err
+        and f"the film's voice is missing ({voice} cannot speak" in err
         and "--voice none" in err
     )
     assert err.count("\n") == 1 and not list(tmp_path.rglob("*.mp4"))

@@ -9,7 +9,8 @@ every time.
 
 Like Piper, each line is brought to the film's pace. Kokoro decides its phonemes' lengths
 before it makes a sound, so the pace is found on the lengths alone (a small part of the
-graph, about 1/100 of the work) and the line is spoken once.
+graph, about 1/100 of the work); the line is spoken, and spoken again only when its pace,
+measured on the sound, falls outside a lecturer's band (9 lines in 56).
 """
 
 from __future__ import annotations
