@@ -75,13 +75,14 @@ def describe_voice(name: str) -> str:
 @functools.cache
 def loaded_model(path: Path):
     """The whole model (with each phoneme's frames as a second output) and the part of it
-    that decides the frames alone, on one thread each: loaded once per process (about 2 s
-    and 0.5 GB), and shared by every Kokoro voice, which differ only in their style table."""
+    that decides the frames alone, on one thread each: verified and loaded once per process
+    (about 2 s and 0.5 GB), and shared by every Kokoro voice, which differ only in their
+    style table."""
     import onnx
     import onnxruntime
     from onnx import TensorProto, helper
 
-    model = onnx.load(str(path))
+    model = onnx.load(str(kokoro_files.verified(path, kokoro_files.MODEL_SHA256)))
     lengths = onnx.utils.Extractor(model).extract_model(["tokens", "style", "speed"], [DURATIONS])
     model.graph.node.append(
         helper.make_node("Cast", [DURATIONS], ["durations"], to=TensorProto.INT64)
@@ -181,11 +182,8 @@ class Kokoro(Voice):
 
     @property
     def sessions(self):
-        """The whole model and the part that decides the frames alone (`loaded_model`),
-        verified before their first use in the process."""
-        return loaded_model(
-            kokoro_files.verified(kokoro_files.model_path(), kokoro_files.MODEL_SHA256)
-        )
+        """The whole model and the part that decides the frames alone (`loaded_model`)."""
+        return loaded_model(kokoro_files.model_path())
 
     @property
     def tokenizer(self):
