@@ -11,7 +11,8 @@
 Each section is rendered by Manim in its own process (several at once, `--jobs`) and lands
 as <out>/seed-<N>/<quality>/<NN>-<name>.mp4 with its .srt. When every section of the film
 is there, the folder also gets the full lecture (joined without re-encoding), its captions,
-YouTube chapters, a thumbnail and a manifest. The film speaks with Kokoro-82M's voice (or
+YouTube chapters, a thumbnail, presenter.html, explore.html (the seed's machine to play
+with, offline) and a manifest. The film speaks with Kokoro-82M's voice (or
 Piper's, `--voice piper`), or a lecturer's recordings (`--voice FOLDER`), or not at all
 (`--voice none`). A re-run
 reuses every section whose inputs did not change, so an interrupted run resumes where it
@@ -32,7 +33,7 @@ from pathlib import Path
 from common import scratch
 from mechanics import check_seed
 from publishing import audition as auditions
-from publishing import cluster, cluster_access, orchestrator, reuse
+from publishing import cluster, cluster_access, orchestrator, reuse, webfont
 from publishing import lecture as lectures
 from publishing import script as scripts
 from publishing.certificates import CERTIFICATES_VARIABLE, certificates_folder
@@ -281,6 +282,10 @@ def check_tools(voice: str) -> None:
         import manimpango  # noqa: F401
     except ImportError as error:
         raise UsageError(f"a library Manim needs is missing ({error}); run `make setup`") from None
+    try:
+        webfont.font_path(400), webfont.font_path(600)  # explore.html embeds the film's typeface
+    except webfont.FontMissingError as error:
+        raise UsageError(str(error)) from None
     for tool in ("latex", "dvisvgm"):
         if shutil.which(tool) is None:
             raise UsageError(

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 
 MINUS = "\N{MINUS SIGN}"
+CONFIDENCE_DECIMALS = 3
+SCORECARD_LOSS_DECIMALS = 2
 NUMBER = re.compile(r"[−\-]?\d+(?:\.\d+)?%?")  # a written number, as it stands in a text
 
 
@@ -43,6 +45,22 @@ def loss_value(loss: float) -> str:
     return fixed(loss, 3)
 
 
+def confidence(p: float) -> str:
+    """A confidence on the scorecard, to three places (0.109), so -log of the written p
+    rounds to the loss written beside it."""
+    return fixed(p, CONFIDENCE_DECIMALS)
+
+
+def scorecard_loss(loss: float) -> str:
+    """A loss on the scorecard, to two places: 2.22."""
+    return fixed(loss, SCORECARD_LOSS_DECIMALS)
+
+
+def slope(value: float) -> str:
+    """A slope of the wiggle, signed, to three places: −0.123."""
+    return signed(value, 3)
+
+
 def whole(value: float) -> str:
     """A count or a training step's number: 7."""
     return f"{int(value)}"
@@ -58,6 +76,12 @@ def tex_number(value: float, decimals: int = 2) -> str:
     be misread."""
     written = fixed(value, decimals)
     return f"({written})" if written.startswith("-") else written
+
+
+def factor(value: float, decimals: int = 2) -> str:
+    """A number inside a written product: negatives in parentheses with a true minus, so
+    0.42·(−0.13) cannot be misread."""
+    return tex_number(value, decimals).replace("-", MINUS)
 
 
 def tex_value(value: float, decimals: int = 2) -> str:

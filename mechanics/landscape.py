@@ -149,6 +149,34 @@ def valley_across(
     return directions[chosen], float(curvatures[chosen]), float(half_width)
 
 
+def symmetric(half_width: float, size: int) -> np.ndarray:
+    """`size` offsets evenly from -half_width to +half_width, exactly symmetric: the middle
+    one (size odd) is 0.0."""
+    unit = np.linspace(-1.0, 1.0, size)
+    return half_width * (unit - unit[::-1]) / 2.0
+
+
+def sheet(
+    points: np.ndarray, across: np.ndarray, along: np.ndarray, offsets: np.ndarray
+) -> np.ndarray:
+    """The weights at every (distance along the path through `points`, offset across it
+    in the flat direction `across`): (len(along), len(offsets), P)."""
+    floor_line = point_on_path(points, travelled(points), along)
+    return floor_line[:, None, :] + offsets[None, :, None] * across
+
+
+def heights(
+    land: Landscape, inputs: np.ndarray, target: int, size: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The real loss on a `size` x `size` grid over the whole sheet, finer than its own:
+    (distances, offsets, losses), for a picture in which every pixel is a real loss."""
+    along = np.linspace(land.distances[0], land.distances[-1], size)
+    offsets = symmetric(float(land.offsets[-1]), size)
+    across = flatten(land.across)
+    grid = sheet(land.path_points, across, along, offsets)
+    return along, offsets, batched_losses(grid, land.origin, inputs, target)
+
+
 def landscape_of(trace: tuple[Step, ...], inputs: np.ndarray, settings: Settings) -> Landscape:
     """The loss landscape around the training path of `trace` (see `valley_across` for how
     wide it is across)."""
@@ -160,10 +188,8 @@ def landscape_of(trace: tuple[Step, ...], inputs: np.ndarray, settings: Settings
 
     size, margin = settings.landscape_size, settings.landscape_margin
     grid_distances = np.linspace(-margin * length, (1.0 + margin) * length, size)
-    unit = np.linspace(-1.0, 1.0, size)
-    offsets = half_width * (unit - unit[::-1]) / 2.0  # exactly symmetric: the middle is 0.0
-    floor_line = point_on_path(points, distances, grid_distances)
-    grid = floor_line[:, None, :] + offsets[None, :, None] * across
+    offsets = symmetric(half_width, size)
+    grid = sheet(points, across, grid_distances, offsets)
     walls = points[-1] + np.array([-half_width, half_width])[:, None] * across
     return Landscape(
         origin=origin,

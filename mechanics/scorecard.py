@@ -58,3 +58,23 @@ def scorecard_of(actual_p: float, actual_loss: float, round_stops: tuple[float, 
         curve_losses=loss_of_probability(curve_ps),
         loss_ceiling=loss_ceiling,
     )
+
+
+@dataclass(frozen=True)
+class ConfidenceSlider:
+    """The scorecard as a reader drags it: every confidence a slider can stop at, from one
+    step above 0 to 1 in even steps, with the network's own p(target) among them."""
+
+    ps: np.ndarray  # rising
+    losses: np.ndarray  # -log(p) at each; the network's own stop holds the engine's loss
+    actual_index: int  # where the network's own p(target) sits
+
+
+def confidence_slider(scorecard: Scorecard, step: float = 0.01) -> ConfidenceSlider:
+    """Every stop of a confidence slider in steps of `step`, plus the network's own p."""
+    even = np.arange(1, round(1.0 / step) + 1) * step
+    ps = np.union1d(np.round(even, 10), [scorecard.actual_p])
+    actual_index = int(np.searchsorted(ps, scorecard.actual_p))
+    losses = loss_of_probability(ps)
+    losses[actual_index] = scorecard.actual_loss
+    return ConfidenceSlider(ps=ps, losses=losses, actual_index=actual_index)

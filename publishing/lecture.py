@@ -1,5 +1,5 @@
 """The full lecture: the sections joined, with its captions, chapters, thumbnail, presenter
-page, worksheet and manifest.
+page, the machine to explore, worksheet and manifest.
 
 The manifest is written last, so a folder with a manifest.json is a finished lecture. The
 lecture's files are removed before any of its sections is rendered again, and every file
@@ -22,6 +22,8 @@ from common.files import add_files, sha256, whole_or_absent
 from mechanics import lesson
 from publishing import captions, reuse, soundtrack, video
 from publishing.captions import Part
+from publishing.explore import TEMPLATE as EXPLORE_TEMPLATE
+from publishing.explore import explore_file, write_explore
 from publishing.film import (
     LECTURE_STEM,
     SUBTITLE,
@@ -45,6 +47,7 @@ def lecture_files(folder: Path) -> list[Path]:
     return [
         *(folder / name for name in names),
         *presenter_files(folder),
+        explore_file(folder),
         *worksheet_files(folder),
         folder / MANIFEST,
     ]
@@ -55,7 +58,7 @@ def assembly_inputs(jobs: Sequence[Job]) -> dict:
     SHA-256 (each section's video and captions): the sections in order, each one's sound
     track, the voice and the code that assembles it."""
     code = hashlib.sha256()
-    add_files(code, [*sorted(Path(__file__).parent.glob("*.py")), PAGE_SOURCE])
+    add_files(code, [*sorted(Path(__file__).parent.glob("*.py")), PAGE_SOURCE, EXPLORE_TEMPLATE])
     return {
         "sections": [job.section.stem for job in jobs],
         "speech": [sha256(job.speech) if job.spoken else None for job in jobs],
@@ -113,6 +116,8 @@ def assemble(folder: Path, seed: int, quality: Quality, jobs: Sequence[Job]) -> 
     make_thumbnail(video.frame_at(source, seconds), TITLE, SUBTITLE, thumbnail)
     presenter = write_presenter(folder, seed, quality, jobs, parts, jobs[0].spoken)
     numbers = lesson(seed)
+    starts = {job.section.slug: part.start for job, part in zip(jobs, parts, strict=True)}
+    explore = write_explore(folder, numbers, starts)
     worksheet = write_worksheet(folder, numbers)
 
     entries = [Entry(full, "lecture", TITLE, 0.0)]
@@ -125,6 +130,7 @@ def assemble(folder: Path, seed: int, quality: Quality, jobs: Sequence[Job]) -> 
         entries.append(Entry(chapters, "chapters"))
     entries.append(Entry(thumbnail, "thumbnail"))
     entries.extend(Entry(path, "presenter") for path in presenter)
+    entries.append(Entry(explore, "explore"))
     entries.extend(Entry(path, "worksheet") for path in worksheet)
     voice = jobs[0].speaker()
     spoken = Speech(voice.describe(), soundtrack.sound_facts(full)) if voice.speaks else None
@@ -214,6 +220,7 @@ def finish(
         said.append(f"seed {seed}: no chapters.txt: {lecture.chapters_note}")
     said.append(f"seed {seed}: captions, chapters, thumbnail, worksheet and manifest in {folder}/")
     said.append(f"seed {seed}: to present it beat by beat, open {folder / PAGE}")
+    said.append(f"seed {seed}: to play with its machine, open {explore_file(folder)}")
     return Finished(True, tuple(said))
 
 

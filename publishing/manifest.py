@@ -30,7 +30,7 @@ class Entry:
     """A file of the lecture folder and, for videos, its place in the lecture."""
 
     path: Path
-    kind: str  # "lecture", "section", "captions", "chapters", "thumbnail"
+    kind: str  # "lecture", "section", "captions", "chapters", "thumbnail", "explore", ...
     title: str = ""
     start: float | None = None  # seconds from the lecture's start, for sections
 

@@ -11,21 +11,9 @@ from __future__ import annotations
 
 import numpy as np
 from manim import Circle, Rectangle, Square, VGroup
-from manim.utils.color import ManimColor
 
 from scenes import style
-
-
-def rgb(colour: str) -> np.ndarray:
-    """A hex colour as three 0-255 integers."""
-    return np.array(ManimColor(colour).to_int_rgb(), dtype=float)
-
-
-def region_colour(answer: int) -> str:
-    """An answer's region colour: its colour darkened toward the background."""
-    shade = style.REGION_SHADE
-    mixed = shade * rgb(style.ANSWER_COLOURS[answer]) + (1 - shade) * rgb(style.BACKGROUND)
-    return "#" + "".join(f"{int(round(channel)):02X}" for channel in mixed)
+from scenes.style import region_colour
 
 
 def runs(row: np.ndarray) -> list[tuple[int, int, int]]:

@@ -44,7 +44,7 @@ from manim import (
 
 from mechanics import formatting as fmt
 from scenes import style
-from scenes.answer_map import AnswerMap, held_out_marker, region_colour, trained_marker
+from scenes.answer_map import AnswerMap, held_out_marker, trained_marker
 from scenes.chart import Chart
 from scenes.diagram import card
 from scenes.lesson_scene import LessonScene, beat
@@ -96,7 +96,6 @@ MAP_SIDE = 3.5
 CHART_SIZE = (3.0, 2.6)  # the second run's loss chart
 PICTURES_APART = 0.45  # between the two maps and the chart, with their axis labels
 LIT_SNAPSHOTS = 3  # the maps' axis labels stay lit this many snapshots as they are named
-HEIGHT_COLOURS = ["#2B5FD9", "#21A6A6", "#3DDC97", "#F5A524", "#FF5A4E"]  # low to high loss
 
 
 def grid_index(value: float, grid: np.ndarray) -> int:
@@ -165,11 +164,7 @@ class Generalization(LessonScene, ThreeDScene):
             stroke_color=style.BACKGROUND,
             checkerboard_colors=False,
         )
-        # Colour stops at real loss levels: the quantiles of the grid's losses, so each
-        # colour covers a similar share of the sheet even where the walls soar.
-        bands = len(HEIGHT_COLOURS) - 1
-        levels = np.quantile(losses, np.linspace(0.0, 1.0, bands + 1))
-        scale = list(zip(HEIGHT_COLOURS, levels, strict=True))
+        scale = style.height_scale(losses)
         return surface.set_fill_by_value(axes=axes, colorscale=scale, axis=2)
 
     def view(self, phi: float, theta: float) -> View:
@@ -546,7 +541,7 @@ class Generalization(LessonScene, ThreeDScene):
         sentence's dot in its own colour on it; then the two marker shapes."""
         entries = VGroup()
         for answer, candidate in enumerate(self.lesson.candidates):
-            swatch = Square(side_length=0.3).set_fill(region_colour(answer), 1.0)
+            swatch = Square(side_length=0.3).set_fill(style.region_colour(answer), 1.0)
             swatch.set_stroke(width=0)
             dot = trained_marker(style.ANSWER_COLOURS[answer]).move_to(swatch)
             entries.add(

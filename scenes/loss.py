@@ -34,16 +34,10 @@ from scenes.lesson_scene import LessonScene, beat
 from scenes.style import SansMath, math, text
 from scenes.updating import redrawn, when_changed
 
-P_DECIMALS = 3  # p is written to three places so -log of the written p rounds to the loss shown
-LOSS_DECIMALS = 2
-
-
-def p_text(p: float) -> str:
-    return fmt.fixed(p, P_DECIMALS)
-
-
-def loss_text(loss: float) -> str:
-    return fmt.fixed(loss, LOSS_DECIMALS)
+p_text = fmt.confidence  # the scorecard's p and loss, as the page explore.html writes them too
+loss_text = fmt.scorecard_loss
+P_DECIMALS = fmt.CONFIDENCE_DECIMALS  # the live read-out's digits, the same places
+LOSS_DECIMALS = fmt.SCORECARD_LOSS_DECIMALS
 
 
 class Loss(LessonScene):

@@ -18,6 +18,8 @@ import functools
 from math import sqrt
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 if TYPE_CHECKING:
     from manim import MathTex, Text
 
@@ -42,6 +44,8 @@ DECREASE = "#E8553F"  # update arrows that lower a weight (point down)
 # background, so the markers drawn in the full colours stand out on them.
 ANSWER_COLOURS = ("#3DDC97", "#56B4E9", "#E69F00", "#CC79A7", "#F0E442")
 REGION_SHADE = 0.55  # a region's colour is this share of its answer's colour, the rest background
+# Section 5's landscape: colour stops from low to high loss, at the quantiles of its losses.
+HEIGHT_COLOURS = ("#2B5FD9", "#21A6A6", "#3DDC97", "#F5A524", "#FF5A4E")
 
 # Type ---------------------------------------------------------------------------------
 FONT = "Inter"
@@ -139,6 +143,28 @@ def stroke_width_for(weight: float, largest: float, thinnest: float = 1.0, thick
 
 def colour_for(value: float) -> str:
     return POSITIVE if value >= 0 else NEGATIVE
+
+
+def channels(colour: str) -> tuple[int, int, int]:
+    """#RRGGBB as three 0-255 integers."""
+    return tuple(int(colour[k : k + 2], 16) for k in (1, 3, 5))
+
+
+def height_scale(losses: np.ndarray) -> list[tuple[str, float]]:
+    """The landscape's colour stops at real loss levels: the quantiles of its grid's losses,
+    so each colour covers a similar share of the sheet even where the walls soar."""
+    bands = len(HEIGHT_COLOURS) - 1
+    levels = np.quantile(losses, np.linspace(0.0, 1.0, bands + 1))
+    return list(zip(HEIGHT_COLOURS, (float(level) for level in levels), strict=True))
+
+
+def region_colour(answer: int) -> str:
+    """An answer's region on the answer map: its colour darkened toward the background."""
+    mixed = (
+        REGION_SHADE * ink + (1 - REGION_SHADE) * ground
+        for ink, ground in zip(channels(ANSWER_COLOURS[answer]), channels(BACKGROUND), strict=True)
+    )
+    return "#" + "".join(f"{int(round(channel)):02X}" for channel in mixed)
 
 
 # A number the voice says appears with its word: it starts to fade in a little before the

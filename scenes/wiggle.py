@@ -65,12 +65,8 @@ def chosen_look(w: float, largest: float) -> dict:
     return {"color": style.colour_for(w), "width": width, "opacity": 1.0}
 
 
-def w_text(w: float) -> str:
-    return fmt.signed(w)
-
-
-def slope_text(slope: float) -> str:
-    return fmt.signed(slope, 3)
+w_text = fmt.signed  # the wiggle's read-outs, as the page explore.html writes them too
+slope_text = fmt.slope
 
 
 def at_once(t: float) -> float:

@@ -21,7 +21,6 @@ import numpy as np
 from manim import DecimalNumber, MathTex, Tex, Text, VMobject, config
 
 from scenes import style
-from scenes.answer_map import rgb
 from scenes.diagram import NetworkDiagram, UpdateArrow
 from scenes.narration import Caption
 from scenes.record import texts_on_screen
@@ -199,7 +198,10 @@ class LayoutAudit:
         """Every weight line on screen of the scene's network diagrams is in a colour of the
         legend: on the segment from POSITIVE to NEGATIVE in RGB (a line whose weight turns
         negative passes through the colours between)."""
-        orange, blue = rgb(style.POSITIVE) / 255, rgb(style.NEGATIVE) / 255
+        orange, blue = (
+            np.array(style.channels(style.POSITIVE)) / 255,
+            np.array(style.channels(style.NEGATIVE)) / 255,
+        )
         along = blue - orange
         on_screen = {id(m) for mobject in self.scene.mobjects for m in mobject.get_family()}
         diagrams = [d for d in vars(self.scene).values() if isinstance(d, NetworkDiagram)]
@@ -207,7 +209,7 @@ class LayoutAudit:
             for line in diagram.all_lines:
                 if id(line) not in on_screen or not visible(line):
                     continue
-                colour = rgb(line.get_stroke_color().to_hex()) / 255
+                colour = np.array(style.channels(line.get_stroke_color().to_hex())) / 255
                 t = np.clip(np.dot(colour - orange, along) / np.dot(along, along), 0.0, 1.0)
                 if np.linalg.norm(colour - (orange + t * along)) > COLOUR_SLACK:
                     self.report(
