@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Browser, sync_playwright
 
 from mechanics import Lesson, lesson
 
@@ -33,3 +35,26 @@ def lecture(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("renders")
     assert render_tiny("--seed", "0", "--jobs", "2", "--out", str(out)) == 0
     return out / "seed-0" / "tiny"
+
+
+CHROMIUM = Path("/usr/bin/chromium")  # Debian's, installed by `make setup`
+CHROMIUM_FLAGS = [  # no GPU here, and no network: nothing may reach out at start
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """Debian's Chromium, headless, driven by Playwright: the pages the project writes are
+    tested in the browser a student opens them in."""
+    if not CHROMIUM.exists():
+        pytest.fail("Debian's chromium is not installed: run `make setup`")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()

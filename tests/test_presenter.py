@@ -14,13 +14,12 @@ import json
 import re
 import shutil
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 import pytest
 from PIL import Image
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
 from publishing import video
 from publishing.film import LECTURE_STEM, SECTIONS
@@ -29,15 +28,6 @@ from scenes.narration import PAUSE_AFTER_SPEECH
 from .frame_audit import mean_difference
 from .lecture_rendering import TINY, fixture_sections, render_tiny, scene_report, spoken_lines
 
-CHROMIUM = Path("/usr/bin/chromium")  # Debian's, installed by `make setup`
-FLAGS = [  # no GPU here, and no network: nothing may reach out at start
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 FAST = 16  # playback rate (Chromium's highest) for walking the whole lecture: same logic
 NOISE = 2.5  # mean |RGB| difference between Chromium's picture and PyAV's decode of a frame
 # (measured 0.98 to 1.0 on frames of every section); other frames differ by 1.4 to 38, or
@@ -94,17 +84,7 @@ def test_every_line_is_said_inside_one_beat_before_it_ends(lecture):
                 assert ends <= beat["end_frame"] + 1e-6, line["id"]
 
 
-# ---- the browser -------------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        pytest.fail("Debian's chromium is not installed: run `make setup`")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
-        yield browser
-        browser.close()
-
-
+# ---- the browser (conftest's `browser`: Debian's Chromium) -------------------------------
 @pytest.fixture(scope="module")
 def film_frames(lecture) -> list[np.ndarray]:
     """Every frame of the lecture video, decoded by FFmpeg (PyAV), not by the browser."""
