@@ -343,6 +343,8 @@ def check_step(page: Page, lesson: Lesson, n: int) -> None:
     for line_id, weight in shown:
         name, row, col = line_id.split("-")
         assert weight == written(state.params[name][int(row), int(col)], 2, True), (n, line_id)
+    at_rest = page.eval_on_selector_all("#net-4 [data-percent]", "ts => ts.map(t => t.textContent)")
+    assert at_rest == [percent(p) for p in state.probabilities], n  # what step n's weights say
     assert page.locator("#climb circle[data-step]").count() == n + 1
     land = lesson.landscape
     assert text(page, "#ball-loss") == written(land.path_losses[n], 3)
@@ -616,3 +618,16 @@ def test_a_bad_number_never_reaches_the_page():
     for bad in (math.nan, math.inf, -math.inf):
         with pytest.raises(ValueError, match="cannot show"):
             at(bad)
+
+
+def test_a_line_of_the_training_network_shows_its_weight_now_and_this_steps_change(opened):
+    lesson = cached_lesson(SEED)
+    page = opened()
+    for _ in range(5):
+        page.click("#step")
+    state = lesson.trace[5]
+    for name, (row, col) in (("W1", (2, 1)), ("W2", (0, 3))):
+        page.focus(f"#net-4 line.hit[data-line='{name}-{row}-{col}']")
+        said = line_expectations(lesson, 5)[f"{name}-{row}-{col}"]
+        change = written(state.update[name][row, col], 3, True)
+        assert text(page, "#inspect-4") == f"{said} · this step changes it by {change}"

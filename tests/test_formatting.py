@@ -43,3 +43,10 @@ def test_numbers_are_found_in_texts_as_written():
         f"{MINUS}0.42",
     ]
     assert fmt.has_digits("h_1") and not fmt.has_digits("Paris")
+
+
+def test_the_scorecard_wiggle_and_products_as_film_and_page_write_them():
+    assert fmt.confidence(0.10861) == "0.109" and fmt.confidence(1.0) == "1.000"
+    assert fmt.scorecard_loss(2.2199) == "2.22" and fmt.scorecard_loss(-0.0001) == "0.00"
+    assert fmt.slope(-0.1274) == "\u22120.127" and fmt.slope(0.0004) == "0.000"
+    assert fmt.factor(-0.13) == "(\u22120.13)" and fmt.factor(0.42) == "0.42"

@@ -139,3 +139,22 @@ def test_the_floor_flattens_and_keeps_sinking_past_the_last_step(story_lessons):
         assert lesson_.landscape.beyond == pytest.approx(real_loss(lesson_, beyond), rel=1e-10)
         assert lesson_.landscape.beyond < lesson_.landscape.floor, lesson_.seed
         assert np.all(np.isfinite(lesson_.landscape.losses))
+
+
+@pytest.mark.parametrize("seed", [0, 7])
+def test_heights_on_a_finer_grid_hold_the_sheets_own_losses(seed):
+    """explore.html's height map: on the sheet's own grid, the same losses bit for bit; on a
+    grid four times finer, every fourth point is one of the sheet's, and every point is the
+    network's loss at the weights there."""
+    from mechanics.landscape import heights
+
+    lesson = cached_lesson(seed)
+    land = lesson.landscape
+    along, across, losses = heights(land, lesson.inputs, lesson.target_index, len(land.distances))
+    assert np.array_equal(losses, land.losses)
+    assert np.array_equal(along, land.distances) and np.array_equal(across, land.offsets)
+    along, across, finer = heights(land, lesson.inputs, lesson.target_index, 97)
+    np.testing.assert_allclose(finer[::4, ::4], land.losses, rtol=1e-10, atol=1e-12)
+    for i, j in [(37, 61), (1, 2), (95, 50), (48, 48)]:  # between the sheet's own points
+        point = cross_point(lesson, along[i], across[j])
+        assert finer[i, j] == pytest.approx(real_loss(lesson, point), rel=1e-10)

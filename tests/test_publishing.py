@@ -23,6 +23,7 @@ from mechanics import lesson
 from publishing import soundtrack, video
 from publishing.choreography.measure import choreography
 from publishing.choreography.report import targets
+from publishing.explore import page_text
 from publishing.film import LECTURE_STEM, SECTIONS, thumbnail_section
 from publishing.thumbnail import BOTTOM_BAND, SIZE, TOP_BAND
 from scenes.narration import PAUSE_AFTER_SPEECH
@@ -77,6 +78,7 @@ def test_the_folder_holds_the_lecture_its_sections_and_publishing_files(lecture)
         "presenter.html",
         "beats.json",
         "beats.js",
+        "explore.html",
         "manifest.json",
     }
     assert expected <= names
@@ -144,6 +146,18 @@ def test_chapters_are_youtube_lines_at_the_real_section_boundaries(lecture):
         assert title == section.title
     ends = [*section_starts[1:], video.frame_count(lecture / f"{LECTURE_STEM}.mp4") / TINY.fps]
     assert all(end - start >= 10 for start, end in zip(section_starts, ends, strict=True))
+
+
+def test_explore_html_is_the_seeds_machine_linked_to_the_lectures_chapters(lecture, manifest):
+    """The page beside the lecture is the one the engine's seed gives, with each section's
+    link at the start its video's frames put it (see test_explore.py for the page itself)."""
+    page = (lecture / "explore.html").read_text()
+    chapter_starts = dict(zip([s.slug for s in SECTIONS], starts(lecture), strict=True))
+    assert page == page_text(lesson(0), chapter_starts)
+    for slug, start in chapter_starts.items():
+        assert f'"{slug}":{{"href":"{LECTURE_STEM}.mp4#t={start:.2f}"' in page
+    [entry] = [entry for entry in manifest["files"] if entry["kind"] == "explore"]
+    assert entry["file"] == "explore.html"
 
 
 def test_the_thumbnail_is_a_real_frame_of_the_loop_with_the_title(lecture):
@@ -344,7 +358,9 @@ def test_a_second_run_reuses_every_section_and_the_lecture(lecture, manifest, ca
 def test_a_lecture_file_gone_is_assembled_again_to_the_same_bytes(lecture, manifest, capsys):
     (lecture / "thumbnail.png").unlink()
     assert render_tiny("--seed", "0", "--out", str(lecture.parent.parent)) == 0
-    assert "is up to date" not in capsys.readouterr().out
+    printed = capsys.readouterr().out
+    assert "is up to date" not in printed
+    assert f"to play with its machine, open {lecture / 'explore.html'}" in printed
     assert json.loads((lecture / "manifest.json").read_text()) == manifest
 
 

@@ -34,3 +34,21 @@ def test_curve_covers_the_real_loss_and_the_blow_up(story_lessons):
         assert card.loss_ceiling >= max(5.0, card.actual_loss + 0.5)
         assert card.losses.max() <= card.loss_ceiling
         assert np.all(np.isfinite(card.losses))
+
+
+@pytest.mark.parametrize("seed", [0, 7])
+def test_the_confidence_slider_stops_at_every_hundredth_and_at_the_networks_own_p(seed):
+    """explore.html's slider: every stop an engine sample, the network's own p among them
+    with the engine's own loss, so the page's point on the curve is the film's."""
+    from mechanics.scorecard import confidence_slider
+
+    card = cached_lesson(seed).scorecard
+    slider = confidence_slider(card)
+    hundredths = {round(k / 100, 2) for k in range(1, 101)}
+    assert set(slider.ps.tolist()) == hundredths | {card.actual_p}
+    assert np.all(np.diff(slider.ps) > 0)
+    assert slider.ps[slider.actual_index] == card.actual_p
+    assert slider.losses[slider.actual_index] == card.actual_loss
+    others = np.arange(len(slider.ps)) != slider.actual_index
+    np.testing.assert_allclose(slider.losses[others], -np.log(slider.ps[others]), rtol=1e-12)
+    assert slider.losses[-1] == 0.0 and np.all(np.isfinite(slider.losses))

@@ -10,9 +10,9 @@ packages=(
     libcairo2-dev libpango1.0-dev pkg-config
     texlive-latex-base texlive-latex-recommended texlive-latex-extra
     texlive-fonts-recommended dvisvgm
-    fonts-inter  # the film's typeface
+    fonts-inter  # the film's typeface, also embedded in explore.html
     tesseract-ocr  # the tests read the film's rendered read-outs with OCR
-    chromium  # the tests step through presenter.html in a real browser
+    chromium  # the tests drive presenter.html and explore.html in a real browser
 )
 # A bare Debian has no compiler, Python headers or venv module for the system Python.
 command -v cc >/dev/null 2>&1 || packages+=(build-essential)
