@@ -631,3 +631,18 @@ def test_a_line_of_the_training_network_shows_its_weight_now_and_this_steps_chan
         said = line_expectations(lesson, 5)[f"{name}-{row}-{col}"]
         change = written(state.update[name][row, col], 3, True)
         assert text(page, "#inspect-4") == f"{said} · this step changes it by {change}"
+
+
+def test_a_line_inspected_while_the_weights_shift_is_said_again_for_the_new_step(opened):
+    lesson = cached_lesson(SEED)
+    page = opened(still=False)
+    before, after = line_expectations(lesson, 0), line_expectations(lesson, 1)
+    line_id = next(
+        line for line in before if before[line] != after[line] and free_point(page, "#net-4", line)
+    )
+    point = free_point(page, "#net-4", line_id)
+    page.click("#step")
+    page.mouse.move(*point)
+    assert text(page, "#inspect-4").startswith(before[line_id] + " · ")
+    page.wait_for_function("() => document.getElementById('loop-step').textContent === '1'")
+    assert text(page, "#inspect-4").startswith(after[line_id] + " · ")
