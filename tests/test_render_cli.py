@@ -118,6 +118,16 @@ def test_missing_latex_is_reported_before_rendering(tmp_path, capsys, monkeypatc
     assert not list(tmp_path.rglob("*.mp4"))
 
 
+def test_missing_inter_is_reported_before_rendering(tmp_path, capsys, monkeypatch):
+    """explore.html embeds the film's typeface: without Debian's fonts-inter, say so first."""
+    monkeypatch.setenv("MECHANICS_INTER_FONTS", str(tmp_path / "no-fonts"))
+    code = render.main(["--out", str(tmp_path), "--sections", "1"], sections=TEST_SECTIONS)
+    err = capsys.readouterr().err
+    assert code == 2 and "fonts-inter" in err and "make setup" in err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert not list(tmp_path.rglob("*.mp4"))
+
+
 @pytest.mark.parametrize("voice, engine", [("piper", "piper"), ("kokoro", "kokoro_onnx")])
 def test_a_missing_voice_is_reported_before_rendering(tmp_path, capsys, monkeypatch, voice, engine):
     monkeypatch.setitem(sys.modules, engine, None)  # as when the engine is not installed
