@@ -575,3 +575,40 @@ def test_a_wrong_glow_and_a_twitching_tight_flash_are_caught(tmp_path):
     assert len(glowing_lines_not_the_most_changed(scene)) == 1
     wrong = flashes_too_short_or_tight(scene)
     assert any("shown 0.10 s" in w for w in wrong) and any("from the digits" in w for w in wrong)
+
+
+# ---- the film and the page beside it ---------------------------------------------------------
+FILM_ONLY = {  # numbers the film says that the page has no place for, and why
+    "slope": "section 5's floor: how steep the path is at its start and end",
+    "landscape.beyond": "section 5's floor past the path's end",
+}
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_the_page_beside_the_film_shows_the_films_numbers(seed):
+    """explore.html shows the same numbers as the film for the same seed: every number a
+    scene wrote from the engine is among the page's, as written (the page's own tests
+    check its numbers against the engine at every position)."""
+    from mechanics.formatting import numbers_in
+    from publishing.explore import machine
+
+    def strings(value) -> list[str]:
+        if isinstance(value, str):
+            return [value]
+        if isinstance(value, dict):
+            value = list(value.values())
+        if isinstance(value, list):
+            return [text for item in value for text in strings(item)]
+        return []
+
+    lesson = rendered(SCENES[0], seed).lesson
+    on_the_page = {number for text in strings(machine(lesson, {})) for number in numbers_in(text)}
+    missing = {
+        (scene_class.__name__, str(shown.source), shown.written)
+        for scene_class in SCENES
+        for shown in rendered(scene_class, seed).record.shown
+        if shown.source is not LAYOUT
+        and not any(place in str(shown.source) for place in FILM_ONLY)
+        and not set(numbers_in(shown.written)) <= on_the_page
+    }
+    assert sorted(missing) == []
