@@ -33,7 +33,7 @@ from publishing.captions import chapter_time
 from publishing.film import LECTURE_STEM, SUBTITLE, TITLE
 from publishing.webfont import font_face_css
 from scenes import style
-from scenes.sections import SECTIONS, Section, closing_card
+from scenes.sections import SECTIONS, closing_card
 
 PAGE = "explore.html"
 TEMPLATE = Path(__file__).with_name(PAGE)
@@ -310,10 +310,10 @@ def chapters(starts: dict[str, float]) -> dict:
     }
 
 
-def machine(lesson: Lesson, starts: dict[str, float], film: Sequence[Section] = SECTIONS) -> dict:
+def machine(lesson: Lesson, starts: dict[str, float]) -> dict:
     """Everything the page shows for the lesson's seed. `starts` holds where each section
     (by slug) starts in the lecture beside the page."""
-    verbs = [section.closing_word for section in closing_card(film)]
+    verbs = [section.closing_word for section in closing_card(SECTIONS)]
     colours = {
         "background": style.BACKGROUND,
         "ink": style.INK,
@@ -357,20 +357,20 @@ def characters(template: str, data: str) -> str:
     return "".join(sorted(set(template) | set(data) | set("0123456789")))
 
 
-def page_text(lesson: Lesson, starts: dict[str, float], film: Sequence[Section] = SECTIONS) -> str:
+def page_text(lesson: Lesson, starts: dict[str, float]) -> str:
     """The whole page for the lesson's seed."""
     template = TEMPLATE.read_text()
-    data = json.dumps(machine(lesson, starts, film), ensure_ascii=False, separators=(",", ":"))
+    data = json.dumps(
+        machine(lesson, starts), ensure_ascii=False, separators=(",", ":"), allow_nan=False
+    )
     data = data.replace("</", "<\\/")  # a string can never close the script that holds it
     faces = font_face_css(characters(template, data))
     return template.replace(FONT_MARK, faces).replace(MACHINE_MARK, data)
 
 
-def write_explore(
-    folder: Path, lesson: Lesson, starts: dict[str, float], film: Sequence[Section] = SECTIONS
-) -> Path:
+def write_explore(folder: Path, lesson: Lesson, starts: dict[str, float]) -> Path:
     """Write explore.html for the lesson's seed into the lecture folder; return its path."""
     page = explore_file(folder)
     with whole_or_absent(page) as partial:
-        partial.write_text(page_text(lesson, starts, film))
+        partial.write_text(page_text(lesson, starts))
     return page
