@@ -283,7 +283,8 @@ def check_tools(voice: str) -> None:
     except ImportError as error:
         raise UsageError(f"a library Manim needs is missing ({error}); run `make setup`") from None
     try:
-        webfont.font_path(400), webfont.font_path(600)  # explore.html embeds the film's typeface
+        for weight in webfont.PAGE_WEIGHTS:  # explore.html embeds the film's typeface
+            webfont.font_path(weight)
     except webfont.FontMissingError as error:
         raise UsageError(str(error)) from None
     for tool in ("latex", "dvisvgm"):

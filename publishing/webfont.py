@@ -33,6 +33,7 @@ FILES = {
     600: "Inter-SemiBold.otf",
     700: "Inter-Bold.otf",
 }
+PAGE_WEIGHTS = (400, 600)  # explore.html's text and its headings and read-outs
 ALWAYS = " "  # a page always has spaces, and a subset without one would fall back for them
 
 # The layout features a page's text needs, and no more: each kept feature keeps the glyphs it
@@ -126,13 +127,13 @@ def subset_woff2(path: Path, characters: str) -> bytes:
     return buffer.getvalue()
 
 
-def faces(characters: str, weights: Sequence[int] = (400, 600)) -> tuple[Face, ...]:
+def faces(characters: str, weights: Sequence[int] = PAGE_WEIGHTS) -> tuple[Face, ...]:
     """Each weight of Inter, subset to the characters (and a space)."""
     kept = canonical(characters)
     return tuple(Face(weight, subset_woff2(font_path(weight), kept)) for weight in weights)
 
 
-def font_face_css(characters: str, weights: Sequence[int] = (400, 600)) -> str:
+def font_face_css(characters: str, weights: Sequence[int] = PAGE_WEIGHTS) -> str:
     """@font-face rules embedding Inter at each weight, cut to the page's characters: the
     same characters give the same text, byte for byte."""
     return "".join(face.css for face in faces(characters, weights))
