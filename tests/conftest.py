@@ -48,10 +48,12 @@ CHROMIUM_FLAGS = [  # no GPU here, and no network: nothing may reach out at star
 ]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     """Debian's Chromium, headless, driven by Playwright: the pages the project writes are
-    tested in the browser a student opens them in."""
+    tested in the browser a student opens them in. One per test module, closed after it:
+    Playwright's sync API keeps an event loop running in the thread while it is open, and
+    asyncio.run (the cluster's address probe) then fails in any later test there."""
     if not CHROMIUM.exists():
         pytest.fail("Debian's chromium is not installed: run `make setup`")
     with sync_playwright() as playwright:
