@@ -108,28 +108,15 @@ def opened(browser, pages):
         made.append(Opened(browser, pages[seed], **options))
         return made[-1].page
 
-    open_page.made = made
     yield open_page
+    errors = [error for page in made for error in page.errors]
     for page in made:
-        assert page.errors == [], page.errors
         page.close()
+    assert errors == []  # no script error, in any page a test opened
 
 
 def text(page: Page, selector: str) -> str:
     return page.locator(selector).inner_text().strip()
-
-
-def svg_point(page: Page, selector: str, x: float, y: float) -> tuple[float, float]:
-    """Where a point of an SVG element's own coordinates is on the screen."""
-    return tuple(
-        page.eval_on_selector(
-            selector,
-            """(node, [x, y]) => {
-                 const p = new DOMPoint(x, y).matrixTransform(node.getScreenCTM());
-                 return [p.x, p.y]; }""",
-            [x, y],
-        )
-    )
 
 
 # ---- 1. The Forward Pass ---------------------------------------------------------------------
