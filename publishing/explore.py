@@ -158,7 +158,7 @@ def network(lesson: Lesson) -> dict:
     ]
     return {
         "inputs": [
-            {"token": token, "text": fmt.signed(value)}
+            {"token": token, "text": fmt.signed(value), "value": at(value)}
             for token, value in zip(lesson.tokens, lesson.inputs, strict=True)
         ],
         "mixers": len(lesson.trace[0].forward.hidden),
