@@ -1,0 +1,128 @@
+"""A course's roster: which student has which seed, recorded once in the course folder.
+
+The lecturer's roster (`render.py --roster students.csv`: a header `id,name`, one student a
+row) is read, and every student gets a seed the first time they appear: the lowest seed no
+student of the course has yet, from 0. The assignment is written to `students.csv` in the
+course folder (render.py's `--out`) and read back on every later run, so a student's seed
+never changes: not when the roster is reordered, a student is added or leaves, or a name is
+corrected (the name is updated, the seed kept). A seed is never given to a second student,
+even after its first student left the roster.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from common.files import whole_or_absent
+
+STUDENTS = "students.csv"  # in the course folder: id,name,seed
+COLUMNS = ("id", "name", "seed")
+MOST_STUDENTS = 100_000  # as render.py's MOST_SEEDS: more than any course has
+
+
+class RosterError(ValueError):
+    """A roster that cannot be read: one line saying where and what to do."""
+
+
+@dataclass(frozen=True)
+class Student:
+    id: str  # the student's id as the lecturer's roster gives it, e.g. "s001"
+    name: str  # e.g. "Zoë Ng"
+    seed: int
+
+
+def read_roster(path: Path) -> list[tuple[str, str]]:
+    """The (id, name) of each student of a lecturer's roster CSV, in its order.
+
+    The header names the columns `id` and `name` (in any case and order; other columns are
+    ignored), as a spreadsheet exports it (UTF-8, with or without a byte-order mark)."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise RosterError(f"no roster at {path}; give a CSV with columns id,name") from None
+    except UnicodeDecodeError:
+        raise RosterError(f"{path} is not UTF-8 text; save the roster as CSV UTF-8") from None
+    except OSError as error:
+        raise RosterError(f"cannot read the roster {path} ({error.strerror})") from None
+    reader = csv.reader(io.StringIO(text))
+    header = [cell.strip().lower() for cell in next(reader, [])]
+    if "id" not in header or "name" not in header:
+        raise RosterError(
+            f"{path} needs a header line naming its columns id and name (e.g. `id,name`); "
+            f"its first line is {','.join(header)!r}"
+        )
+    at_id, at_name = header.index("id"), header.index("name")
+    students: dict[str, str] = {}
+    for line, row in enumerate(reader, start=2):
+        if not any(cell.strip() for cell in row):
+            continue  # a blank line
+        cells = [cell.strip() for cell in row] + [""] * len(header)
+        student_id, name = cells[at_id], cells[at_name]
+        if not student_id or not name:
+            raise RosterError(f"{path}, line {line}: every student needs an id and a name")
+        if student_id in students:
+            raise RosterError(f"{path}, line {line}: the id {student_id!r} appears twice")
+        students[student_id] = name
+    if not students:
+        raise RosterError(f"{path} lists no students; give one a row: id,name")
+    if len(students) > MOST_STUDENTS:
+        raise RosterError(f"{path} lists more than {MOST_STUDENTS:,} students; fewer, please")
+    return list(students.items())
+
+
+def course_students(course: Path) -> list[Student]:
+    """Every student the course folder has recorded, in seed order; [] without a roster."""
+    path = course / STUDENTS
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return []
+    try:
+        rows = list(csv.DictReader(io.StringIO(text)))
+        students = [Student(row["id"], row["name"], int(row["seed"])) for row in rows]
+    except (KeyError, TypeError, ValueError):
+        raise RosterError(
+            f"{path} is damaged (it should have columns {','.join(COLUMNS)}); restore it from "
+            "a backup: it records which student has which seed"
+        ) from None
+    return sorted(students, key=lambda student: student.seed)
+
+
+def student_of(course: Path, seed: int) -> Student | None:
+    """The student the course gave this seed, or None (no roster, or a seed of no student)."""
+    return next((s for s in course_students(course) if s.seed == seed), None)
+
+
+def assign(course: Path, roster: list[tuple[str, str]]) -> list[Student]:
+    """The roster's students with their seeds, in the roster's order: the seeds the course
+    folder recorded for them, and the lowest free seeds for newcomers; the record is updated
+    (written whole) before anything is rendered."""
+    recorded = {student.id: student for student in course_students(course)}
+    taken = {student.seed for student in recorded.values()}
+    free = (seed for seed in range(len(taken) + len(roster) + 1) if seed not in taken)
+    students = []
+    for student_id, name in roster:
+        known = recorded.get(student_id)
+        student = replace(known, name=name) if known else Student(student_id, name, next(free))
+        recorded[student_id] = student
+        students.append(student)
+    write_students(course, recorded.values())
+    return students
+
+
+def write_students(course: Path, students: Iterable[Student]) -> Path:
+    """students.csv: every student the course ever had, in seed order."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    for student in sorted(students, key=lambda student: student.seed):
+        writer.writerow((student.id, student.name, student.seed))
+    destination = course / STUDENTS
+    course.mkdir(parents=True, exist_ok=True)
+    with whole_or_absent(destination) as partial:
+        partial.write_text(buffer.getvalue(), encoding="utf-8")
+    return destination
