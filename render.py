@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from common import scratch
+from common.cli import OneLineParser, UsageError
 from mechanics import check_seed
 from publishing import audition as auditions
 from publishing import cluster, cluster_access, orchestrator, reuse, webfont
@@ -52,15 +53,6 @@ __all__ = ["QUALITIES", "SECTIONS", "Quality", "Section", "main"]
 
 
 DEFAULT_VOICE = KOKORO  # its cold 1080p lecture took 1.23 x Piper's (benchmarks/voice_speed.py)
-
-
-class UsageError(Exception):
-    """Bad input from the person at the keyboard: one line, exit code 2."""
-
-
-class OneLineParser(argparse.ArgumentParser):
-    def error(self, message: str):
-        raise UsageError(f"{message} (see --help)")
 
 
 def cores() -> int:
