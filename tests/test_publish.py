@@ -175,8 +175,9 @@ def test_upload_sends_the_exact_file_with_its_captions_thumbnail_and_description
     assert (snippet["categoryId"], snippet["defaultLanguage"]) == ("27", "en")
     assert snippet["defaultAudioLanguage"] == "en"
     assert video["metadata"]["status"]["privacyStatus"] == "private"
-    for shown in ("10.9%", "93.4%", "2.22", "0.07", '"Paris"', "40 steps", CHAPTERS):
-        assert shown in snippet["description"]
+    # the strings the fixture's manifest carries, as they are: nothing reformatted
+    said = 'Before training it gives "Paris" 10.9%; after 40 steps, 93.4%. The loss falls from'
+    assert f"{said} 2.22 to 0.07.\n\n{CHAPTERS}" in snippet["description"]
     (caption,) = state["captions"]
     assert (caption["videoId"], caption["language"], caption["name"]) == (video_id, "en", "English")
     assert caption["sha256"] == digest(folder / "the-mechanics-of-learning.srt")
@@ -277,6 +278,13 @@ def test_a_half_done_lecture_is_finished_without_uploading_the_video_again(
     assert run([course], capsys)[0] == 0
     record = ledger(course)
     (entry,) = record["lectures"].values()
+    del entry["thumbnail"]  # as if stopped after the captions
+    (course / "youtube.json").write_text(json.dumps(record))
+    assert run([course], capsys)[0] == 0
+    state = server.state()
+    assert (len(state["captions"]), len(state["thumbnails"])) == (1, 2)
+    record = ledger(course)
+    (entry,) = record["lectures"].values()
     del entry["captions_id"], entry["thumbnail"]  # as if stopped after the video
     (course / "youtube.json").write_text(json.dumps(record))
     code, out, _ = run([course], capsys)
@@ -284,7 +292,7 @@ def test_a_half_done_lecture_is_finished_without_uploading_the_video_again(
     state = server.state()
     assert state["video_inserts"] == 1
     assert [c["videoId"] for c in state["captions"]] == [entry["video_id"]] * 2
-    assert [t["videoId"] for t in state["thumbnails"]] == [entry["video_id"]] * 2
+    assert [t["videoId"] for t in state["thumbnails"]] == [entry["video_id"]] * 3
 
 
 def test_a_playlist_is_found_or_made_once_and_each_video_added(tmp_path, server, capsys):
@@ -429,6 +437,7 @@ def test_a_real_run_refuses_up_front_sending_nothing(tmp_path, server, capsys):
         (["{tmp}/course", "--description", "{tmp}/none.txt"], "--description: no file"),
         (["{tmp}/course", "--privacy", "secret"], "argument --privacy: invalid choice"),
         (["{tmp}/course"], "no OAuth client secrets at {tmp}/no-secrets.json"),
+        (["{tmp}/course", "--client-secrets", "{tmp}/course/students.csv"], "is not an OAuth"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_code_2(tmp_path, offline, capsys, argv, said):
@@ -437,6 +446,7 @@ def test_bad_input_is_one_line_and_exit_code_2(tmp_path, offline, capsys, argv, 
     unfinished = course / "seed-1" / "720p"
     unfinished.mkdir(parents=True)
     (unfinished / "the-mechanics-of-learning.mp4").write_bytes(b"half")
+    (course / "students.csv").write_text("id,name,seed\n")  # a file, but no client secrets
     argv = [a.replace("{tmp}", str(tmp_path)) for a in argv]
     code, out, err = run(argv, capsys)
     assert code == 2 and "Traceback" not in out + err
@@ -457,3 +467,18 @@ def test_the_module_runs_as_a_command(tmp_path):
         f"publish: error: no folder {tmp_path / 'nowhere'}; give a lecture folder or a course "
         "folder\n"
     )
+
+
+def test_a_revoked_permission_asks_again_and_says_what_is_missing(tmp_path, server, capsys):
+    token = Path(os.environ["MECHANICS_YOUTUBE_TOKEN"])
+    saved = json.loads(token.read_text())
+    token.write_text(json.dumps({**saved, "refresh_token": "revoked"}))  # the server refuses it
+    make_lecture(tmp_path / "course", 0)
+    code, out, err = run([tmp_path / "course"], capsys)
+    assert code == 2 and "Traceback" not in out + err
+    assert err == (
+        f"publish: error: no OAuth client secrets at {tmp_path / 'no-secrets.json'}: download "
+        "them from the Google Cloud console (README, 'Uploading to YouTube') and give "
+        "--client-secrets FILE\n"
+    )
+    assert server.state()["tokens_issued"] == 0
