@@ -197,6 +197,19 @@ def test_upload_sends_the_exact_file_with_its_captions_thumbnail_and_description
     assert stat.S_IMODE(token.stat().st_mode) == 0o600
 
 
+@pytest.mark.parametrize(
+    ("kind", "sent_as"), [("JPEG", "image/jpeg"), ("GIF", "application/octet-stream")]
+)
+def test_a_thumbnail_goes_as_a_type_thumbnails_set_accepts(tmp_path, server, capsys, kind, sent_as):
+    folder = make_lecture(tmp_path / "course", 2)
+    Image.new("RGB", (1280, 720), (200, 100, 0)).save(folder / "thumbnail.png", format=kind)
+    code, out, _ = run([folder], capsys)
+    assert code == 0, out
+    (thumbnail,) = server.state()["thumbnails"]
+    assert thumbnail["content_type"] == sent_as
+    assert thumbnail["sha256"] == digest(folder / "thumbnail.png")
+
+
 def test_a_dropped_connection_resumes_from_the_byte_the_server_holds(tmp_path, server, capsys):
     folder = make_lecture(tmp_path / "course", 0)
     size = (folder / "the-mechanics-of-learning.mp4").stat().st_size
