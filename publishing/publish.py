@@ -280,11 +280,22 @@ def publish_one(
             },
             "status": {"privacyStatus": options.privacy},
         }
+        session = done.get("upload_session")
+        if session:
+            say(f"{plan.name}: going on with the upload a run before left unfinished")
         video = youtube.upload_video(
-            service, lecture.video, metadata, retry, Progress(plan.name), options.chunk_bytes
+            service,
+            lecture.video,
+            metadata,
+            retry,
+            Progress(plan.name),
+            options.chunk_bytes,
+            session,
+            lambda address: ledger.record(key, upload_session=address),
         )
         ledger.record(
             key,
+            upload_session=None,
             seed=lecture.seed,
             quality=lecture.quality,
             sha256=lecture.video_sha256,

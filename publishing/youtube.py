@@ -245,27 +245,54 @@ def upload_video(
     retry: Retry,
     progress: Callable[[int, int], None],
     chunk_bytes: int = CHUNK_BYTES,
+    session: str | None = None,
+    on_session: Callable[[str | None], None] = lambda address: None,
 ) -> dict:
     """videos.insert as a resumable upload in chunks; the video resource YouTube returns.
 
     After a failure, the next `next_chunk` asks YouTube which bytes it holds and sends from
     there (see the module's docstring); the count of failures starts again after a chunk
-    goes through, so a long upload over a flaky line is not given up for old failures."""
+    goes through, so a long upload over a flaky line is not given up for old failures.
+
+    The upload session's address is handed to `on_session` as soon as YouTube gives it, so
+    a later run can go on with it (`session`): it is then in the state the library keeps
+    after a failure, so its first call asks YouTube what it holds. A session YouTube no
+    longer knows (they last about a week) is started again from the first byte."""
     media = MediaFileUpload(str(video), mimetype="video/mp4", chunksize=chunk_bytes, resumable=True)
     request = youtube.videos().insert(
         part="snippet,status", body=metadata, media_body=media, notifySubscribers=False
     )
-    failures, response = 0, None
+    if session is not None:
+        request.resumable_uri = session
+        request._in_error_state = True  # the library's own flag: ask before sending
+    failures, response, known = 0, None, session
     while response is None:
         try:
             status, response = request.next_chunk(num_retries=0)
         except Exception as error:  # sorted by handle_failure
+            if session is not None and request.resumable_uri == session and forgotten(error):
+                request.resumable_uri, request.resumable_progress = None, 0
+                request._in_error_state = False
+                session = known = None
+                on_session(None)
+                continue
             failures = handle_failure(error, f"the upload of {video}", failures, retry)
             continue
+        finally:
+            if request.resumable_uri != known:
+                known = request.resumable_uri
+                on_session(known)
         failures = 0
         if status is not None:
             progress(status.resumable_progress, status.total_size)
     return response
+
+
+def forgotten(error: Exception) -> bool:
+    """Whether YouTube no longer knows an upload session (expired, or never finished)."""
+    return (
+        isinstance(error, HttpError) and error.resp is not None and error.resp.status in {404, 410}
+    )
 
 
 def add_captions(youtube: Resource, video_id: str, captions: Path, retry: Retry) -> dict:

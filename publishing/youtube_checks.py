@@ -25,12 +25,10 @@ from publishing.lecture import CHAPTERS, MANIFEST, THUMBNAIL
 MOST_TITLE_CHARACTERS = 100
 MOST_DESCRIPTION_BYTES = 5000
 MOST_THUMBNAIL_BYTES = 2 * 1024 * 1024
-THUMBNAIL_FORMATS = {
-    "JPEG": "image/jpeg",
-    "PNG": "image/png",
-    "GIF": "image/gif",
-    "BMP": "image/bmp",
-}
+THUMBNAIL_FORMATS = ("JPEG", "PNG", "GIF", "BMP")
+# thumbnails.set takes image/jpeg, image/png or application/octet-stream (its discovery
+# document's `accept`; the client library refuses any other type before sending)
+THUMBNAIL_MIME = {"JPEG": "image/jpeg", "PNG": "image/png"}
 LEAST_THUMBNAIL_WIDTH = 640
 FORBIDDEN = "<>"
 # A chapter line of a description: a timestamp (M:SS, MM:SS or H:MM:SS) at its start.
@@ -191,7 +189,7 @@ def thumbnail_problems(path: Path) -> list[str]:
 
 def thumbnail_mime(path: Path) -> str:
     with Image.open(path) as image:
-        return THUMBNAIL_FORMATS[image.format]
+        return THUMBNAIL_MIME.get(image.format, "application/octet-stream")
 
 
 def captions_problems(path: Path) -> list[str]:

@@ -231,6 +231,44 @@ def test_a_dropped_connection_resumes_from_the_byte_the_server_holds(tmp_path, s
     assert sleeps.slept == [1.0]  # one wait: the first backoff, jitter at its middle
 
 
+def test_an_upload_stopped_mid_way_goes_on_in_the_next_run_from_the_byte_held(
+    tmp_path, server, capsys
+):
+    course = tmp_path / "course"
+    folder = make_lecture(course, 0)
+    size = (folder / "the-mechanics-of-learning.mp4").stat().st_size
+    server.plant(drop={"put": 2, "after": 100_000})
+    code, out, _ = run([course], capsys, Sleeps(tries=1))  # gives up at the first failure
+    assert code == 1 and "failed 1 times in a row" in out
+    (entry,) = ledger(course)["lectures"].values()
+    assert entry["upload_session"].startswith(server.url) and "video_id" not in entry
+    code, out, _ = run([course], capsys)
+    assert code == 0, out
+    assert "going on with the upload a run before left unfinished" in out
+    (session,) = server.state()["sessions"].values()  # the same session: no new one opened
+    assert session["puts"][2][0] == CHUNK + 100_000 and session["status_queries"] == 1
+    assert sum(sent for _, sent, _ in session["puts"]) == size
+    assert session["received_sha256"] == digest(folder / "the-mechanics-of-learning.mp4")
+    (entry,) = ledger(course)["lectures"].values()
+    assert entry["upload_session"] is None and entry["video_id"] == session["video_id"]
+
+
+def test_an_upload_session_youtube_forgot_is_started_again(tmp_path, server, capsys):
+    course = tmp_path / "course"
+    folder = make_lecture(course, 0)
+    server.plant(drop={"put": 2, "after": 100_000})
+    assert run([course], capsys, Sleeps(tries=1))[0] == 1
+    server.plant(forget_sessions=True)
+    code, out, _ = run([course], capsys)
+    assert code == 0, out
+    state = server.state()
+    (session,) = state["sessions"].values()
+    assert session["puts"][0] == [0, CHUNK, "kept"]
+    assert state["video_inserts"] == 2
+    (video,) = state["videos"].values()
+    assert video["sha256"] == digest(folder / "the-mechanics-of-learning.mp4")
+
+
 def test_server_errors_are_retried_with_growing_waits(tmp_path, server, capsys):
     folder = make_lecture(tmp_path / "course", 0)
     server.plant(unavailable=3)
@@ -252,7 +290,8 @@ def test_an_upload_that_keeps_failing_is_given_up_in_one_line(tmp_path, server, 
     (last,) = [line for line in out.splitlines() if line.startswith("publish:")]
     assert "failed 3 times in a row (last: HTTP 503)" in last
     assert "0 of 1 lectures done" in last
-    assert not (course / "youtube.json").exists()  # nothing was done, so nothing recorded
+    (entry,) = ledger(course)["lectures"].values()  # only the session, to go on with later
+    assert set(entry) == {"upload_session"}
 
 
 def test_the_quota_stops_with_one_line_and_a_rerun_goes_on_from_the_ledger(

@@ -8,7 +8,8 @@ answered 308 with Range until the last, status queries `Content-Range: bytes */T
 multipart captions.insert, thumbnails.set, playlists list/insert and playlistItems.insert.
 It records what it received (GET /_state) so a test can check the bytes it assembled, and
 faults can be planted (POST /_faults): drop the connection after K bytes of a chunk, answer
-chunks 503, refuse a videos.insert with 403 quotaExceeded, keep uploads private.
+chunks 503, refuse a videos.insert with 403 quotaExceeded, keep uploads private, forget
+the upload sessions.
 """
 
 from __future__ import annotations
@@ -129,7 +130,10 @@ class Handler(BaseHTTPRequestHandler):
         path, query = self.split()
         if path == "/_faults":
             with lock:
-                faults.update(json.loads(self.body()))
+                planted = json.loads(self.body())
+                if planted.pop("forget_sessions", False):  # as YouTube after a week
+                    state["sessions"].clear()
+                faults.update(planted)
                 return self.reply(200, faults)
         if path == "/token":
             return self.token()
