@@ -28,11 +28,12 @@ import httplib2
 from google.auth.exceptions import RefreshError, TransportError
 from google.auth.transport.requests import Request
 from google.oauth2.credentials import Credentials
-from google_auth_oauthlib.flow import InstalledAppFlow
+from google_auth_oauthlib.flow import InstalledAppFlow, WSGITimeoutError
 from googleapiclient import discovery_cache
 from googleapiclient.discovery import Resource, build, build_from_document
 from googleapiclient.errors import HttpError
 from googleapiclient.http import MediaFileUpload, build_http
+from oauthlib.oauth2.rfc6749.errors import OAuth2Error
 
 from common.cli import UsageError
 from common.files import whole_or_absent
@@ -48,6 +49,7 @@ TOKEN_VARIABLE = "MECHANICS_YOUTUBE_TOKEN"
 # Where the API and the token endpoint are: unset for Google itself; the tests point it at
 # their local server (google-auth always takes Google's token endpoint from a saved token).
 API_ROOT_VARIABLE = "MECHANICS_YOUTUBE_API_ROOT"
+CONSENT_SECONDS = 15 * 60  # how long the first run waits for the browser's answer
 CHUNK_BYTES = 8 * 1024 * 1024  # a multiple of 256 KiB, as YouTube's resumable uploads need
 TRANSIENT_STATUSES = {500, 502, 503, 504}
 QUOTA_REASONS = {"quotaExceeded", "uploadLimitExceeded", "dailyLimitExceeded"}
@@ -140,13 +142,25 @@ def credentials_for(secrets: Path, token: Path, say: Callable[[str], None]) -> C
             "download it again from the Google Cloud console"
         ) from None
     browser = bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
-    credentials = flow.run_local_server(
-        port=0,
-        open_browser=browser,
-        authorization_prompt_message="Open this address in a browser on this machine to let "
-        "publish upload to your channel: {url}",
-        success_message="publish may now upload to your channel; you can close this tab.",
-    )
+    try:
+        credentials = flow.run_local_server(
+            port=0,
+            open_browser=browser,
+            authorization_prompt_message="Open this address in a browser on this machine to "
+            "let publish upload to your channel: {url}",
+            success_message="publish may now upload to your channel; you can close this tab.",
+            timeout_seconds=CONSENT_SECONDS,
+        )
+    except WSGITimeoutError:
+        raise UsageError(
+            f"no answer from the browser in {CONSENT_SECONDS // 60} minutes; run again and "
+            "open the address it prints"
+        ) from None
+    except OAuth2Error as error:
+        raise UsageError(
+            f"Google gave no permission ({error.error}); run again and allow publish to "
+            "upload to your channel"
+        ) from None
     save_token(credentials, token)
     say(f"permission saved in {token} (mode 0600); next time no browser is needed")
     return credentials

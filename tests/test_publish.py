@@ -13,6 +13,7 @@ import stat
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
@@ -35,6 +36,7 @@ CAPTIONS = (
     "2\n00:00:02,500 --> 00:00:05,000\nIt guesses the fourth.\n"
 )
 REFRESH = "refresh-token-of-the-test"  # the one tests/youtube_server.py honours
+CODE = "consent-code-of-the-test"  # the consent code it exchanges for a token
 
 
 def digest(path: Path) -> str:
@@ -534,3 +536,78 @@ def test_a_revoked_permission_asks_again_and_says_what_is_missing(tmp_path, serv
         "--client-secrets FILE\n"
     )
     assert server.state()["tokens_issued"] == 0
+
+
+def first_run(tmp_path: Path, server: Server) -> tuple[subprocess.Popen, dict, Path]:
+    """publish as a command with client secrets but no saved permission: it prints the
+    consent page's address and waits on a local port for the browser to come back."""
+    secrets = tmp_path / "client_secret.json"
+    secrets.write_text(
+        json.dumps(
+            {
+                "installed": {
+                    "client_id": "test-client.apps.googleusercontent.com",
+                    "client_secret": "test-secret",
+                    "auth_uri": "https://accounts.google.com/o/oauth2/auth",
+                    "token_uri": f"{server.url}/token",
+                    "redirect_uris": ["http://localhost"],
+                }
+            }
+        )
+    )
+    token = tmp_path / "home" / "config" / "youtube-token.json"
+    environment = {
+        **{k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")},
+        "PYTHONPATH": str(ROOT),
+        "MECHANICS_YOUTUBE_TOKEN": str(token),
+        "OAUTHLIB_INSECURE_TRANSPORT": "1",  # the test's token endpoint is plain http
+    }
+    command = [sys.executable, "-m", "publishing.publish", str(tmp_path / "course")]
+    process = subprocess.Popen(
+        [*command, "--client-secrets", str(secrets)],
+        cwd=ROOT,
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    line = process.stdout.readline()
+    assert line.startswith("Open this address in a browser on this machine"), line
+    address = line.rsplit(" ", 1)[1].strip()
+    query = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(address).query))
+    return process, query, token
+
+
+def test_the_first_run_asks_for_permission_once_and_keeps_it_for_its_owner(tmp_path, server):
+    folder = make_lecture(tmp_path / "course", 0)
+    process, query, token = first_run(tmp_path, server)
+    assert set(query["scope"].split()) == {
+        "https://www.googleapis.com/auth/youtube.upload",
+        "https://www.googleapis.com/auth/youtube.force-ssl",
+    }
+    back = f"{query['redirect_uri']}?state={query['state']}&code={CODE}&scope={query['scope']}"
+    with urllib.request.urlopen(back.replace(" ", "%20")) as page:
+        assert "publish may now upload" in page.read().decode()
+    out, err = process.communicate(timeout=60)
+    assert process.returncode == 0, out + err
+    saved = json.loads(token.read_text())
+    assert saved["refresh_token"] == REFRESH
+    assert stat.S_IMODE(token.stat().st_mode) == 0o600
+    assert stat.S_IMODE(token.parent.stat().st_mode) == 0o700
+    state = server.state()
+    assert state["grants"] == ["authorization_code"]
+    (video,) = state["videos"].values()
+    assert video["sha256"] == digest(folder / "the-mechanics-of-learning.mp4")
+
+
+def test_a_refused_consent_is_one_line(tmp_path, server):
+    make_lecture(tmp_path / "course", 0)
+    process, query, token = first_run(tmp_path, server)
+    back = f"{query['redirect_uri']}?state={query['state']}&error=access_denied"
+    urllib.request.urlopen(back).close()
+    out, err = process.communicate(timeout=60)
+    assert process.returncode == 2 and not token.exists()
+    assert err == (
+        "publish: error: Google gave no permission (access_denied); run again and allow "
+        "publish to upload to your channel\n"
+    )

@@ -27,6 +27,11 @@ import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 REFRESH_TOKEN = "refresh-token-of-the-test"
+CODE = "consent-code-of-the-test"  # what Google's consent page hands back to the local port
+SCOPES = [
+    "https://www.googleapis.com/auth/youtube.upload",
+    "https://www.googleapis.com/auth/youtube.force-ssl",
+]
 ACCESS_TOKEN = "access-token-{}"
 CONTENT_RANGE_QUERY = "bytes */"
 
@@ -34,6 +39,7 @@ lock = threading.Lock()
 numbers = itertools.count(1)
 state: dict = {
     "tokens_issued": 0,
+    "grants": [],  # the grant_type of each token issued
     "requests": [],  # [method, path] of every API request
     "unauthorized": 0,
     "sessions": {},  # upload id: {total, metadata, received (bytes), puts, status_queries}
@@ -170,13 +176,21 @@ class Handler(BaseHTTPRequestHandler):
     # --- the API ---
 
     def token(self):
+        """OAuth's token endpoint: a refresh, or the first exchange of a consent's code."""
         form = dict(urllib.parse.parse_qsl(self.body().decode()))
-        if form.get("grant_type") != "refresh_token" or form.get("refresh_token") != REFRESH_TOKEN:
+        refresh = form.get("grant_type") == "refresh_token"
+        if refresh and form.get("refresh_token") == REFRESH_TOKEN:
+            answer = {}
+        elif form.get("grant_type") == "authorization_code" and form.get("code") == CODE:
+            answer = {"refresh_token": REFRESH_TOKEN, "scope": " ".join(SCOPES)}
+        else:
             return self.reply(400, {"error": "invalid_grant"})
         with lock:
             state["tokens_issued"] += 1
+            state["grants"].append(form["grant_type"])
             token = ACCESS_TOKEN.format(state["tokens_issued"])
-        self.reply(200, {"access_token": token, "expires_in": 3600, "token_type": "Bearer"})
+        answer |= {"access_token": token, "expires_in": 3600, "token_type": "Bearer"}
+        self.reply(200, answer)
 
     def open_session(self, query: dict, body: bytes):
         if query.get("uploadType") != "resumable":
