@@ -249,7 +249,7 @@ def quota_resets(now: datetime) -> str:
     )
 
 
-class Progress:
+class UploadProgress:
     """Says how far an upload has come, every tenth of it."""
 
     def __init__(self, name: str):
@@ -288,7 +288,7 @@ def publish_one(
             lecture.video,
             metadata,
             retry,
-            Progress(plan.name),
+            UploadProgress(plan.name),
             options.chunk_bytes,
             session,
             lambda address: ledger.record(key, upload_session=address),

@@ -48,6 +48,7 @@ class Lecture:
     quality: str
     manifest: dict
     video_sha256: str  # as the manifest records it
+    video_bytes: int  # likewise
     seconds: float  # the video's length, as the manifest records it
 
     @property
@@ -94,10 +95,19 @@ def read_lecture(folder: Path) -> Lecture:
     entry = next(
         (item for item in manifest.get("files", []) if item.get("file") == video_name), None
     )
-    if not isinstance(manifest.get("seed"), int) or entry is None or "sha256" not in entry:
+    described = entry is not None and {"sha256", "bytes", "seconds"} <= entry.keys()
+    if not isinstance(manifest.get("seed"), int) or not described:
         raise NotALecture(f"{folder / MANIFEST} does not describe a lecture video; render again")
     quality = manifest.get("quality", {}).get("name", folder.name)
-    return Lecture(folder, manifest["seed"], quality, manifest, entry["sha256"], entry["seconds"])
+    return Lecture(
+        folder,
+        manifest["seed"],
+        quality,
+        manifest,
+        entry["sha256"],
+        entry["bytes"],
+        entry["seconds"],
+    )
 
 
 def title_problems(title: str) -> list[str]:
@@ -203,8 +213,16 @@ def captions_problems(path: Path) -> list[str]:
 
 
 def video_problems(lecture: Lecture) -> list[str]:
+    """The video must be there, and be the one the manifest describes (its SHA-256 is what
+    the ledger knows it by; its length is compared, which costs nothing)."""
     if not lecture.video.is_file():
         return [f"no video {lecture.video.name}"]
+    size = lecture.video.stat().st_size
+    if size != lecture.video_bytes:
+        return [
+            f"the video is {size} bytes, not the {lecture.video_bytes} manifest.json "
+            "records: it changed after rendering; render the lecture again"
+        ]
     return []
 
 

@@ -407,6 +407,12 @@ def test_a_dry_run_of_a_good_lecture_says_what_would_go_without_network(tmp_path
     assert not Path(os.environ["MECHANICS_YOUTUBE_TOKEN"]).exists()
 
 
+def plant_cut_video(folder: Path) -> list[str]:
+    video = folder / "the-mechanics-of-learning.mp4"
+    video.write_bytes(video.read_bytes()[:-1000])
+    return []
+
+
 def plant_long_title(folder: Path) -> list[str]:
     return ["--title", "x" * 101]
 
@@ -460,6 +466,7 @@ def plant_broken_captions(folder: Path) -> list[str]:
         (plant_webp_thumbnail, "the thumbnail is WEBP; YouTube takes JPEG, PNG, GIF, BMP"),
         (plant_square_thumbnail, "the thumbnail is 720x720, not 16:9"),
         (plant_broken_captions, "cannot be parsed as SubRip"),
+        (plant_cut_video, "bytes manifest.json records: it changed after rendering"),
     ],
 )
 def test_a_dry_run_refuses_what_youtube_would(tmp_path, offline, capsys, plant, said):
