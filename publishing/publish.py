@@ -79,7 +79,13 @@ def parse_args(argv: Sequence[str] | None):
         help="a text file with the description, with placeholders: "
         + ", ".join(f"{{{name}}}" for name in templates.PLACEHOLDERS),
     )
-    parser.add_argument("--privacy", choices=PRIVACIES, default="private")
+    parser.add_argument(
+        "--privacy",
+        choices=PRIVACIES,
+        default="private",
+        help="who may watch (default private); an API project Google has not audited can "
+        "only upload private videos",
+    )
     parser.add_argument("--playlist", metavar="NAME", help="add each video to this playlist")
     parser.add_argument(
         "--client-secrets",
