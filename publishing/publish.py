@@ -365,21 +365,20 @@ def upload(
         return 0
     secrets = options.client_secrets or youtube.default_client_secrets()
     token = options.token or youtube.default_token()
-    done = len(plans) - len(pending)
+    done, turned_down = len(plans) - len(pending), []
     try:
         service = youtube.youtube_service(youtube.credentials_for(secrets, token, say))
+        playlists = playlist_ids(pending, options, ledgers, service, retry)
         for plan in pending:
             ledger = ledgers[plan.lecture.course]
-            playlist_id = None
-            if options.playlist is not None:
-                playlist_id = ledger.playlists.get(options.playlist)
-                if playlist_id is None:
-                    playlist_id = youtube.find_or_create_playlist(
-                        service, options.playlist, options.privacy, retry
-                    )
-                    ledger.playlists[options.playlist] = playlist_id
-                    ledger.write()
-            publish_one(plan, service, ledger, options, playlist_id, retry)
+            try:
+                publish_one(plan, service, ledger, options, playlists.get(ledger.path), retry)
+            except (youtube.QuotaExhausted, youtube.GaveUp):
+                raise
+            except youtube.YouTubeError as error:  # this lecture only: the others go on
+                say(f"{plan.name}: {error}")
+                turned_down.append(plan)
+                continue
             done += 1
     except youtube.QuotaExhausted as error:
         say(
@@ -394,8 +393,37 @@ def upload(
             "run the same command again to go on"
         )
         return 1
+    if turned_down:
+        say(
+            f"publish: {done} of {len(plans)} lectures done; YouTube refused part of "
+            f"{len(turned_down)} (above): what was done is kept in youtube.json, run the same "
+            "command again once it is fixed"
+        )
+        return 1
     say(f"all {len(plans)} lectures are on YouTube ({len(pending)} uploaded now)")
     return 0
+
+
+def playlist_ids(
+    plans: list[Plan], options, ledgers: dict[Path, Ledger], service, retry: youtube.Retry
+) -> dict[Path, str]:
+    """The --playlist's id for each course's ledger: the one it recorded, else found by
+    name on the channel or made (once, before any video, so a refusal stops at once)."""
+    if options.playlist is None:
+        return {}
+    found = {}
+    courses = dict.fromkeys(plan.lecture.course for plan in plans)  # each once, in order
+    for ledger in (ledgers[course] for course in courses):
+        playlist_id = ledger.playlists.get(options.playlist) or next(iter(found.values()), None)
+        if playlist_id is None:
+            playlist_id = youtube.find_or_create_playlist(
+                service, options.playlist, options.privacy, retry
+            )
+        if ledger.playlists.get(options.playlist) != playlist_id:
+            ledger.playlists[options.playlist] = playlist_id
+            ledger.write()
+        found[ledger.path] = playlist_id
+    return found
 
 
 def main(

@@ -52,6 +52,10 @@ API_ROOT_VARIABLE = "MECHANICS_YOUTUBE_API_ROOT"
 CONSENT_SECONDS = 15 * 60  # how long the first run waits for the browser's answer
 CHUNK_BYTES = 8 * 1024 * 1024  # a multiple of 256 KiB, as YouTube's resumable uploads need
 TRANSIENT_STATUSES = {500, 502, 503, 504}
+# thumbnails.set answers 403 when the channel may not set custom thumbnails
+THUMBNAILS_FORBIDDEN = (
+    "custom thumbnails need a channel verified by phone: https://www.youtube.com/verify"
+)
 QUOTA_REASONS = {"quotaExceeded", "uploadLimitExceeded", "dailyLimitExceeded"}
 TRANSIENT_ERRORS = (
     ConnectionError,
@@ -221,27 +225,33 @@ class Retry:
         self.sleep(seconds)
 
 
-def refused(error: HttpError, what: str) -> YouTubeError:
+def refused(error: HttpError, what: str, forbidden: str = "") -> YouTubeError:
+    """The error to stop with: the quota's, or YouTube's message (and `forbidden`, what to
+    do, when it answered 403)."""
     reasons = error_reasons(error)
-    if error.resp is not None and error.resp.status == 403 and QUOTA_REASONS & set(reasons):
+    status = error.resp.status if error.resp is not None else None
+    if status == 403 and QUOTA_REASONS & set(reasons):
         return QuotaExhausted(next(reason for reason in reasons if reason in QUOTA_REASONS))
-    return YouTubeError(f"YouTube refused {what}: {error_message(error)}")
+    hint = f" ({forbidden})" if status == 403 and forbidden else ""
+    return YouTubeError(f"YouTube refused {what}: {error_message(error)}{hint}")
 
 
-def call(request, what: str, retry: Retry):
+def call(request, what: str, retry: Retry, forbidden: str = ""):
     """Execute one API request, again after a transient failure; the response."""
     failures = 0
     while True:
         try:
             return request.execute(num_retries=0)
         except Exception as error:  # sorted by handle_failure: the rest are raised
-            failures = handle_failure(error, what, failures, retry)
+            failures = handle_failure(error, what, failures, retry, forbidden)
 
 
-def handle_failure(error: Exception, what: str, failures: int, retry: Retry) -> int:
+def handle_failure(
+    error: Exception, what: str, failures: int, retry: Retry, forbidden: str = ""
+) -> int:
     """Wait after a transient failure and return the failures so far; raise otherwise."""
     if isinstance(error, HttpError) and not transient(error):
-        raise refused(error, what) from None
+        raise refused(error, what, forbidden) from None
     if not transient(error):
         raise error
     failures += 1
@@ -318,7 +328,8 @@ def add_captions(youtube: Resource, video_id: str, captions: Path, retry: Retry)
 
 def set_thumbnail(youtube: Resource, video_id: str, image: Path, mime: str, retry: Retry) -> dict:
     media = MediaFileUpload(str(image), mimetype=mime)
-    return call(youtube.thumbnails().set(videoId=video_id, media_body=media), str(image), retry)
+    request = youtube.thumbnails().set(videoId=video_id, media_body=media)
+    return call(request, f"the thumbnail {image}", retry, THUMBNAILS_FORBIDDEN)
 
 
 def find_or_create_playlist(youtube: Resource, name: str, privacy: str, retry: Retry) -> str:

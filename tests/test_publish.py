@@ -349,6 +349,27 @@ def test_a_half_done_lecture_is_finished_without_uploading_the_video_again(
     assert [t["videoId"] for t in state["thumbnails"]] == [entry["video_id"]] * 3
 
 
+def test_a_refused_thumbnail_stops_that_step_only_and_a_rerun_sets_it(tmp_path, server, capsys):
+    course = tmp_path / "course"
+    for seed in (0, 1):
+        make_lecture(course, seed)
+    server.plant(thumbnails_forbidden=True)
+    code, out, _ = run([course], capsys)
+    assert code == 1
+    refusals = [line for line in out.splitlines() if "YouTube refused the thumbnail" in line]
+    assert len(refusals) == 2 and refusals[0].startswith("seed 0 (720p): YouTube refused")
+    assert "verified by phone: https://www.youtube.com/verify" in refusals[0]
+    assert out.splitlines()[-1].startswith("publish: 0 of 2 lectures done; YouTube refused")
+    entries = ledger(course)["lectures"].values()
+    assert all(e["video_id"] and e["captions_id"] and "thumbnail" not in e for e in entries)
+    server.plant(thumbnails_forbidden=False)
+    code, out, _ = run([course], capsys)
+    assert code == 0, out
+    state = server.state()
+    assert state["video_inserts"] == 2 and len(state["captions"]) == 2
+    assert sorted(t["videoId"] for t in state["thumbnails"]) == sorted(state["videos"])
+
+
 def test_a_playlist_is_found_or_made_once_and_each_video_added(tmp_path, server, capsys):
     course = tmp_path / "course"
     for seed in (0, 1):

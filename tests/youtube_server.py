@@ -55,6 +55,7 @@ faults: dict = {
     "unavailable": 0,  # answer this many chunk PUTs 503 (taking none of their bytes)
     "quota_on_insert": None,  # the n-th videos.insert is refused: 403 quotaExceeded
     "keep_private": False,  # answer every upload privacyStatus "private", as Google's audit
+    "thumbnails_forbidden": False,  # thumbnails.set answers 403, as for an unverified channel
 }
 chunk_puts = itertools.count(1)
 
@@ -283,6 +284,12 @@ class Handler(BaseHTTPRequestHandler):
         self.reply(200, {"kind": "youtube#caption", "id": caption_id, "snippet": snippet})
 
     def thumbnail(self, query: dict, body: bytes):
+        if faults["thumbnails_forbidden"]:
+            message = (
+                "The authenticated user doesn't have permissions to upload and set custom "
+                "video thumbnails."
+            )
+            return self.reply(403, api_error(403, "forbidden", message))
         record = {
             "videoId": query.get("videoId"),
             "content_type": self.headers.get("Content-Type"),
