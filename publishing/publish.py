@@ -363,6 +363,14 @@ def upload(
     if not pending:
         say(f"all {len(plans)} lectures are on YouTube already (see youtube.json)")
         return 0
+    for ledger in ledgers.values():  # before anything is sent: what is sent must be recorded
+        try:
+            ledger.write()
+        except OSError as error:
+            raise UsageError(
+                f"cannot write {ledger.path} ({error.strerror}); publish records there what is "
+                "on YouTube: make the course folder writable"
+            ) from None
     secrets = options.client_secrets or youtube.default_client_secrets()
     token = options.token or youtube.default_token()
     done, turned_down = len(plans) - len(pending), []

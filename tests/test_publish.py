@@ -536,6 +536,25 @@ def test_bad_input_is_one_line_and_exit_code_2(tmp_path, offline, capsys, argv, 
     assert said.replace("{tmp}", str(tmp_path)) in err
 
 
+def test_a_course_folder_publish_cannot_write_to_is_said_before_anything_is_sent(
+    tmp_path, server, capsys, monkeypatch
+):
+    course = tmp_path / "course"
+    make_lecture(course, 0)
+
+    def read_only(path):  # a read-only course folder (the tests run as root, who may write)
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr("publishing.youtube_ledger.whole_or_absent", read_only)
+    code, out, err = run([course], capsys)
+    assert code == 2 and "Traceback" not in out + err
+    assert err == (
+        f"publish: error: cannot write {course / 'youtube.json'} (Permission denied); publish "
+        "records there what is on YouTube: make the course folder writable\n"
+    )
+    assert server.state()["requests"] == []
+
+
 def test_the_module_runs_as_a_command(tmp_path):
     result = subprocess.run(
         [sys.executable, "-m", "publishing.publish", str(tmp_path / "nowhere")],
