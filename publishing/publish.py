@@ -389,10 +389,16 @@ def upload(
                 continue
             done += 1
     except youtube.QuotaExhausted as error:
+        if str(error) == youtube.CHANNEL_LIMIT:
+            what = "the channel's limit of uploads in 24 hours is reached"
+            when = (
+                f"it lifts within 24 hours, by {now().astimezone() + timedelta(days=1):%a %H:%M %Z}"
+            )
+        else:
+            what, when = "YouTube's daily quota is used up", f"it resets {quota_resets(now())}"
         say(
-            f"publish: YouTube's daily quota is used up ({error}): {done} of {len(plans)} "
-            f"lectures done; it resets {quota_resets(now())}: run the same command again then "
-            "to go on (youtube.json keeps what is done)"
+            f"publish: {what} ({error}): {done} of {len(plans)} lectures done; {when}: run "
+            "the same command again then to go on (youtube.json keeps what is done)"
         )
         return QUOTA_STOP
     except youtube.YouTubeError as error:

@@ -56,7 +56,9 @@ TRANSIENT_STATUSES = {500, 502, 503, 504}
 THUMBNAILS_FORBIDDEN = (
     "custom thumbnails need a channel verified by phone: https://www.youtube.com/verify"
 )
-QUOTA_REASONS = {"quotaExceeded", "uploadLimitExceeded", "dailyLimitExceeded"}
+# the project's daily quota (403), or the channel's uploads in 24 hours (400)
+QUOTA_REASONS = {"quotaExceeded", "dailyLimitExceeded", "uploadLimitExceeded"}
+CHANNEL_LIMIT = "uploadLimitExceeded"
 TRANSIENT_ERRORS = (
     ConnectionError,
     TimeoutError,
@@ -230,7 +232,7 @@ def refused(error: HttpError, what: str, forbidden: str = "") -> YouTubeError:
     do, when it answered 403)."""
     reasons = error_reasons(error)
     status = error.resp.status if error.resp is not None else None
-    if status == 403 and QUOTA_REASONS & set(reasons):
+    if status in (400, 403) and QUOTA_REASONS & set(reasons):
         return QuotaExhausted(next(reason for reason in reasons if reason in QUOTA_REASONS))
     hint = f" ({forbidden})" if status == 403 and forbidden else ""
     return YouTubeError(f"YouTube refused {what}: {error_message(error)}{hint}")

@@ -324,6 +324,25 @@ def test_the_quota_stops_with_one_line_and_a_rerun_goes_on_from_the_ledger(
     assert server.state()["video_inserts"] == 4
 
 
+def test_the_channels_upload_limit_stops_like_the_quota_and_says_24_hours(
+    tmp_path, server, capsys, monkeypatch
+):
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    course = tmp_path / "course"
+    for seed in (0, 1):
+        make_lecture(course, seed)
+    server.plant(limit_on_insert=2)
+    sunday_evening = datetime(2026, 12, 6, 20, 0, tzinfo=UTC)
+    code, out, _ = run([course], capsys, now=lambda: sunday_evening)
+    assert code == publish.QUOTA_STOP
+    assert out.splitlines()[-1] == (
+        "publish: the channel's limit of uploads in 24 hours is reached (uploadLimitExceeded): "
+        "1 of 2 lectures done; it lifts within 24 hours, by Mon 20:00 UTC: run the same "
+        "command again then to go on (youtube.json keeps what is done)"
+    )
+
+
 def test_a_half_done_lecture_is_finished_without_uploading_the_video_again(
     tmp_path, server, capsys
 ):

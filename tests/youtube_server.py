@@ -8,8 +8,8 @@ answered 308 with Range until the last, status queries `Content-Range: bytes */T
 multipart captions.insert, thumbnails.set, playlists list/insert and playlistItems.insert.
 It records what it received (GET /_state) so a test can check the bytes it assembled, and
 faults can be planted (POST /_faults): drop the connection after K bytes of a chunk, answer
-chunks 503, refuse a videos.insert with 403 quotaExceeded, keep uploads private, forget
-the upload sessions.
+chunks 503, refuse a videos.insert with 403 quotaExceeded or 400 uploadLimitExceeded,
+refuse thumbnails (403), keep uploads private, forget the upload sessions.
 """
 
 from __future__ import annotations
@@ -54,6 +54,7 @@ faults: dict = {
     "drop": None,  # {"put": n, "after": K}: the n-th chunk PUT (1-based) dies after K bytes
     "unavailable": 0,  # answer this many chunk PUTs 503 (taking none of their bytes)
     "quota_on_insert": None,  # the n-th videos.insert is refused: 403 quotaExceeded
+    "limit_on_insert": None,  # the n-th videos.insert is refused: 400 uploadLimitExceeded
     "keep_private": False,  # answer every upload privacyStatus "private", as Google's audit
     "thumbnails_forbidden": False,  # thumbnails.set answers 403, as for an unverified channel
 }
@@ -206,6 +207,9 @@ class Handler(BaseHTTPRequestHandler):
                     "The request cannot be completed because you have exceeded your quota.",
                 ),
             )
+        if faults["limit_on_insert"] == state["video_inserts"]:
+            message = "The user has exceeded the number of videos they may upload."
+            return self.reply(400, api_error(400, "uploadLimitExceeded", message))
         upload_id = f"upload-{next(numbers)}"
         state["sessions"][upload_id] = {
             "total": int(self.headers["X-Upload-Content-Length"]),
