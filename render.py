@@ -35,6 +35,7 @@ from mechanics import check_seed
 from publishing import audition as auditions
 from publishing import cluster, cluster_access, orchestrator, reuse, webfont
 from publishing import lecture as lectures
+from publishing import roster as rosters
 from publishing import script as scripts
 from publishing.certificates import CERTIFICATES_VARIABLE, certificates_folder
 from publishing.cluster import SCHEDULER_VARIABLE, ClusterError, scheduler_address
@@ -82,10 +83,15 @@ def parse_args(
     parser.add_argument(
         "--seed",
         nargs="+",
-        default=["0"],
         metavar="N",
         help="seeds in [0, 2**32), one lecture each: integers, ranges and lists, e.g. "
         "7, 0-299, 3,7,11-20; default 0",
+    )
+    parser.add_argument(
+        "--roster",
+        metavar="CSV",
+        help="a lecture per student: a CSV with columns id,name; each student gets a seed, "
+        f"kept in OUT/{rosters.STUDENTS} so it never changes (instead of --seed)",
     )
     parser.add_argument(
         "--quality",
@@ -318,18 +324,24 @@ def summary(outcomes: Sequence[Outcome]) -> str:
 
 
 def course_summary(
-    seeds: Sequence[int], sections: int, outcomes: Sequence[Outcome], progress: Progress
+    seeds: Sequence[int],
+    sections: int,
+    outcomes: Sequence[Outcome],
+    progress: Progress,
+    students: Sequence[rosters.Student] = (),
 ) -> str:
     """The closing table for several seeds: one row per seed, its sections done (and how
-    many reused), its film's length, its render time and what became of its lecture."""
+    many reused), its film's length, its render time, what became of its lecture and, with
+    a roster, whose it is."""
+    names = {student.seed: f"{student.name} ({student.id})" for student in students}
 
-    def row(seed: str, done: str, video: str, took: str, lecture: str) -> str:
-        return f"{seed:>10} {done:>14} {video:>9} {took:>9}  {lecture}"
+    def row(seed: str, done: str, video: str, took: str, lecture: str, student="") -> str:
+        return f"{seed:>10} {done:>14} {video:>9} {took:>9}  {lecture:<13} {student}".rstrip()
 
     per_seed: dict[int, list[Outcome]] = {seed: [] for seed in seeds}
     for outcome in outcomes:
         per_seed[outcome.job.seed].append(outcome)
-    rows = [row("seed", "sections", "video", "render", "lecture")]
+    rows = [row("seed", "sections", "video", "render", "lecture", "student" if names else "")]
     for seed, done in per_seed.items():
         reused = sum(outcome.reused for outcome in done)
         count = f"{len(done)}/{sections}" + (f" ({reused} reused)" if reused else "")
@@ -341,7 +353,7 @@ def course_summary(
             state = "not assembled"
         video = f"{sum(o.seconds_of_video for o in done):.1f}s"
         took = f"{sum(o.seconds_to_render for o in done):.1f}s"
-        rows.append(row(str(seed), count, video, took, state))
+        rows.append(row(str(seed), count, video, took, state, names.get(seed, "")))
     ready = len(progress.ready)
     total_render = sum(o.seconds_to_render for o in outcomes)
     rows.append(
@@ -375,6 +387,7 @@ class Request:
     film: tuple[Section, ...] = SECTIONS  # the registry: every section of the film, in order
     list_voices: bool = False  # --voices: list them and do nothing else
     audition: tuple[str, ...] | None = None  # the voices to audition (empty: all), or None
+    students: tuple[rosters.Student, ...] = ()  # --roster: each student with their seed
 
     @property
     def reads_only(self) -> bool:
@@ -413,7 +426,10 @@ def read_request(
     """The command line, checked; a UsageError names the first thing wrong with it."""
     args = parse_args(argv, qualities, sections)
     voice = parse_voice(args.voice)
-    seeds = parse_seeds(args.seed)
+    students = tuple(read_students(args.roster, Path(args.out))) if args.roster else ()
+    if students and args.seed:
+        raise UsageError("--roster gives each student a seed; leave out --seed")
+    seeds = [student.seed for student in students] or parse_seeds(args.seed or ["0"])
     audition = parse_audition(args.audition)
     if args.script and audition is not None:
         raise UsageError("--script and --audition each read the script; ask for one of them")
@@ -445,7 +461,16 @@ def read_request(
         film=tuple(sections),
         list_voices=args.voices,
         audition=audition,
+        students=students,
     )
+
+
+def read_students(path: str, course: Path) -> list[rosters.Student]:
+    """The roster's students with the seeds the course gives them (not yet recorded)."""
+    try:
+        return rosters.assign(course, rosters.read_roster(Path(path)))
+    except rosters.RosterError as error:
+        raise UsageError(str(error)) from None
 
 
 def main(
@@ -461,6 +486,11 @@ def main(
             return 0
         for seed in request.seeds:
             prepare_folder(request.output_folder(seed))
+        if request.students:  # each student's seed, kept before anything is made for it
+            say(
+                f"{len(request.students)} students: their seeds in "
+                f"{rosters.record(request.out, request.students)}"
+            )
         if not request.sections:
             say("render.py: no section scenes exist yet; nothing to render")
             return 0
@@ -624,7 +654,11 @@ def render(request: Request, status_every: float, client=None) -> int:
     if len(request.seeds) == 1:
         say(summary(outcomes))
     else:
-        say(course_summary(request.seeds, len(request.sections), outcomes, progress))
+        say(
+            course_summary(
+                request.seeds, len(request.sections), outcomes, progress, request.students
+            )
+        )
     failures = ["; ".join(reasons) for _, reasons in sorted(progress.failed.items())]
     try:
         course = write_course_answers(request.out)
