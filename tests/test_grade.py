@@ -248,6 +248,19 @@ def test_a_course_without_a_roster_is_marked_by_seed(tmp_path, capsys):
     assert printed[0] == f"marked 2 hand-ins against the key of 2 lectures: {course}/marks.csv"
 
 
+def test_a_spreadsheets_semicolons_are_read(course, tmp_path, capsys):
+    """A spreadsheet set to a language with a decimal comma saves CSV with semicolons."""
+    zoe = typed(1)
+    saved = hand_in(
+        tmp_path / "excel.csv",
+        line("s002", zoe).replace(",", ";"),
+        header=HEADER.replace(",", ";"),
+    )
+    code, _, errors = graded(capsys, course, saved, "--out", tmp_path / "m.csv")
+    assert (code, errors) == (0, [])
+    assert marks(tmp_path / "m.csv")["s002"]["total"] == "8"
+
+
 def test_a_rerun_writes_the_same_marks(course, tmp_path, capsys):
     submitted = hand_in(tmp_path / "class.csv", line("s003", typed(2)))
     out = tmp_path / "marks.csv"
