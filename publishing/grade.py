@@ -138,6 +138,9 @@ def who(seed: int, student: Student | None) -> str:
 
 
 def rows_of(path: Path) -> list[list[str]]:
+    """A hand-in file's cells, as a spreadsheet saves CSV: UTF-8 with or without a byte-order
+    mark, separated by commas, or by semicolons where the header has no comma (a spreadsheet
+    in a language that writes a decimal comma saves its CSV so)."""
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
@@ -146,7 +149,9 @@ def rows_of(path: Path) -> list[list[str]]:
         raise ValueError("it is not UTF-8 text; save it as CSV UTF-8") from None
     except OSError as error:
         raise ValueError(f"cannot read it ({error.strerror})") from None
-    return list(csv.reader(io.StringIO(text)))
+    header = text.partition("\n")[0]
+    delimiter = ";" if ";" in header and "," not in header else ","
+    return list(csv.reader(io.StringIO(text), delimiter=delimiter))
 
 
 def read_hand_ins(path: Path, marking: Marking) -> None:
