@@ -168,7 +168,8 @@ def read_hand_ins(path: Path, marking: Marking) -> None:
     if not by_student and SEED_COLUMN not in header:
         marking.problems.append(
             f"{path}: its first line must name the columns, as the worksheet shows: "
-            f"{STUDENT_COLUMN},{','.join(questions)}; not marked"
+            f"{STUDENT_COLUMN if marking.students else SEED_COLUMN},{','.join(questions)}; "
+            "not marked"
         )
         return
     if by_student and not marking.students:
@@ -181,7 +182,7 @@ def read_hand_ins(path: Path, marking: Marking) -> None:
     if missing:
         numbered = ", ".join(f"{questions.index(q) + 1} {q}" for q in missing)
         others = [c for c in header if c not in (*questions, STUDENT_COLUMN, SEED_COLUMN)]
-        extra = f" (it has {', '.join(others)}, which is no question)" if others else ""
+        extra = f" (it has {', '.join(others)}: not a question's name)" if others else ""
         marking.problems.append(
             f"{path}: no column for question {numbered}{extra}: marked {UNREADABLE}"
         )

@@ -217,8 +217,8 @@ def test_each_bad_hand_in_is_one_line_and_the_rest_is_marked(course, tmp_path, c
         "line 2; not marked",
         f"grade: {comma}, line 2: s002 (Zoë Ng) has more answers than columns (a comma "
         "inside an answer?); not marked",
-        f"grade: {no_w}: no column for question 4 valley_w (it has valey_w, which is no "
-        "question): marked ?",
+        f"grade: {no_w}: no column for question 4 valley_w (it has valey_w: not a question's "
+        "name): marked ?",
         f"grade: {nobody}: its first line must name the columns, as the worksheet shows: "
         f"{HEADER}; not marked",
     ]
