@@ -315,3 +315,15 @@ def test_it_runs_as_a_module(course, tmp_path):
     )
     assert (run.returncode, run.stderr) == (0, "")
     assert "s001 Ada Lovelace     0  8 of 8" in run.stdout
+
+
+def test_a_damaged_roster_is_one_line(tmp_path, capsys):
+    course = build_course(tmp_path / "course", (0,), roster=None)
+    (course / "students.csv").write_text("who,when\nada,today\n")
+    submitted = hand_in(tmp_path / "h.csv", line("s001", typed(0)))
+    code, printed, errors = graded(capsys, course, submitted)
+    assert (code, printed) == (2, [])
+    assert errors == [
+        f"grade: error: {course}/students.csv is damaged (it should have columns id,name,seed); "
+        "restore it from a backup: it records which student has which seed"
+    ]
