@@ -327,6 +327,8 @@ def grade(arguments: argparse.Namespace) -> int:
             f"the course first, e.g. render.py --seed 0-29 --out {course}"
         )
     destination = arguments.out or course / MARKS
+    if destination.is_dir():
+        raise GradeError(f"{destination} is a folder; give --out a file name, e.g. marks.csv")
     if not destination.parent.is_dir():
         raise GradeError(f"no folder {destination.parent} to write {destination.name} in")
     try:
@@ -342,7 +344,11 @@ def grade(arguments: argparse.Namespace) -> int:
     if not rows:
         print("grade: no hand-in could be marked; nothing written", file=sys.stderr)
         return 1
-    write_marks(rows, destination)
+    try:
+        write_marks(rows, destination)
+    except OSError as error:
+        print(f"grade: cannot write {destination} ({error.strerror})", file=sys.stderr)
+        return 1
     print(f"marked {len(rows)} hand-ins against the key of {len(key)} lectures: {destination}")
     print("\n".join(table(rows, marking)))
     return 1 if marking.problems else 0

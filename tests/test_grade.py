@@ -279,6 +279,7 @@ def test_a_rerun_writes_the_same_marks(course, tmp_path, capsys):
         (["{empty}", "{hand_in}"], "grade: error: no finished lecture in {empty}"),
         (["{missing}", "{hand_in}"], "grade: error: no course folder {missing}"),
         (["{course}", "{missing}"], "grade: error: no hand-in file {missing}"),
+        (["{course}", "{hand_in}", "--out", "{course}"], "grade: error: {course} is a folder"),
     ],
 )
 def test_usage_errors_are_one_line_and_exit_2(course, tmp_path, capsys, argv, message):
