@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from publishing.grade import Unreadable, main, mark
-from publishing.roster import assign
+from publishing.roster import assign, record
 from publishing.worksheet import write_worksheet
 
 from .conftest import cached_lesson
@@ -34,7 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def build_course(course: Path, seeds, roster=ROSTER) -> Path:
     if roster:
-        assign(course, roster)
+        record(course, assign(course, roster))
     for seed in seeds:
         folder = course / f"seed-{seed}" / "720p"
         folder.mkdir(parents=True)

@@ -10,7 +10,7 @@ import json
 import numpy as np
 
 from mechanics.worksheet import answers
-from publishing.roster import assign
+from publishing.roster import assign, record
 from publishing.worksheet import as_typed, course_rows, write_course_answers, write_worksheet
 
 from .conftest import STORY_SEEDS, cached_lesson
@@ -115,7 +115,10 @@ def lecture_folder(course, seed):
 def test_a_students_worksheet_has_their_name_and_their_hand_in_line(tmp_path):
     """With a roster, the worksheet and the key name the student the course gave the seed,
     and answers.csv has their id and name beside the key typed in ASCII."""
-    assign(tmp_path, [("s001", "Ada Lovelace"), ("s002", "Zo\u00eb Ng"), ("s003", "Bo Li")])
+    record(
+        tmp_path,
+        assign(tmp_path, [("s001", "Ada Lovelace"), ("s002", "Zo\u00eb Ng"), ("s003", "Bo Li")]),
+    )
     folders = {seed: lecture_folder(tmp_path, seed) for seed in (1, 2)}
     sheet = (folders[1] / "worksheet.md").read_text(encoding="utf-8")
     assert sheet.startswith("# The Mechanics of Learning: worksheet for Zo\u00eb Ng\n")
