@@ -3,6 +3,7 @@ them, kept across runs, and the lecture's files say whose it is."""
 
 from __future__ import annotations
 
+import csv
 import json
 
 from .lecture_rendering import fixture_sections, render_tiny
@@ -33,6 +34,7 @@ def test_each_student_gets_a_lecture_of_their_own_seed_kept_across_runs(tmp_path
         manifest = json.loads((folder / "manifest.json").read_text())
         assert (manifest["seed"], manifest["student"]) == (seed, {"id": student_id, "name": name})
         assert f"{name} (seed {seed})" in (folder / "explore.html").read_text()
+        assert f"Name: {name} ({student_id})" in (folder / "worksheet.md").read_text()
 
     # Reordered, a name corrected and a newcomer: the newcomer alone is rendered, on the next
     # free seed; the corrected student's lecture is assembled again from the sections it has.
@@ -43,7 +45,15 @@ def test_each_student_gets_a_lecture_of_their_own_seed_kept_across_runs(tmp_path
     assert "seed 0: the lecture in" in printed and "is up to date" in printed
     manifest = json.loads((lecture_of(out, 1) / "manifest.json").read_text())
     assert manifest["student"] == {"id": "s2", "name": "Zo\u00eb Ng-Lee"}
+    assert "Name: Zo\u00eb Ng-Lee (s2)" in (lecture_of(out, 1) / "worksheet.md").read_text()
     assert json.loads((lecture_of(out, 2) / "manifest.json").read_text())["student"]["id"] == "s3"
+    with (out / "answers.csv").open(newline="", encoding="utf-8") as key:
+        rows = [(row["seed"], row["student"], row["name"]) for row in csv.DictReader(key)]
+    assert rows == [
+        ("0", "s1", "Ada Byron"),
+        ("1", "s2", "Zo\u00eb Ng-Lee"),
+        ("2", "s3", "Cy Twombly"),
+    ]
 
 
 def test_a_roster_and_seeds_together_are_refused(tmp_path, capsys):
