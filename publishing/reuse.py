@@ -17,6 +17,7 @@ from pathlib import Path
 
 from common.files import add_files, sha256
 from publishing import soundtrack
+from publishing.captions import twin
 from publishing.film import ROOT, SECTIONS, Section
 from publishing.job import Job, Outcome
 from publishing.manim_process import manim_arguments
@@ -99,7 +100,7 @@ def finished(job: Job, key: str) -> dict | None:
         return None
     if not job.report.is_file() or sha256(job.report) != record.get("report_sha256"):
         return None
-    if record.get("captions") and not job.captions.is_file():
+    if record.get("captions") and not (job.captions.is_file() and twin(job.captions).is_file()):
         return None
     if job.spoken and (not job.speech.is_file() or sha256(job.speech) != record.get("speech")):
         return None

@@ -59,10 +59,9 @@ def render(job: Job, key: str, running: Running) -> Outcome:
             partial.write_text(report.to_json())
     seconds = video.frame_count(job.video) / job.quality.fps
     if report.captions is not None:
-        with whole_or_absent(job.captions) as partial:
-            partial.write_text(captions.clipped_captions(report.captions, seconds))
+        captions.write_captions(job.captions, captions.clipped_captions(report.captions, seconds))
     else:
-        job.captions.unlink(missing_ok=True)
+        captions.remove_captions(job.captions)
     if job.stills:
         contact_sheet(sorted(job.still_folder.glob("*.png")), job.still_folder.with_suffix(".png"))
     record = {
