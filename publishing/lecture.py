@@ -98,12 +98,16 @@ class Lecture:
     chapters_note: str | None  # why there is no chapters.txt, when there is none
 
 
-def assemble(folder: Path, seed: int, quality: Quality, jobs: Sequence[Job]) -> Lecture:
+def assemble(
+    folder: Path, seed: int, quality: Quality, jobs: Sequence[Job], title: str | None = None
+) -> Lecture:
     """Join the rendered sections (every section of the film, in order) into the lecture
-    and write its captions, chapters, thumbnail and manifest, the manifest last."""
+    and write its captions, chapters, thumbnail and manifest, the manifest last. `title` is
+    the MP4's (default "The Mechanics of Learning (seed N)")."""
     full, full_captions = lecture_files(folder)[:2]
     sound = lecture_speech(jobs)
-    copied = video.write_constant_rate([job.video for job in jobs], full, quality, sound)
+    title = title or video.lecture_title(seed)
+    copied = video.write_constant_rate([job.video for job in jobs], full, quality, sound, title)
     parts = lecture_parts(jobs, quality)
     captions.write_captions(full_captions, captions.merged_captions(parts))
     chapters = folder / CHAPTERS

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from common.files import add_files, sha256
-from publishing import soundtrack
+from publishing import soundtrack, video
 from publishing.captions import twin
 from publishing.film import ROOT, SECTIONS, Section
 from publishing.job import Job, Outcome
@@ -75,7 +75,10 @@ def render_key(job: Job, sections: Sequence[Section], versions: dict[str, str]) 
         "manim": manim_arguments(job.quality),
         "versions": versions,
         "voice": voice_key(job),
-        "sound": [soundtrack.AAC_BIT_RATE, soundtrack.AAC_OPTIONS] if job.spoken else None,
+        "sound": [soundtrack.AAC_BIT_RATE, soundtrack.AAC_OPTIONS, video.SPEECH_LANGUAGE]
+        if job.spoken
+        else None,
+        "title": video.section_title(job.section, job.seed),  # in the MP4's metadata
         "captions": job.caption_mode,
         "ending": ending(job.section, job.film),
     }

@@ -54,7 +54,8 @@ def render(job: Job, key: str, running: Running) -> Outcome:
             raise RenderError(f"{describe(job)} made no video; Manim's log: {job.log}")
         frames = video.frame_count(produced[0])
         sound = speech_track(job, report, frames) if job.spoken else None
-        video.write_constant_rate(produced[:1], job.video, job.quality, sound)
+        title = video.section_title(job.section, job.seed)
+        video.write_constant_rate(produced[:1], job.video, job.quality, sound, title)
         with whole_or_absent(job.report) as partial:
             partial.write_text(report.to_json())
     seconds = video.frame_count(job.video) / job.quality.fps
