@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
-from publishing import captions
+from common.files import sha256
+from publishing import captions, reuse
+from publishing.film import QUALITIES, SECTIONS
+from publishing.job import Job
 
 # Written by hand from the SRT below, to the WebVTT specification (W3C, "WebVTT: The Web
 # Video Text Tracks Format"): the header, a blank line, then cues without numbers, the
@@ -94,3 +98,23 @@ def test_the_srt_and_its_twin_are_written_and_removed_together(tmp_path: Path):
     ]
     captions.remove_captions(srt_path)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_section_is_reused_only_with_both_its_captions(tmp_path: Path):
+    """A section rendered before the .vtt existed (or whose .vtt was deleted) is rendered
+    again rather than reused without it."""
+    job = Job(SECTIONS[0], 0, QUALITIES["preview"], tmp_path)
+    job.media.mkdir(parents=True)
+    job.video.write_bytes(b"video")
+    job.report.write_text("{}")
+    job.captions.write_text(SRT)
+    record = {
+        "key": "k",
+        "video_sha256": sha256(job.video),
+        "report_sha256": sha256(job.report),
+        "captions": True,
+    }
+    job.record.write_text(json.dumps(record))
+    assert reuse.finished(job, "k") is None
+    (tmp_path / f"{SECTIONS[0].stem}.vtt").write_text(VTT)
+    assert reuse.finished(job, "k") == record

@@ -10,8 +10,9 @@ import av
 import numpy as np
 import pytest
 
-from publishing import video
-from publishing.film import SECTIONS, Quality
+from publishing import reuse, video
+from publishing.film import QUALITIES, SECTIONS, Quality
+from publishing.job import Job
 
 SMALL = Quality("small", 64, 48, 5, ())
 TITLE = "The Mechanics of Learning: 2. The Scorecard (seed 7)"
@@ -77,3 +78,12 @@ def test_the_titles_name_the_film_the_section_and_the_seed():
     assert video.section_title(scorecard, 7) == (
         "The Mechanics of Learning: 2. The Scorecard (Loss) (seed 7)"
     )
+
+
+def test_a_sections_render_key_holds_its_title(tmp_path, monkeypatch):
+    """The title is in the section's bytes, so a section rendered under another title (or
+    none, before titles) is rendered again, not reused."""
+    job = Job(SECTIONS[0], 0, QUALITIES["preview"], tmp_path)
+    before = reuse.render_key(job, SECTIONS, {})
+    monkeypatch.setattr(video, "section_title", lambda section, seed: "Another title")
+    assert reuse.render_key(job, SECTIONS, {}) != before
