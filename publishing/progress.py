@@ -28,7 +28,6 @@ class RunningSection:
     played in an earlier run (None when it never finished one)."""
 
     name: str
-    title: str
     animations: int
     expected: int | None
 
@@ -150,7 +149,7 @@ class Progress:
         animations its scene has played, scenes/contract.py), what failed."""
         with self.lock:
             running = tuple(
-                RunningSection(job.name, job.section.title, read_progress(job.progress), expected)
+                RunningSection(job.name, read_progress(job.progress), expected)
                 for job, expected in self.running.items()
             )
             return Snapshot(
