@@ -42,7 +42,7 @@ from publishing.cluster import SCHEDULER_VARIABLE, ClusterError, scheduler_addre
 from publishing.film import QUALITIES, SECTIONS, Quality, Section
 from publishing.job import Job, Outcome, RenderError
 from publishing.manifest import versions
-from publishing.progress import Progress
+from publishing.progress import Progress, view_for
 from publishing.worksheet import COURSE_ANSWERS, write_course_answers
 from scenes.contract import BURNED, FILE
 from voices.base import Voice
@@ -68,13 +68,17 @@ def cores() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
 
 
+PROG = "render.py"  # as the person typed it; the console command passes its own
+
+
 def parse_args(
     argv: list[str] | None,
     qualities: Mapping[str, Quality],
     sections: Sequence[Section] = SECTIONS,
+    prog: str = PROG,
 ) -> argparse.Namespace:
     parser = OneLineParser(
-        prog="render.py",
+        prog=prog,
         description="Render The Mechanics of Learning for one or more seeds at a quality.",
         epilog="Sections: "
         + ", ".join(f"{s.number} ({s.slug})" for s in sections)
@@ -421,10 +425,13 @@ class Request:
 
 
 def read_request(
-    argv: list[str] | None, sections: Sequence[Section], qualities: Mapping[str, Quality]
+    argv: list[str] | None,
+    sections: Sequence[Section],
+    qualities: Mapping[str, Quality],
+    prog: str = PROG,
 ) -> Request:
     """The command line, checked; a UsageError names the first thing wrong with it."""
-    args = parse_args(argv, qualities, sections)
+    args = parse_args(argv, qualities, sections, prog)
     voice = parse_voice(args.voice)
     students = tuple(read_students(args.roster, Path(args.out))) if args.roster else ()
     if students and args.seed:
@@ -478,9 +485,11 @@ def main(
     sections: Sequence[Section] = SECTIONS,
     qualities: Mapping[str, Quality] = QUALITIES,
     status_every: float = 30.0,
+    prog: str = PROG,
 ) -> int:
+    """Render as the command line asks; `prog` names the command in its messages."""
     try:
-        request = read_request(argv, sections, qualities)
+        request = read_request(argv, sections, qualities, prog)
         if request.list_voices:
             say("\n".join(roster(DEFAULT_VOICE)))
             return 0
@@ -492,11 +501,11 @@ def main(
                 f"{rosters.record(request.out, request.students)}"
             )
         if not request.sections:
-            say("render.py: no section scenes exist yet; nothing to render")
+            say(f"{prog}: no section scenes exist yet; nothing to render")
             return 0
         check_tools(SILENT if request.reads_only else request.voice)
     except UsageError as error:
-        print(f"render.py: error: {error}", file=sys.stderr)
+        print(f"{prog}: error: {error}", file=sys.stderr)
         return 2
     try:
         if request.audition is not None:
@@ -507,23 +516,23 @@ def main(
                 return 0
             check_recordings(request, lines)
         if not request.scheduler:
-            return render(request, status_every)
+            return render(request, status_every, prog=prog)
         client = cluster.connect(request.scheduler, request.certificates, request.insecure)
         try:
             if client.dashboard_link:
                 say(f"Dask dashboard: {client.dashboard_link}")
-            return render(request, status_every, client)
+            return render(request, status_every, client, prog)
         finally:
             client.close()
     except (UsageError, ClusterError) as error:
-        print(f"render.py: error: {error}", file=sys.stderr)
+        print(f"{prog}: error: {error}", file=sys.stderr)
         return 2
     except RenderError as error:
-        print(f"render.py: error: {error}", file=sys.stderr)
+        print(f"{prog}: error: {error}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print(
-            "render.py: interrupted; finished sections are kept and the next run resumes",
+            f"{prog}: interrupted; finished sections are kept and the next run resumes",
             file=sys.stderr,
         )
         return 130
@@ -605,7 +614,7 @@ def check_recordings(request: Request, lines: Mapping[int, list[dict]]) -> None:
         )
 
 
-def render(request: Request, status_every: float, client=None) -> int:
+def render(request: Request, status_every: float, client=None, prog: str = PROG) -> int:
     """Render what is asked (reusing what is finished), assembling each seed's lecture as
     soon as its sections are done, on this machine or on a Dask cluster (`client`)."""
     wanted = [request.job(section, seed) for seed in request.seeds for section in request.sections]
@@ -643,7 +652,8 @@ def render(request: Request, status_every: float, client=None) -> int:
         f"{request.out}/"
     )
     try:
-        outcomes = orchestrator.run(plan, executor, progress, status_every)
+        with view_for(progress, sys.stdout):  # a live bar on a terminal, else plain lines
+            outcomes = orchestrator.run(plan, executor, progress, status_every)
     except Exception as error:
         if client is None:
             raise
@@ -668,7 +678,7 @@ def render(request: Request, status_every: float, client=None) -> int:
         if course:
             say(f"answers of every finished lecture in {request.out}/: {course}")
     for failure in failures:  # one line per failed seed
-        print(f"render.py: error: {failure}", file=sys.stderr)
+        print(f"{prog}: error: {failure}", file=sys.stderr)
     return 1 if failures else 0
 
 

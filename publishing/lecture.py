@@ -44,7 +44,8 @@ MANIFEST = "manifest.json"
 
 
 def lecture_files(folder: Path) -> list[Path]:
-    names = [f"{LECTURE_STEM}.mp4", f"{LECTURE_STEM}.srt", CHAPTERS, THUMBNAIL]
+    names = [f"{LECTURE_STEM}.mp4", f"{LECTURE_STEM}.srt", f"{LECTURE_STEM}.vtt"]
+    names += [CHAPTERS, THUMBNAIL]
     return [
         *(folder / name for name in names),
         *presenter_files(folder),
@@ -106,15 +107,18 @@ class Lecture:
     chapters_note: str | None  # why there is no chapters.txt, when there is none
 
 
-def assemble(folder: Path, seed: int, quality: Quality, jobs: Sequence[Job]) -> Lecture:
+def assemble(
+    folder: Path, seed: int, quality: Quality, jobs: Sequence[Job], title: str | None = None
+) -> Lecture:
     """Join the rendered sections (every section of the film, in order) into the lecture
-    and write its captions, chapters, thumbnail and manifest, the manifest last."""
+    and write its captions, chapters, thumbnail and manifest, the manifest last. `title` is
+    the MP4's (default "The Mechanics of Learning (seed N)")."""
     full, full_captions = lecture_files(folder)[:2]
     sound = lecture_speech(jobs)
-    copied = video.write_constant_rate([job.video for job in jobs], full, quality, sound)
+    title = title or video.lecture_title(seed)
+    copied = video.write_constant_rate([job.video for job in jobs], full, quality, sound, title)
     parts = lecture_parts(jobs, quality)
-    with whole_or_absent(full_captions) as partial:
-        partial.write_text(captions.merged_captions(parts))
+    captions.write_captions(full_captions, captions.merged_captions(parts))
     chapters = folder / CHAPTERS
     note = captions.chapters_problem(parts)
     if note is None:
@@ -135,7 +139,9 @@ def assemble(folder: Path, seed: int, quality: Quality, jobs: Sequence[Job]) -> 
         entries.append(Entry(job.video, "section", part.title, part.start))
         if job.captions.is_file():
             entries.append(Entry(job.captions, "captions", part.title))
+            entries.append(Entry(captions.twin(job.captions), "captions", part.title))
     entries.append(Entry(full_captions, "captions", TITLE))
+    entries.append(Entry(captions.twin(full_captions), "captions", TITLE))
     if note is None:
         entries.append(Entry(chapters, "chapters"))
     entries.append(Entry(thumbnail, "thumbnail"))
