@@ -107,15 +107,15 @@ class Lecture:
     chapters_note: str | None  # why there is no chapters.txt, when there is none
 
 
-def assemble(
-    folder: Path, seed: int, quality: Quality, jobs: Sequence[Job], title: str | None = None
-) -> Lecture:
+def assemble(folder: Path, seed: int, quality: Quality, jobs: Sequence[Job]) -> Lecture:
     """Join the rendered sections (every section of the film, in order) into the lecture
-    and write its captions, chapters, thumbnail and manifest, the manifest last. `title` is
-    the MP4's (default "The Mechanics of Learning (seed N)")."""
+    and write its captions, chapters, thumbnail and manifest, the manifest last. With a
+    roster, the MP4's title, the explore page, the worksheet and the manifest name the
+    student whose lecture it is."""
     full, full_captions = lecture_files(folder)[:2]
+    student = student_of(course_of(folder), seed)
     sound = lecture_speech(jobs)
-    title = title or video.lecture_title(seed)
+    title = video.lecture_title(seed, student)
     copied = video.write_constant_rate([job.video for job in jobs], full, quality, sound, title)
     parts = lecture_parts(jobs, quality)
     captions.write_captions(full_captions, captions.merged_captions(parts))
@@ -130,7 +130,6 @@ def assemble(
     presenter = write_presenter(folder, seed, quality, jobs, parts, jobs[0].spoken)
     numbers = lesson(seed)
     starts = {job.section.slug: part.start for job, part in zip(jobs, parts, strict=True)}
-    student = student_of(course_of(folder), seed)
     explore = write_explore(folder, numbers, starts, student)
     worksheet = write_worksheet(folder, numbers)
 

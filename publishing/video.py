@@ -26,15 +26,17 @@ import numpy as np
 from common.files import whole_or_absent
 from publishing import soundtrack
 from publishing.film import TITLE, Quality, Section
+from publishing.roster import Student
 
 # The narration's language, ISO 639-2 as MP4 stores it (the sound track's mdhd box), so a
 # player labels the track "English" rather than "unknown".
 SPEECH_LANGUAGE = "eng"
 
 
-def lecture_title(seed: int) -> str:
-    """The lecture's MP4 title: "The Mechanics of Learning (seed 7)"."""
-    return f"{TITLE} (seed {seed})"
+def lecture_title(seed: int, student: Student | None = None) -> str:
+    """The lecture's MP4 title: "The Mechanics of Learning (seed 7)", or with a roster
+    "The Mechanics of Learning for Zoë Ng (seed 7)"."""
+    return f"{TITLE} for {student.name} (seed {seed})" if student else f"{TITLE} (seed {seed})"
 
 
 def section_title(section: Section, seed: int) -> str:

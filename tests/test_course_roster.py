@@ -6,6 +6,8 @@ from __future__ import annotations
 import csv
 import json
 
+import av
+
 from .lecture_rendering import fixture_sections, render_tiny
 
 
@@ -35,6 +37,8 @@ def test_each_student_gets_a_lecture_of_their_own_seed_kept_across_runs(tmp_path
         assert (manifest["seed"], manifest["student"]) == (seed, {"id": student_id, "name": name})
         assert f"{name} (seed {seed})" in (folder / "explore.html").read_text()
         assert f"Name: {name} ({student_id})" in (folder / "worksheet.md").read_text()
+        with av.open(str(folder / "the-mechanics-of-learning.mp4")) as film:
+            assert film.metadata["title"] == f"The Mechanics of Learning for {name} (seed {seed})"
 
     # Reordered, a name corrected and a newcomer: the newcomer alone is rendered, on the next
     # free seed; the corrected student's lecture is assembled again from the sections it has.
