@@ -36,13 +36,14 @@ from mechanics import check_seed
 from publishing import audition as auditions
 from publishing import cluster, cluster_access, orchestrator, reuse, webfont
 from publishing import lecture as lectures
+from publishing import roster as rosters
 from publishing import script as scripts
 from publishing.certificates import CERTIFICATES_VARIABLE, certificates_folder
 from publishing.cluster import SCHEDULER_VARIABLE, ClusterError, scheduler_address
 from publishing.film import QUALITIES, SECTIONS, Quality, Section
 from publishing.job import Job, Outcome, RenderError
 from publishing.manifest import versions
-from publishing.progress import Progress
+from publishing.progress import Progress, view_for
 from publishing.worksheet import COURSE_ANSWERS, write_course_answers
 from scenes.contract import BURNED, FILE
 from voices.base import Voice
@@ -59,13 +60,17 @@ def cores() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
 
 
+PROG = "render.py"  # as the person typed it; the console command passes its own
+
+
 def parse_args(
     argv: list[str] | None,
     qualities: Mapping[str, Quality],
     sections: Sequence[Section] = SECTIONS,
+    prog: str = PROG,
 ) -> argparse.Namespace:
     parser = OneLineParser(
-        prog="render.py",
+        prog=prog,
         description="Render The Mechanics of Learning for one or more seeds at a quality.",
         epilog="Sections: "
         + ", ".join(f"{s.number} ({s.slug})" for s in sections)
@@ -74,10 +79,15 @@ def parse_args(
     parser.add_argument(
         "--seed",
         nargs="+",
-        default=["0"],
         metavar="N",
         help="seeds in [0, 2**32), one lecture each: integers, ranges and lists, e.g. "
         "7, 0-299, 3,7,11-20; default 0",
+    )
+    parser.add_argument(
+        "--roster",
+        metavar="CSV",
+        help="a lecture per student: a CSV with columns id,name; each student gets a seed, "
+        f"kept in OUT/{rosters.STUDENTS} so it never changes (instead of --seed)",
     )
     parser.add_argument(
         "--quality",
@@ -310,18 +320,24 @@ def summary(outcomes: Sequence[Outcome]) -> str:
 
 
 def course_summary(
-    seeds: Sequence[int], sections: int, outcomes: Sequence[Outcome], progress: Progress
+    seeds: Sequence[int],
+    sections: int,
+    outcomes: Sequence[Outcome],
+    progress: Progress,
+    students: Sequence[rosters.Student] = (),
 ) -> str:
     """The closing table for several seeds: one row per seed, its sections done (and how
-    many reused), its film's length, its render time and what became of its lecture."""
+    many reused), its film's length, its render time, what became of its lecture and, with
+    a roster, whose it is."""
+    names = {student.seed: f"{student.name} ({student.id})" for student in students}
 
-    def row(seed: str, done: str, video: str, took: str, lecture: str) -> str:
-        return f"{seed:>10} {done:>14} {video:>9} {took:>9}  {lecture}"
+    def row(seed: str, done: str, video: str, took: str, lecture: str, student="") -> str:
+        return f"{seed:>10} {done:>14} {video:>9} {took:>9}  {lecture:<13} {student}".rstrip()
 
     per_seed: dict[int, list[Outcome]] = {seed: [] for seed in seeds}
     for outcome in outcomes:
         per_seed[outcome.job.seed].append(outcome)
-    rows = [row("seed", "sections", "video", "render", "lecture")]
+    rows = [row("seed", "sections", "video", "render", "lecture", "student" if names else "")]
     for seed, done in per_seed.items():
         reused = sum(outcome.reused for outcome in done)
         count = f"{len(done)}/{sections}" + (f" ({reused} reused)" if reused else "")
@@ -333,7 +349,7 @@ def course_summary(
             state = "not assembled"
         video = f"{sum(o.seconds_of_video for o in done):.1f}s"
         took = f"{sum(o.seconds_to_render for o in done):.1f}s"
-        rows.append(row(str(seed), count, video, took, state))
+        rows.append(row(str(seed), count, video, took, state, names.get(seed, "")))
     ready = len(progress.ready)
     total_render = sum(o.seconds_to_render for o in outcomes)
     rows.append(
@@ -367,6 +383,7 @@ class Request:
     film: tuple[Section, ...] = SECTIONS  # the registry: every section of the film, in order
     list_voices: bool = False  # --voices: list them and do nothing else
     audition: tuple[str, ...] | None = None  # the voices to audition (empty: all), or None
+    students: tuple[rosters.Student, ...] = ()  # --roster: each student with their seed
 
     @property
     def reads_only(self) -> bool:
@@ -400,12 +417,18 @@ class Request:
 
 
 def read_request(
-    argv: list[str] | None, sections: Sequence[Section], qualities: Mapping[str, Quality]
+    argv: list[str] | None,
+    sections: Sequence[Section],
+    qualities: Mapping[str, Quality],
+    prog: str = PROG,
 ) -> Request:
     """The command line, checked; a UsageError names the first thing wrong with it."""
-    args = parse_args(argv, qualities, sections)
+    args = parse_args(argv, qualities, sections, prog)
     voice = parse_voice(args.voice)
-    seeds = parse_seeds(args.seed)
+    students = tuple(read_students(args.roster, Path(args.out))) if args.roster else ()
+    if students and args.seed:
+        raise UsageError("--roster gives each student a seed; leave out --seed")
+    seeds = [student.seed for student in students] or parse_seeds(args.seed or ["0"])
     audition = parse_audition(args.audition)
     if args.script and audition is not None:
         raise UsageError("--script and --audition each read the script; ask for one of them")
@@ -437,7 +460,16 @@ def read_request(
         film=tuple(sections),
         list_voices=args.voices,
         audition=audition,
+        students=students,
     )
+
+
+def read_students(path: str, course: Path) -> list[rosters.Student]:
+    """The roster's students with the seeds the course gives them (not yet recorded)."""
+    try:
+        return rosters.assign(course, rosters.read_roster(Path(path)))
+    except rosters.RosterError as error:
+        raise UsageError(str(error)) from None
 
 
 def main(
@@ -445,20 +477,27 @@ def main(
     sections: Sequence[Section] = SECTIONS,
     qualities: Mapping[str, Quality] = QUALITIES,
     status_every: float = 30.0,
+    prog: str = PROG,
 ) -> int:
+    """Render as the command line asks; `prog` names the command in its messages."""
     try:
-        request = read_request(argv, sections, qualities)
+        request = read_request(argv, sections, qualities, prog)
         if request.list_voices:
             say("\n".join(roster(DEFAULT_VOICE)))
             return 0
         for seed in request.seeds:
             prepare_folder(request.output_folder(seed))
+        if request.students:  # each student's seed, kept before anything is made for it
+            say(
+                f"{len(request.students)} students: their seeds in "
+                f"{rosters.record(request.out, request.students)}"
+            )
         if not request.sections:
-            say("render.py: no section scenes exist yet; nothing to render")
+            say(f"{prog}: no section scenes exist yet; nothing to render")
             return 0
         check_tools(SILENT if request.reads_only else request.voice)
     except UsageError as error:
-        print(f"render.py: error: {error}", file=sys.stderr)
+        print(f"{prog}: error: {error}", file=sys.stderr)
         return 2
     try:
         if request.audition is not None:
@@ -469,23 +508,23 @@ def main(
                 return 0
             check_recordings(request, lines)
         if not request.scheduler:
-            return render(request, status_every)
+            return render(request, status_every, prog=prog)
         client = cluster.connect(request.scheduler, request.certificates, request.insecure)
         try:
             if client.dashboard_link:
                 say(f"Dask dashboard: {client.dashboard_link}")
-            return render(request, status_every, client)
+            return render(request, status_every, client, prog)
         finally:
             client.close()
     except (UsageError, ClusterError) as error:
-        print(f"render.py: error: {error}", file=sys.stderr)
+        print(f"{prog}: error: {error}", file=sys.stderr)
         return 2
     except RenderError as error:
-        print(f"render.py: error: {error}", file=sys.stderr)
+        print(f"{prog}: error: {error}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print(
-            "render.py: interrupted; finished sections are kept and the next run resumes",
+            f"{prog}: interrupted; finished sections are kept and the next run resumes",
             file=sys.stderr,
         )
         return 130
@@ -567,7 +606,7 @@ def check_recordings(request: Request, lines: Mapping[int, list[dict]]) -> None:
         )
 
 
-def render(request: Request, status_every: float, client=None) -> int:
+def render(request: Request, status_every: float, client=None, prog: str = PROG) -> int:
     """Render what is asked (reusing what is finished), assembling each seed's lecture as
     soon as its sections are done, on this machine or on a Dask cluster (`client`)."""
     wanted = [request.job(section, seed) for seed in request.seeds for section in request.sections]
@@ -605,7 +644,8 @@ def render(request: Request, status_every: float, client=None) -> int:
         f"{request.out}/"
     )
     try:
-        outcomes = orchestrator.run(plan, executor, progress, status_every)
+        with view_for(progress, sys.stdout):  # a live bar on a terminal, else plain lines
+            outcomes = orchestrator.run(plan, executor, progress, status_every)
     except Exception as error:
         if client is None:
             raise
@@ -616,7 +656,11 @@ def render(request: Request, status_every: float, client=None) -> int:
     if len(request.seeds) == 1:
         say(summary(outcomes))
     else:
-        say(course_summary(request.seeds, len(request.sections), outcomes, progress))
+        say(
+            course_summary(
+                request.seeds, len(request.sections), outcomes, progress, request.students
+            )
+        )
     failures = ["; ".join(reasons) for _, reasons in sorted(progress.failed.items())]
     try:
         course = write_course_answers(request.out)
@@ -626,7 +670,7 @@ def render(request: Request, status_every: float, client=None) -> int:
         if course:
             say(f"answers of every finished lecture in {request.out}/: {course}")
     for failure in failures:  # one line per failed seed
-        print(f"render.py: error: {failure}", file=sys.stderr)
+        print(f"{prog}: error: {failure}", file=sys.stderr)
     return 1 if failures else 0
 
 

@@ -1,12 +1,16 @@
-"""The lecture's captions and YouTube chapters, from the sections' own .srt files and lengths."""
+"""The lecture's captions and YouTube chapters, from the sections' own .srt files and lengths;
+each .srt with a WebVTT twin for HTML5 players and LMS pages."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 
 import srt
+
+from common.files import whole_or_absent
 
 # YouTube turns a description's timestamps into chapters only when the first is 0:00,
 # there are at least three, and each chapter lasts at least ten seconds.
@@ -64,3 +68,42 @@ def chapters_problem(parts: Sequence[Part]) -> str | None:
     if short:
         return f"YouTube needs chapters of {MIN_CHAPTER_SECONDS:.0f} s or more: {', '.join(short)}"
     return None
+
+
+def webvtt(captions: str) -> str:
+    """The .srt's cues as WebVTT, which browsers' <track> elements and LMS players read (they
+    do not read SRT): a WEBVTT header, HH:MM:SS.mmm times with a dot, no cue numbers, and
+    the text's &, < and > escaped, since WebVTT reads them as markup."""
+    blocks = ["WEBVTT\n"]
+    for cue in srt.parse(captions):
+        text = cue.content.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        blocks.append(f"{vtt_time(cue.start)} --> {vtt_time(cue.end)}\n{text}\n")
+    return "\n".join(blocks)
+
+
+def vtt_time(moment: timedelta) -> str:
+    """01:02:03.456: WebVTT's timestamp, to the millisecond (rounded down, as srt writes)."""
+    milliseconds = moment // timedelta(milliseconds=1)
+    seconds, millis = divmod(milliseconds, 1000)
+    minutes, secs = divmod(seconds, 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours:02d}:{minutes:02d}:{secs:02d}.{millis:03d}"
+
+
+def twin(path: Path) -> Path:
+    """The WebVTT file beside an .srt: 02-the-scorecard.vtt beside 02-the-scorecard.srt."""
+    return path.with_suffix(".vtt")
+
+
+def write_captions(path: Path, captions: str) -> None:
+    """The .srt and its WebVTT twin, each whole or absent; the twin first, so an .srt never
+    stands without it."""
+    for destination, text in ((twin(path), webvtt(captions)), (path, captions)):
+        with whole_or_absent(destination) as partial:
+            partial.write_text(text)
+
+
+def remove_captions(path: Path) -> None:
+    """An .srt and its WebVTT twin gone together."""
+    for stale in (path, twin(path)):
+        stale.unlink(missing_ok=True)

@@ -31,6 +31,7 @@ from mechanics.network import WEIGHT_NAMES
 from mechanics.scorecard import confidence_slider
 from publishing.captions import chapter_time
 from publishing.film import LECTURE_STEM, SUBTITLE, TITLE
+from publishing.roster import Student, whose
 from publishing.webfont import font_face_css
 from scenes import style
 from scenes.sections import SECTIONS, closing_card
@@ -310,9 +311,9 @@ def chapters(starts: dict[str, float]) -> dict:
     }
 
 
-def machine(lesson: Lesson, starts: dict[str, float]) -> dict:
+def machine(lesson: Lesson, starts: dict[str, float], student: Student | None = None) -> dict:
     """Everything the page shows for the lesson's seed. `starts` holds where each section
-    (by slug) starts in the lecture beside the page."""
+    (by slug) starts in the lecture beside the page; `student`, whose lecture it is."""
     verbs = [section.closing_word for section in closing_card(SECTIONS)]
     colours = {
         "background": style.BACKGROUND,
@@ -335,6 +336,7 @@ def machine(lesson: Lesson, starts: dict[str, float]) -> dict:
         "title": TITLE,
         "subtitle": SUBTITLE,
         "seed": fmt.whole(lesson.seed),
+        "whose": whose(lesson.seed, student),
         "tokens": list(lesson.tokens),
         "candidates": list(lesson.candidates),
         "target": lesson.target,
@@ -357,20 +359,22 @@ def characters(template: str, data: str) -> str:
     return "".join(sorted(set(template) | set(data) | set("0123456789")))
 
 
-def page_text(lesson: Lesson, starts: dict[str, float]) -> str:
-    """The whole page for the lesson's seed."""
+def page_text(lesson: Lesson, starts: dict[str, float], student: Student | None = None) -> str:
+    """The whole page for the lesson's seed (and the student it was made for)."""
     template = TEMPLATE.read_text()
     data = json.dumps(
-        machine(lesson, starts), ensure_ascii=False, separators=(",", ":"), allow_nan=False
+        machine(lesson, starts, student), ensure_ascii=False, separators=(",", ":"), allow_nan=False
     )
     data = data.replace("</", "<\\/")  # a string can never close the script that holds it
     faces = font_face_css(characters(template, data))
     return template.replace(FONT_MARK, faces).replace(MACHINE_MARK, data)
 
 
-def write_explore(folder: Path, lesson: Lesson, starts: dict[str, float]) -> Path:
+def write_explore(
+    folder: Path, lesson: Lesson, starts: dict[str, float], student: Student | None = None
+) -> Path:
     """Write explore.html for the lesson's seed into the lecture folder; return its path."""
     page = explore_file(folder)
     with whole_or_absent(page) as partial:
-        partial.write_text(page_text(lesson, starts))
+        partial.write_text(page_text(lesson, starts, student))
     return page

@@ -34,6 +34,7 @@ from publishing.film import (
 from publishing.job import Finished, Job
 from publishing.manifest import Entry, Speech, write_manifest
 from publishing.presenter import PAGE, PAGE_SOURCE, presenter_files, write_presenter
+from publishing.roster import student_of
 from publishing.thumbnail import make_thumbnail
 from publishing.worksheet import worksheet_files, write_worksheet
 
@@ -43,7 +44,8 @@ MANIFEST = "manifest.json"
 
 
 def lecture_files(folder: Path) -> list[Path]:
-    names = [f"{LECTURE_STEM}.mp4", f"{LECTURE_STEM}.srt", CHAPTERS, THUMBNAIL]
+    names = [f"{LECTURE_STEM}.mp4", f"{LECTURE_STEM}.srt", f"{LECTURE_STEM}.vtt"]
+    names += [CHAPTERS, THUMBNAIL]
     return [
         *(folder / name for name in names),
         *presenter_files(folder),
@@ -53,16 +55,24 @@ def lecture_files(folder: Path) -> list[Path]:
     ]
 
 
+def course_of(folder: Path) -> Path:
+    """The course folder (render.py's --out) of a lecture folder <out>/seed-N/QUALITY."""
+    return folder.parent.parent
+
+
 def assembly_inputs(jobs: Sequence[Job]) -> dict:
     """What the lecture is assembled from, beyond the files the manifest lists with their
     SHA-256 (each section's video and captions): the sections in order, each one's sound
-    track, the voice and the code that assembles it."""
+    track, the voice, the student whose lecture it is (a corrected name makes it again)
+    and the code that assembles it."""
+    student = student_of(course_of(jobs[0].folder), jobs[0].seed)
     code = hashlib.sha256()
     add_files(code, [*sorted(Path(__file__).parent.glob("*.py")), PAGE_SOURCE, EXPLORE_TEMPLATE])
     return {
         "sections": [job.section.stem for job in jobs],
         "speech": [sha256(job.speech) if job.spoken else None for job in jobs],
         "voice": jobs[0].voice,
+        "student": [student.id, student.name] if student else None,
         "code": code.hexdigest(),
     }
 
@@ -99,13 +109,16 @@ class Lecture:
 
 def assemble(folder: Path, seed: int, quality: Quality, jobs: Sequence[Job]) -> Lecture:
     """Join the rendered sections (every section of the film, in order) into the lecture
-    and write its captions, chapters, thumbnail and manifest, the manifest last."""
+    and write its captions, chapters, thumbnail and manifest, the manifest last. With a
+    roster, the MP4's title, the explore page, the worksheet and the manifest name the
+    student whose lecture it is."""
     full, full_captions = lecture_files(folder)[:2]
+    student = student_of(course_of(folder), seed)
     sound = lecture_speech(jobs)
-    copied = video.write_constant_rate([job.video for job in jobs], full, quality, sound)
+    title = video.lecture_title(seed, student)
+    copied = video.write_constant_rate([job.video for job in jobs], full, quality, sound, title)
     parts = lecture_parts(jobs, quality)
-    with whole_or_absent(full_captions) as partial:
-        partial.write_text(captions.merged_captions(parts))
+    captions.write_captions(full_captions, captions.merged_captions(parts))
     chapters = folder / CHAPTERS
     note = captions.chapters_problem(parts)
     if note is None:
@@ -117,7 +130,7 @@ def assemble(folder: Path, seed: int, quality: Quality, jobs: Sequence[Job]) -> 
     presenter = write_presenter(folder, seed, quality, jobs, parts, jobs[0].spoken)
     numbers = lesson(seed)
     starts = {job.section.slug: part.start for job, part in zip(jobs, parts, strict=True)}
-    explore = write_explore(folder, numbers, starts)
+    explore = write_explore(folder, numbers, starts, student)
     worksheet = write_worksheet(folder, numbers)
 
     entries = [Entry(full, "lecture", TITLE, 0.0)]
@@ -125,7 +138,9 @@ def assemble(folder: Path, seed: int, quality: Quality, jobs: Sequence[Job]) -> 
         entries.append(Entry(job.video, "section", part.title, part.start))
         if job.captions.is_file():
             entries.append(Entry(job.captions, "captions", part.title))
+            entries.append(Entry(captions.twin(job.captions), "captions", part.title))
     entries.append(Entry(full_captions, "captions", TITLE))
+    entries.append(Entry(captions.twin(full_captions), "captions", TITLE))
     if note is None:
         entries.append(Entry(chapters, "chapters"))
     entries.append(Entry(thumbnail, "thumbnail"))
@@ -134,7 +149,7 @@ def assemble(folder: Path, seed: int, quality: Quality, jobs: Sequence[Job]) -> 
     entries.extend(Entry(path, "worksheet") for path in worksheet)
     voice = jobs[0].speaker()
     spoken = Speech(voice.describe(), soundtrack.sound_facts(full)) if voice.speaks else None
-    write_manifest(folder, numbers, quality, entries, spoken, assembly_inputs(jobs))
+    write_manifest(folder, numbers, quality, entries, spoken, assembly_inputs(jobs), student)
     return Lecture(full, sum(part.seconds for part in parts), copied, note)
 
 

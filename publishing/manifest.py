@@ -20,6 +20,7 @@ from mechanics import Lesson
 from mechanics import formatting as fmt
 from publishing import video
 from publishing.film import TITLE, Quality
+from publishing.roster import Student
 from publishing.soundtrack import SoundFacts
 
 PROJECT = "mechanics-of-learning"
@@ -149,11 +150,13 @@ def write_manifest(
     entries: Sequence[Entry],
     speech: Speech | None = None,
     assembled_from: dict | None = None,
+    student: Student | None = None,
 ) -> Path:
     """Write manifest.json (under a temporary name, then renamed) and return its path."""
     manifest = {
         "title": TITLE,
         "seed": lesson.seed,
+        "student": {"id": student.id, "name": student.name} if student else None,
         "quality": {
             "name": quality.name,
             "width": quality.width,

@@ -1,14 +1,50 @@
-"""What a person waiting for a render wants to know, said as it happens."""
+"""What a person waiting for a render wants to know, said as it happens: one model of the
+run (`Progress`) and two views of it, plain lines for a log or a pipe, and on a terminal a
+live bar redrawn a few times a second (`LiveView`), with the same lines printed above it."""
 
 from __future__ import annotations
 
 import threading
 import time
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass
+from typing import TextIO
+
+from rich.console import Console, Group, RenderableType
+from rich.live import Live
+from rich.progress_bar import ProgressBar
+from rich.table import Table
+from rich.text import Text
 
 from publishing.job import Finished, Job, Outcome
 from publishing.reuse import read_record
 from scenes.contract import read_progress
+
+
+@dataclass(frozen=True)
+class RunningSection:
+    """A section being rendered: how many animations its scene has played, of how many it
+    played in an earlier run (None when it never finished one)."""
+
+    name: str
+    animations: int
+    expected: int | None
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The run at one moment, as both views show it."""
+
+    done: int
+    total: int
+    lectures_ready: int
+    lectures: int
+    elapsed: float  # seconds
+    left: float | None  # seconds, None until it can be estimated
+    running: tuple[RunningSection, ...]
+    failed: tuple[int, ...]  # seeds
+    note: str | None  # the executor's (a cluster without workers)
 
 
 class Progress:
@@ -26,32 +62,41 @@ class Progress:
         to_render: Sequence[Job] = (),
         lectures: int = 0,
         parallel: int = 1,
+        now: Callable[[], float] = time.perf_counter,
     ) -> None:
-        self.total, self.say = total, say
+        self.total, self.say, self.now = total, say, now
         self.parallel = parallel  # sections rendered at once
         self.rendered = 0
         self.done = 0
         self.lectures = lectures
         self.cost_to_render = sum(job.section.relative_cost for job in to_render)
         self.cost_rendered = 0.0
-        self.started_at = time.perf_counter()
+        self.started_at = now()
         self.running: dict[Job, int | None] = {}  # job -> its animations in an earlier run
         self.failed: dict[int, list[str]] = {}  # seed -> what failed, in one line each
         self.ready: set[int] = set()  # seeds whose lecture is finished
-        self.lock = threading.Lock()
+        self.lock = threading.RLock()
+        self.live = False  # a live view shows the status: no status lines then
+        self.note: str | None = None
+
+    def seconds_elapsed(self) -> float:
+        return self.now() - self.started_at
 
     def elapsed(self) -> str:
-        return f"{clock(time.perf_counter() - self.started_at)}"
+        return f"{clock(self.seconds_elapsed())}"
 
-    def left(self) -> str:
-        """About how long is left, from the costs rendered so far: "" until the first wave
+    def seconds_left(self) -> float | None:
+        """About how long is left, from the costs rendered so far: None until the first wave
         of sections rendered at once is done (until then, time so far over cost done
         counts each section as if it had run alone, and overstates by the parallelism)."""
         if self.rendered < self.parallel or not self.cost_rendered:
-            return ""
-        seconds = time.perf_counter() - self.started_at
+            return None
         rest = max(0.0, self.cost_to_render - self.cost_rendered)
-        return f", about {clock(seconds * rest / self.cost_rendered)} left"
+        return self.seconds_elapsed() * rest / self.cost_rendered
+
+    def left(self) -> str:
+        seconds = self.seconds_left()
+        return "" if seconds is None else f", about {clock(seconds)} left"
 
     def counts(self) -> str:
         lectures = f"{len(self.ready)}/{self.lectures} lectures, " if self.lectures else ""
@@ -99,20 +144,41 @@ class Progress:
                 self.ready.add(seed)
                 self.say(f"[{self.elapsed()}] {self.counts()}{self.left()}")
 
-    def status(self, note: str | None = None) -> None:
-        """Where the run is: counts, time left, how far each running section has got (from
-        the animations its scene has played, scenes/contract.py), what failed, and the
-        executor's `note` (a cluster without workers)."""
+    def snapshot(self) -> Snapshot:
+        """The run now: counts, time, how far each running section has got (from the
+        animations its scene has played, scenes/contract.py), what failed."""
         with self.lock:
+            running = tuple(
+                RunningSection(job.name, read_progress(job.progress), expected)
+                for job, expected in self.running.items()
+            )
+            return Snapshot(
+                self.done,
+                self.total,
+                len(self.ready),
+                self.lectures,
+                self.seconds_elapsed(),
+                self.seconds_left(),
+                running,
+                tuple(self.failed),
+                self.note,
+            )
+
+    def status(self, note: str | None = None) -> None:
+        """Where the run is, in a line (`snapshot`), with the executor's `note` (a cluster
+        without workers); under a live view, which shows both, only the note is kept."""
+        with self.lock:
+            self.note = note
+            if self.live:
+                return
             if note:
                 self.say(f"[{self.elapsed()}] {note}")
             if not self.running:
                 return
             parts = []
-            for job, expected in self.running.items():
-                done = read_progress(job.progress)
-                of = f"/{expected}" if expected else ""
-                parts.append(f"{job.name} at animation {done}{of}")
+            for section in self.snapshot().running:
+                of = f"/{section.expected}" if section.expected else ""
+                parts.append(f"{section.name} at animation {section.animations}{of}")
             failed = f"; failed: seed {', '.join(map(str, self.failed))}" if self.failed else ""
             self.say(
                 f"[{self.elapsed()}] {self.counts()}{self.left()}; {len(parts)} running: "
@@ -138,3 +204,72 @@ def report_every(seconds: float, report: Callable[[], None]) -> threading.Event:
 
     threading.Thread(target=reporting, daemon=True).start()
     return stop
+
+
+def live_view(snapshot: Snapshot) -> RenderableType:
+    """The run drawn for a terminal: a bar of sections (and one of lectures), time so far
+    and left, then a line per running section with its animation n of m, what failed."""
+    overall = Table.grid(padding=(0, 1))
+    overall.add_row(
+        "sections",
+        ProgressBar(total=snapshot.total or 1, completed=snapshot.done, width=30),
+        f"{snapshot.done}/{snapshot.total}",
+    )
+    if snapshot.lectures:
+        overall.add_row(
+            "lectures",
+            ProgressBar(total=snapshot.lectures, completed=snapshot.lectures_ready, width=30),
+            f"{snapshot.lectures_ready}/{snapshot.lectures}",
+        )
+    left = "" if snapshot.left is None else f", about {clock(snapshot.left)} left"
+    lines: list[RenderableType] = [overall, Text(f"{clock(snapshot.elapsed)} so far{left}")]
+    running = Table.grid(padding=(0, 1))
+    for section in snapshot.running:
+        if section.expected:
+            shown = min(section.animations, section.expected)
+            bar = ProgressBar(total=section.expected, completed=shown, width=20)
+            how_far = f"animation {section.animations} of {section.expected}"
+        else:
+            bar, how_far = Text(""), f"animation {section.animations}"
+        running.add_row(Text(f"  {section.name}"), bar, Text(how_far))
+    if snapshot.running:
+        lines.append(running)
+    if snapshot.failed:
+        lines.append(Text(f"failed: seed {', '.join(map(str, snapshot.failed))}", style="red"))
+    if snapshot.note:
+        lines.append(Text(snapshot.note, style="yellow"))
+    return Group(*lines)
+
+
+class LiveView(AbstractContextManager):
+    """The progress drawn live on a terminal while the block runs; the lines the run says
+    (started, finished, failed) are printed above it, as they would be without it."""
+
+    REFRESHES_PER_SECOND = 4
+
+    def __init__(self, progress: Progress, console: Console) -> None:
+        self.progress = progress
+        self.live = Live(
+            console=console,
+            get_renderable=lambda: live_view(progress.snapshot()),
+            refresh_per_second=self.REFRESHES_PER_SECOND,
+            redirect_stdout=True,  # print() lands above the bar
+            redirect_stderr=True,
+        )
+
+    def __enter__(self) -> LiveView:
+        self.progress.live = True
+        self.live.start()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.live.stop()  # the last picture stays, the summary follows it
+        self.progress.live = False
+
+
+def view_for(progress: Progress, stream: TextIO) -> AbstractContextManager:
+    """The live view on a terminal; elsewhere (a log file, a pipe, CI) nothing more than
+    the plain lines, unchanged."""
+    if stream.isatty():
+        return LiveView(progress, Console(file=stream))
+    return nullcontext()

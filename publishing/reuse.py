@@ -16,7 +16,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from common.files import add_files, sha256
-from publishing import soundtrack
+from publishing import soundtrack, video
+from publishing.captions import twin
 from publishing.film import ROOT, SECTIONS, Section
 from publishing.job import Job, Outcome
 from publishing.manim_process import manim_arguments
@@ -74,7 +75,10 @@ def render_key(job: Job, sections: Sequence[Section], versions: dict[str, str]) 
         "manim": manim_arguments(job.quality),
         "versions": versions,
         "voice": voice_key(job),
-        "sound": [soundtrack.AAC_BIT_RATE, soundtrack.AAC_OPTIONS] if job.spoken else None,
+        "sound": [soundtrack.AAC_BIT_RATE, soundtrack.AAC_OPTIONS, video.SPEECH_LANGUAGE]
+        if job.spoken
+        else None,
+        "title": video.section_title(job.section, job.seed),  # in the MP4's metadata
         "captions": job.caption_mode,
         "ending": ending(job.section, job.film),
     }
@@ -99,7 +103,7 @@ def finished(job: Job, key: str) -> dict | None:
         return None
     if not job.report.is_file() or sha256(job.report) != record.get("report_sha256"):
         return None
-    if record.get("captions") and not job.captions.is_file():
+    if record.get("captions") and not (job.captions.is_file() and twin(job.captions).is_file()):
         return None
     if job.spoken and (not job.speech.is_file() or sha256(job.speech) != record.get("speech")):
         return None

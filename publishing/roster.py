@@ -3,10 +3,10 @@
 The lecturer's roster (`render.py --roster students.csv`: a header `id,name`, one student a
 row) is read, and every student gets a seed the first time they appear: the lowest seed no
 student of the course has yet, from 0. The assignment is written to `students.csv` in the
-course folder (render.py's `--out`) and read back on every later run, so a student's seed
-never changes: not when the roster is reordered, a student is added or leaves, or a name is
-corrected (the name is updated, the seed kept). A seed is never given to a second student,
-even after its first student left the roster.
+course folder (render.py's `--out`) before anything renders, and read back on every later
+run, so a student's seed never changes: not when the roster is reordered, a student is
+added or leaves, or a name is corrected (the name is updated, the seed kept). A seed is
+never given to a second student, even after its first student left the roster.
 """
 
 from __future__ import annotations
@@ -99,19 +99,25 @@ def student_of(course: Path, seed: int) -> Student | None:
 
 def assign(course: Path, roster: list[tuple[str, str]]) -> list[Student]:
     """The roster's students with their seeds, in the roster's order: the seeds the course
-    folder recorded for them, and the lowest free seeds for newcomers; the record is updated
-    (written whole) before anything is rendered."""
+    folder recorded for them, and the lowest free seeds for newcomers. Nothing is written:
+    `record` keeps them, once the run is sure to go ahead."""
     recorded = {student.id: student for student in course_students(course)}
     taken = {student.seed for student in recorded.values()}
     free = (seed for seed in range(len(taken) + len(roster) + 1) if seed not in taken)
-    students = []
-    for student_id, name in roster:
-        known = recorded.get(student_id)
-        student = replace(known, name=name) if known else Student(student_id, name, next(free))
-        recorded[student_id] = student
-        students.append(student)
-    write_students(course, recorded.values())
-    return students
+    return [
+        replace(recorded[student_id], name=name)
+        if student_id in recorded
+        else Student(student_id, name, next(free))
+        for student_id, name in roster
+    ]
+
+
+def record(course: Path, students: Iterable[Student]) -> Path:
+    """Add the students (new seeds, corrected names) to the course's students.csv, keeping
+    every student it already had; written whole."""
+    everyone = {student.id: student for student in course_students(course)}
+    everyone |= {student.id: student for student in students}
+    return write_students(course, everyone.values())
 
 
 def write_students(course: Path, students: Iterable[Student]) -> Path:
@@ -126,3 +132,8 @@ def write_students(course: Path, students: Iterable[Student]) -> Path:
     with whole_or_absent(destination) as partial:
         partial.write_text(buffer.getvalue(), encoding="utf-8")
     return destination
+
+
+def whose(seed: int, student: Student | None) -> str:
+    """Whose lecture it is, as its files say it: "seed 7", or "Zoë Ng (seed 7)"."""
+    return f"{student.name} (seed {seed})" if student else f"seed {seed}"

@@ -54,15 +54,15 @@ def render(job: Job, key: str, running: Running) -> Outcome:
             raise RenderError(f"{describe(job)} made no video; Manim's log: {job.log}")
         frames = video.frame_count(produced[0])
         sound = speech_track(job, report, frames) if job.spoken else None
-        video.write_constant_rate(produced[:1], job.video, job.quality, sound)
+        title = video.section_title(job.section, job.seed)
+        video.write_constant_rate(produced[:1], job.video, job.quality, sound, title)
         with whole_or_absent(job.report) as partial:
             partial.write_text(report.to_json())
     seconds = video.frame_count(job.video) / job.quality.fps
     if report.captions is not None:
-        with whole_or_absent(job.captions) as partial:
-            partial.write_text(captions.clipped_captions(report.captions, seconds))
+        captions.write_captions(job.captions, captions.clipped_captions(report.captions, seconds))
     else:
-        job.captions.unlink(missing_ok=True)
+        captions.remove_captions(job.captions)
     if job.stills:
         contact_sheet(sorted(job.still_folder.glob("*.png")), job.still_folder.with_suffix(".png"))
     record = {

@@ -25,7 +25,23 @@ import numpy as np
 
 from common.files import whole_or_absent
 from publishing import soundtrack
-from publishing.film import Quality
+from publishing.film import TITLE, Quality, Section
+from publishing.roster import Student
+
+# The narration's language, ISO 639-2 as MP4 stores it (the sound track's mdhd box), so a
+# player labels the track "English" rather than "unknown".
+SPEECH_LANGUAGE = "eng"
+
+
+def lecture_title(seed: int, student: Student | None = None) -> str:
+    """The lecture's MP4 title: "The Mechanics of Learning (seed 7)", or with a roster
+    "The Mechanics of Learning for Zoë Ng (seed 7)"."""
+    return f"{TITLE} for {student.name} (seed {seed})" if student else f"{TITLE} (seed {seed})"
+
+
+def section_title(section: Section, seed: int) -> str:
+    """A section's MP4 title: "The Mechanics of Learning: 2. The Scorecard (seed 7)"."""
+    return f"{TITLE}: {section.number}. {section.title} (seed {seed})"
 
 
 @dataclass(frozen=True)
@@ -178,9 +194,12 @@ def write_constant_rate(
     destination: Path,
     quality: Quality,
     sound: np.ndarray | None = None,
+    title: str | None = None,
 ) -> bool:
     """Join the videos, in order, into one fast-start MP4 at exactly the quality's frame rate,
-    with `sound` (a mono 48 kHz track as long as the video) as its AAC sound track.
+    with `sound` (a mono 48 kHz track as long as the video) as its AAC sound track, spoken
+    in English (SPEECH_LANGUAGE), and `title` as the file's title, which players and LMS
+    pages show instead of the file name.
 
     The encoded frames are copied, not re-encoded, when the streams allow (see `can_copy`);
     otherwise they are decoded and encoded again by x264 with the settings the sections were
@@ -192,6 +211,8 @@ def write_constant_rate(
         whole_or_absent(destination) as partial,
         av.open(str(partial), "w", format="mp4", options={"movflags": "+faststart"}) as out,
     ):
+        if title:
+            out.metadata["title"] = title
         muxer = Muxer(out, sound)
         if copied:
             _copy_frames(sources, muxer, quality.fps)
@@ -213,6 +234,7 @@ class Muxer:
         """Add the sound's stream after the video's (it is stream 1) and encode it."""
         if self.sound is not None:
             self.pending = deque(soundtrack.encoded(self.out, self.sound))
+            self.out.streams.audio[0].metadata["language"] = SPEECH_LANGUAGE
 
     def mux(self, packets: av.Packet | Sequence[av.Packet]) -> None:
         for packet in [packets] if isinstance(packets, av.Packet) else packets:

@@ -22,6 +22,7 @@ from playwright.sync_api import Browser, Page
 
 from mechanics import Lesson
 from publishing.explore import HEIGHT_MAP_SIZE, page_text, write_explore
+from publishing.roster import Student
 
 from .conftest import cached_lesson
 
@@ -633,3 +634,21 @@ def test_a_line_inspected_while_the_weights_shift_is_said_again_for_the_new_step
     assert text(page, "#inspect-4").startswith(before[line_id] + " · ")
     page.wait_for_function("() => document.getElementById('loop-step').textContent === '1'")
     assert text(page, "#inspect-4").startswith(after[line_id] + " · ")
+
+
+def test_a_students_page_says_whose_it_is(browser, opened, tmp_path):
+    student = Student("s002", "Zo\u00eb Ng", OTHER_SEED)
+    page_of_student = write_explore(tmp_path, cached_lesson(OTHER_SEED), STARTS, student)
+    opened_page = Opened(browser, page_of_student)
+    try:
+        assert (
+            opened_page.page.title()
+            == f"The Mechanics of Learning: the machine, Zo\u00eb Ng (seed {OTHER_SEED})"
+        )
+        assert text(opened_page.page, "#seed-words") == f"Zo\u00eb Ng (seed {OTHER_SEED})"
+    finally:
+        opened_page.close()
+    assert opened_page.errors == []
+    page = opened()  # a page of no roster's student says its seed alone
+    assert page.title() == f"The Mechanics of Learning: the machine, seed {SEED}"
+    assert text(page, "#seed-words") == f"seed {SEED}"

@@ -12,6 +12,7 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
+import av
 import numpy as np
 import pytest
 import srt
@@ -49,6 +50,7 @@ from .lecture_rendering import (
     spoken_lines,
 )
 from .scene_rendering import caption_words
+from .test_captions_vtt import read_vtt
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -70,9 +72,10 @@ def starts(folder: Path) -> list[float]:
 
 def test_the_folder_holds_the_lecture_its_sections_and_publishing_files(lecture):
     names = {path.name for path in lecture.iterdir()}
-    expected = {f"{s.stem}.{ext}" for s in SECTIONS for ext in ("mp4", "srt")} | {
+    expected = {f"{s.stem}.{ext}" for s in SECTIONS for ext in ("mp4", "srt", "vtt")} | {
         f"{LECTURE_STEM}.mp4",
         f"{LECTURE_STEM}.srt",
+        f"{LECTURE_STEM}.vtt",
         "chapters.txt",
         "thumbnail.png",
         "presenter.html",
@@ -133,6 +136,25 @@ def test_the_lectures_captions_are_the_sections_moved_by_their_starts(lecture):
     length = timedelta(seconds=video.frame_count(lecture / f"{LECTURE_STEM}.mp4") / TINY.fps)
     assert merged[-1].end <= length
     assert any(f"{lesson(0).target}" in cue.content for cue in merged)
+
+
+@pytest.mark.parametrize("stem", [s.stem for s in SECTIONS] + [LECTURE_STEM])
+def test_each_webvtt_parses_and_holds_exactly_its_srts_cues(lecture, stem):
+    cues = list(srt.parse((lecture / f"{stem}.srt").read_text()))
+    escaped = [cue.content.replace("&", "&amp;").replace("<", "&lt;") for cue in cues]
+    expected = [(cue.start, cue.end, text) for cue, text in zip(cues, escaped, strict=True)]
+    assert read_vtt((lecture / f"{stem}.vtt").read_text()) == expected
+
+
+@pytest.mark.parametrize(
+    "stem, title",
+    [(s.stem, f"The Mechanics of Learning: {s.number}. {s.title} (seed 0)") for s in SECTIONS]
+    + [(LECTURE_STEM, "The Mechanics of Learning (seed 0)")],
+)
+def test_every_video_is_titled_and_speaks_english(lecture, stem, title):
+    with av.open(str(lecture / f"{stem}.mp4")) as container:
+        assert container.metadata["title"] == title
+        assert container.streams.audio[0].metadata["language"] == "eng"
 
 
 def test_chapters_are_youtube_lines_at_the_real_section_boundaries(lecture):
@@ -320,6 +342,8 @@ def test_the_manifest_describes_every_file_truly(lecture, manifest):
         if name.endswith(".mp4"):
             assert entry["frames"] == video.frame_count(lecture / name)
             assert entry["seconds"] == pytest.approx(entry["frames"] / TINY.fps)
+    captioned = {name for name, entry in listed.items() if entry["kind"] == "captions"}
+    assert captioned == {name for name in listed if name.endswith((".srt", ".vtt"))}
     sections = [entry for entry in manifest["files"] if entry["kind"] == "section"]
     assert [entry["title"] for entry in sections] == [s.title for s in SECTIONS]
     assert [entry["start_seconds"] for entry in sections] == pytest.approx(starts(lecture))

@@ -11,6 +11,7 @@ from publishing.roster import (
     assign,
     course_students,
     read_roster,
+    record,
     student_of,
 )
 
@@ -31,6 +32,8 @@ def test_a_spreadsheets_roster_is_read_in_its_order(tmp_path):
 def test_students_get_the_lowest_free_seeds_recorded_in_the_course_folder(tmp_path):
     course = tmp_path / "course"
     students = assign(course, [("s1", "Ada"), ("s2", "Bo"), ("s3", "Cy")])
+    assert not (course / STUDENTS).exists()  # nothing written until the run goes ahead
+    record(course, students)
     assert students == [Student("s1", "Ada", 0), Student("s2", "Bo", 1), Student("s3", "Cy", 2)]
     assert (course / STUDENTS).read_text(encoding="utf-8") == (
         "id,name,seed\ns1,Ada,0\ns2,Bo,1\ns3,Cy,2\n"
@@ -41,10 +44,11 @@ def test_students_get_the_lowest_free_seeds_recorded_in_the_course_folder(tmp_pa
 
 def test_a_students_seed_never_changes(tmp_path):
     course = tmp_path / "course"
-    assign(course, [("s1", "Ada"), ("s2", "Bo"), ("s3", "Cy")])
+    record(course, assign(course, [("s1", "Ada"), ("s2", "Bo"), ("s3", "Cy")]))
     # Reordered, one gone, one renamed, one new: the new one does not get the leaver's seed.
     again = assign(course, [("s4", "Di"), ("s3", "Cyrus"), ("s1", "Ada")])
     assert again == [Student("s4", "Di", 3), Student("s3", "Cyrus", 2), Student("s1", "Ada", 0)]
+    record(course, again)
     assert course_students(course) == [
         Student("s1", "Ada", 0),
         Student("s2", "Bo", 1),
