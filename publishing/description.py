@@ -10,12 +10,9 @@ import string
 from pathlib import Path
 
 from common.cli import UsageError
-from publishing.film import TITLE
 from publishing.roster import STUDENTS, Student
 from publishing.youtube_checks import Lecture
 
-TITLE_FOR_STUDENT = TITLE + ", for {student}"
-TITLE_FOR_SEED = TITLE + " (seed {seed})"
 DESCRIPTION = """\
 How a neural network learns, every number on screen computed by a real training run.
 
@@ -106,9 +103,3 @@ def fill(template: str, option: str, lecture: Lecture, student: Student | None) 
         return template.format_map(values)
     except (ValueError, TypeError) as error:
         raise UsageError(f"{option}: {error}") from None
-
-
-def title_template(given: str | None, student: Student | None) -> str:
-    if given is not None:
-        return given
-    return TITLE_FOR_STUDENT if student is not None else TITLE_FOR_SEED

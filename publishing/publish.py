@@ -26,6 +26,7 @@ from publishing import youtube
 from publishing.film import QUALITIES
 from publishing.lecture import MANIFEST
 from publishing.roster import RosterError, Student, student_of
+from publishing.video import lecture_title
 from publishing.youtube_checks import (
     Lecture,
     NotALecture,
@@ -41,15 +42,16 @@ EDUCATION = "27"  # YouTube's video category id for Education
 SEED_FOLDER = re.compile(r"seed-(\d+)")
 PACIFIC = "America/Los_Angeles"  # YouTube's daily quota resets at midnight Pacific time
 QUOTA_STOP = 3  # the exit code when the daily quota stops a run
+PROG = "publish"  # the console command passes its own name (mechanics-of-learning publish)
 
 
 def say(line: str) -> None:
     print(line, flush=True)
 
 
-def parse_args(argv: Sequence[str] | None):
+def parse_args(argv: Sequence[str] | None, prog: str = PROG):
     parser = OneLineParser(
-        prog="publish",
+        prog=prog,
         description="Upload finished lectures to YouTube (private by default), with their "
         "captions, thumbnail, chapters and a description of their numbers.",
     )
@@ -69,8 +71,9 @@ def parse_args(argv: Sequence[str] | None):
     parser.add_argument(
         "--title",
         metavar="TEMPLATE",
-        help="the title, with placeholders such as {seed} or {student} (default: "
-        f"{templates.TITLE_FOR_STUDENT!r}, or {templates.TITLE_FOR_SEED!r} without a roster)",
+        help="the title, with the placeholders of --description, e.g. {seed} or {student} "
+        f"(default: the MP4's own, {lecture_title(7, Student('s007', 'Zoë Ng', 7))!r} for a "
+        f"student of the course's roster, else {lecture_title(7)!r})",
     )
     parser.add_argument(
         "--description",
@@ -177,8 +180,10 @@ def plan_for(folder: Path, options) -> Plan:
         student = student_of(lecture.course, lecture.seed)
     except (NotALecture, RosterError) as error:
         raise UsageError(str(error)) from None
-    title_template = templates.title_template(options.title, student)
-    title = templates.fill(title_template, "--title", lecture, student)
+    if options.title is None:  # the MP4's own title
+        title = lecture_title(lecture.seed, student)
+    else:
+        title = templates.fill(options.title, "--title", lecture, student)
     text = templates.fill(options.description_template, "--description", lecture, student)
     return Plan(lecture, student, title, text, lecture_problems(lecture, title, text))
 
@@ -397,19 +402,19 @@ def upload(
         else:
             what, when = "YouTube's daily quota is used up", f"it resets {quota_resets(now())}"
         say(
-            f"publish: {what} ({error}): {done} of {len(plans)} lectures done; {when}: run "
+            f"{options.prog}: {what} ({error}): {done} of {len(plans)} lectures done; {when}: run "
             "the same command again then to go on (youtube.json keeps what is done)"
         )
         return QUOTA_STOP
     except youtube.YouTubeError as error:
         say(
-            f"publish: {error}; {done} of {len(plans)} lectures done, kept in youtube.json: "
+            f"{options.prog}: {error}; {done} of {len(plans)} lectures done, kept in youtube.json: "
             "run the same command again to go on"
         )
         return 1
     if turned_down:
         say(
-            f"publish: {done} of {len(plans)} lectures done; YouTube refused part of "
+            f"{options.prog}: {done} of {len(plans)} lectures done; YouTube refused part of "
             f"{len(turned_down)} (above): what was done is kept in youtube.json, run the same "
             "command again once it is fixed"
         )
@@ -442,25 +447,26 @@ def playlist_ids(
 
 def main(
     argv: list[str] | None = None,
+    prog: str = PROG,
     retry: youtube.Retry | None = None,
     chunk_bytes: int = youtube.CHUNK_BYTES,
     now: Callable[[], datetime] = lambda: datetime.now(UTC),
 ) -> int:
-    """The command; `retry`, `chunk_bytes` and `now` are for tests (quick waits, small
-    chunks, a fixed clock)."""
+    """The command; `prog` names it in its messages; `retry`, `chunk_bytes` and `now` are
+    for tests (quick waits, small chunks, a fixed clock)."""
     try:
-        options = parse_args(argv)
-        options.chunk_bytes = chunk_bytes
+        options = parse_args(argv, prog)
+        options.prog, options.chunk_bytes = prog, chunk_bytes
         plans = plans_for(options)
         ledgers = ledgers_for(plans)
         if options.dry_run:
             return dry_run(plans, options, ledgers)
         return upload(plans, options, ledgers, retry or youtube.Retry(), now)
     except UsageError as error:
-        print(f"publish: error: {error}", file=sys.stderr)
+        print(f"{prog}: error: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("publish: interrupted; what is done is kept in youtube.json", file=sys.stderr)
+        print(f"{prog}: interrupted; what is done is kept in youtube.json", file=sys.stderr)
         return 130
 
 

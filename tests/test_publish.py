@@ -23,7 +23,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from publishing import publish
+from publishing import cli, publish
 from publishing.youtube import Retry
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -420,7 +420,7 @@ def test_a_student_gets_their_name_in_the_title_and_public_uploads_kept_private_
     code, out, _ = run([course, "--privacy", "public"], capsys)
     assert code == 0, out
     (video,) = server.state()["videos"].values()
-    assert video["metadata"]["snippet"]["title"] == "The Mechanics of Learning, for Zoë Ng"
+    assert video["metadata"]["snippet"]["title"] == "The Mechanics of Learning for Zoë Ng (seed 4)"
     assert video["metadata"]["status"]["privacyStatus"] == "public"
     assert "YouTube made it private, not public" in out
 
@@ -676,4 +676,12 @@ def test_a_refused_consent_is_one_line(tmp_path, server):
     assert err == (
         "publish: error: Google gave no permission (access_denied); run again and allow "
         "publish to upload to your channel\n"
+    )
+
+
+def test_the_console_command_signs_its_lines_with_its_own_name(tmp_path, capsys):
+    assert cli.main(["publish", str(tmp_path / "nowhere")]) == 2
+    assert capsys.readouterr().err == (
+        f"mechanics-of-learning publish: error: no folder {tmp_path / 'nowhere'}; give a "
+        "lecture folder or a course folder\n"
     )
