@@ -23,6 +23,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from common.cli import OneLineParser, UsageError
+
 CERTIFICATES_VARIABLE = "MECHANICS_CERTIFICATES"  # the folder, when --certificates is not
 PROJECT_FOLDER = Path(__file__).resolve().parent.parent
 DEFAULT_FOLDER = PROJECT_FOLDER / "certificates"  # the project folder: the same on each worker
@@ -223,11 +225,6 @@ def write(path: Path, content: bytes, mode: int) -> None:
         raise
 
 
-class OneLineParser(argparse.ArgumentParser):
-    def error(self, message: str):
-        raise CertificateError(f"{message} (see --help)")
-
-
 def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = OneLineParser(
         prog="python -m publishing.certificates",
@@ -252,7 +249,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         arguments = parse_arguments(argv)
         files = make_certificates(certificates_folder(arguments.folder), arguments.replace)
-    except CertificateError as error:
+    except (CertificateError, UsageError) as error:
         print(f"certificates: error: {error}", file=sys.stderr)
         return 2
     options = " ".join(files.dask_options())

@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
+from common.cli import OneLineParser, UsageError
 from common.files import whole_or_absent
 from publishing.roster import STUDENTS, RosterError, Student, course_students
 from publishing.worksheet import NAME_COLUMN, SEED_COLUMN, STUDENT_COLUMN, course_keys
@@ -44,17 +45,8 @@ NUMBER = re.compile(r"([+-]?)\s*(\d+(?:\.\d*)?|\.\d+)\s*(%?)")
 CONNECTION = re.compile(r"from (\S+) to mixer (\d+)")
 
 
-class GradeError(Exception):
-    """Bad input from the person at the keyboard: one line, exit code 2."""
-
-
 class Unreadable(ValueError):
     """An answer that cannot be read as the kind of answer asked: marked "?"."""
-
-
-class OneLineParser(argparse.ArgumentParser):
-    def error(self, message: str):
-        raise GradeError(f"{message} (see --help)")
 
 
 @dataclass(frozen=True)
@@ -144,7 +136,7 @@ def rows_of(path: Path) -> list[list[str]]:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
-        raise GradeError(f"no hand-in file {path}") from None
+        raise UsageError(f"no hand-in file {path}") from None
     except UnicodeDecodeError:
         raise ValueError("it is not UTF-8 text; save it as CSV UTF-8") from None
     except OSError as error:
@@ -302,9 +294,9 @@ def table(rows: Sequence[dict], marking: Marking) -> list[str]:
     return lines
 
 
-def parse_args(argv: list[str] | None) -> argparse.Namespace:
+def parse_args(argv: list[str] | None, prog: str = "grade") -> argparse.Namespace:
     parser = OneLineParser(
-        prog="grade",
+        prog=prog,
         description="Mark the students' hand-ins (the CSV their worksheet asks for) against "
         "the course's key, and write marks.csv.",
     )
@@ -319,22 +311,22 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 def grade(arguments: argparse.Namespace) -> int:
     course = arguments.course
     if not course.is_dir():
-        raise GradeError(f"no course folder {course}; give render.py's --out folder")
+        raise UsageError(f"no course folder {course}; give render.py's --out folder")
     key = course_keys(course)
     if not key:
-        raise GradeError(
+        raise UsageError(
             f"no finished lecture in {course} (seed-N/QUALITY/ with a manifest.json): render "
             f"the course first, e.g. render.py --seed 0-29 --out {course}"
         )
     destination = arguments.out or course / MARKS
     if destination.is_dir():
-        raise GradeError(f"{destination} is a folder; give --out a file name, e.g. marks.csv")
+        raise UsageError(f"{destination} is a folder; give --out a file name, e.g. marks.csv")
     if not destination.parent.is_dir():
-        raise GradeError(f"no folder {destination.parent} to write {destination.name} in")
+        raise UsageError(f"no folder {destination.parent} to write {destination.name} in")
     try:
         students = {student.id: student for student in course_students(course)}
     except RosterError as error:
-        raise GradeError(str(error)) from None
+        raise UsageError(str(error)) from None
     marking = Marking(key, students)
     for path in arguments.hand_ins:
         read_hand_ins(path, marking)
@@ -354,11 +346,11 @@ def grade(arguments: argparse.Namespace) -> int:
     return 1 if marking.problems else 0
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, prog: str = "grade") -> int:
     try:
-        return grade(parse_args(argv))
-    except GradeError as error:
-        print(f"grade: error: {error}", file=sys.stderr)
+        return grade(parse_args(argv, prog))
+    except UsageError as error:
+        print(f"{prog}: error: {error}", file=sys.stderr)
         return 2
 
 
