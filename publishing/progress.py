@@ -25,11 +25,19 @@ from scenes.contract import read_progress
 @dataclass(frozen=True)
 class RunningSection:
     """A section being rendered: how many animations its scene has played, of how many it
-    played in an earlier run (None when it never finished one)."""
+    played in an earlier run (None when it never finished one), or else of how many the
+    same section played for another seed in this run (`estimated`: seeds differ by a few)."""
 
     name: str
     animations: int
     expected: int | None
+    estimated: bool = False
+
+    def of(self) -> str:
+        """ "116", "~116" from another seed, or "" when nothing is known."""
+        if not self.expected:
+            return ""
+        return f"~{self.expected}" if self.estimated else str(self.expected)
 
 
 @dataclass(frozen=True)
@@ -73,6 +81,7 @@ class Progress:
         self.cost_rendered = 0.0
         self.started_at = now()
         self.running: dict[Job, int | None] = {}  # job -> its animations in an earlier run
+        self.counted: dict[str, int] = {}  # a section's animations, for any seed, this run
         self.failed: dict[int, list[str]] = {}  # seed -> what failed, in one line each
         self.ready: set[int] = set()  # seeds whose lecture is finished
         self.lock = threading.RLock()
@@ -111,6 +120,9 @@ class Progress:
         with self.lock:
             self.running.pop(outcome.job, None)
             self.done += 1
+            played = read_record(outcome.job).get("animations")
+            if played:
+                self.counted[outcome.job.section.stem] = played
             if outcome.reused:
                 how = "reused from an earlier run"
             else:
@@ -149,7 +161,12 @@ class Progress:
         animations its scene has played, scenes/contract.py), what failed."""
         with self.lock:
             running = tuple(
-                RunningSection(job.name, read_progress(job.progress), expected)
+                RunningSection(
+                    job.name,
+                    read_progress(job.progress),
+                    expected or self.counted.get(job.section.stem),
+                    estimated=not expected and job.section.stem in self.counted,
+                )
                 for job, expected in self.running.items()
             )
             return Snapshot(
@@ -177,7 +194,7 @@ class Progress:
                 return
             parts = []
             for section in self.snapshot().running:
-                of = f"/{section.expected}" if section.expected else ""
+                of = f"/{section.of()}" if section.expected else ""
                 parts.append(f"{section.name} at animation {section.animations}{of}")
             failed = f"; failed: seed {', '.join(map(str, self.failed))}" if self.failed else ""
             self.say(
@@ -228,7 +245,7 @@ def live_view(snapshot: Snapshot) -> RenderableType:
         if section.expected:
             shown = min(section.animations, section.expected)
             bar = ProgressBar(total=section.expected, completed=shown, width=20)
-            how_far = f"animation {section.animations} of {section.expected}"
+            how_far = f"animation {section.animations} of {section.of()}"
         else:
             bar, how_far = Text(""), f"animation {section.animations}"
         running.add_row(Text(f"  {section.name}"), bar, Text(how_far))

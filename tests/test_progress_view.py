@@ -182,3 +182,21 @@ def test_render_py_shows_the_live_view_only_on_a_terminal(tmp_path, monkeypatch,
     )
     render.render(request, status_every=30)
     assert seen == [terminal]
+
+
+def test_a_section_never_rendered_before_is_counted_against_another_seeds_run(tmp_path):
+    said, clock = [], Clock()
+    first = job_at(tmp_path, 1, seed=3, of=90)  # its record: 90 animations
+    fresh = job_at(tmp_path, 1, seed=4, played=40)  # no record of its own
+    unknown = job_at(tmp_path, 2, seed=4, played=5)  # no seed has played this one yet
+    run = Progress(3, said.append, [first, fresh, unknown], now=clock)
+    run.start(first)
+    run.finish(Outcome(first, 12.5, 100.0, reused=False))
+    run.start(fresh)
+    run.start(unknown)
+    run.status()
+    assert said[-1].endswith(
+        "2 running: seed 4 01-pass at animation 40/~90, seed 4 02-score at animation 5"
+    )
+    lines = [line.rstrip() for line in shown(live_view(run.snapshot())).splitlines()]
+    assert lines[2].endswith(" animation 40 of ~90") and lines[3].endswith(" animation 5")
