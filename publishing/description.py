@@ -16,7 +16,7 @@ from publishing.youtube_checks import Lecture
 DESCRIPTION = """\
 How a neural network learns, every number on screen computed by a real training run.
 
-A tiny network reads the tokens "The", "Capital", "Is" and learns to predict "{target}". \
+A tiny network reads the tokens {tokens} and learns to predict "{target}". \
 Before training it gives "{target}" {initial_probability}; after {steps} steps, \
 {final_probability}. The loss falls from {initial_loss} to {final_loss}.
 
@@ -27,6 +27,7 @@ PLACEHOLDERS = {
     "seed": "the lecture's seed",
     "student": "the name of the student the course gave this seed (students.csv)",
     "quality": "the lecture's quality, e.g. 1080p",
+    "tokens": 'the words the network reads, each quoted: "The", "Capital", "Is"',
     "target": "the word the network learns to predict",
     "steps": "how many training steps the lecture shows",
     "initial_probability": "the target's probability before training, as shown",
@@ -72,6 +73,9 @@ def values_for(lecture: Lecture, student: Student | None) -> dict[str, object]:
     values = {
         "seed": lecture.seed,
         "quality": lecture.quality,
+        "tokens": ", ".join(f'"{token}"' for token in numbers["tokens"])
+        if "tokens" in numbers
+        else None,
         "target": numbers.get("target"),
         "steps": numbers.get("steps"),
         "initial_probability": numbers.get("initial_target_probability_shown"),

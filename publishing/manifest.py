@@ -80,6 +80,7 @@ def key_numbers(lesson: Lesson) -> dict:
     first_guess = dict(zip(lesson.candidates, map(float, first.probabilities), strict=True))
     return {
         "target": lesson.target,
+        "tokens": list(lesson.tokens),
         "candidates": list(lesson.candidates),
         "steps": len(lesson.trace) - 1,
         "learning_rate": lesson.learning_rate,

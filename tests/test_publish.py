@@ -81,6 +81,7 @@ def make_lecture(course: Path, seed: int, quality: str = "720p") -> Path:
         ],
         "key_numbers": {
             "target": "Paris",
+            "tokens": ["The", "Capital", "Is"],
             "steps": 40,
             "initial_target_probability_shown": "10.9%",
             "final_target_probability_shown": "93.4%",
@@ -178,6 +179,7 @@ def test_upload_sends_the_exact_file_with_its_captions_thumbnail_and_description
     assert snippet["defaultAudioLanguage"] == "en"
     assert video["metadata"]["status"]["privacyStatus"] == "private"
     # the strings the fixture's manifest carries, as they are: nothing reformatted
+    assert 'reads the tokens "The", "Capital", "Is" and learns' in snippet["description"]
     said = 'Before training it gives "Paris" 10.9%; after 40 steps, 93.4%. The loss falls from'
     assert f"{said} 2.22 to 0.07.\n\n{CHAPTERS}" in snippet["description"]
     (caption,) = state["captions"]
