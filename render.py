@@ -31,7 +31,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from common import scratch
-from common.cli import OneLineParser, UsageError
 from mechanics import check_seed
 from publishing import audition as auditions
 from publishing import cluster, cluster_access, orchestrator, reuse, webfont
@@ -44,6 +43,7 @@ from publishing.film import QUALITIES, SECTIONS, Quality, Section
 from publishing.job import Job, Outcome, RenderError
 from publishing.manifest import versions
 from publishing.progress import Progress, view_for
+from publishing.usage import OneLineParser, UsageError
 from publishing.worksheet import COURSE_ANSWERS, write_course_answers
 from scenes.contract import BURNED, FILE
 from voices.base import Voice

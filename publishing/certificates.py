@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from common.cli import OneLineParser, UsageError
+from publishing.usage import OneLineParser, UsageError
 
 CERTIFICATES_VARIABLE = "MECHANICS_CERTIFICATES"  # the folder, when --certificates is not
 PROJECT_FOLDER = Path(__file__).resolve().parent.parent

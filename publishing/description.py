@@ -9,8 +9,8 @@ from __future__ import annotations
 import string
 from pathlib import Path
 
-from common.cli import UsageError
 from publishing.roster import STUDENTS, Student
+from publishing.usage import UsageError
 from publishing.youtube_checks import Lecture
 
 DESCRIPTION = """\

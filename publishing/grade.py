@@ -32,9 +32,9 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
-from common.cli import OneLineParser, UsageError
 from common.files import whole_or_absent
 from publishing.roster import STUDENTS, RosterError, Student, course_students
+from publishing.usage import OneLineParser, UsageError
 from publishing.worksheet import NAME_COLUMN, SEED_COLUMN, STUDENT_COLUMN, course_keys
 
 MARKS = "marks.csv"

@@ -20,12 +20,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from common.cli import OneLineParser, UsageError
 from publishing import description as templates
 from publishing import youtube
 from publishing.film import QUALITIES
 from publishing.lecture import MANIFEST
 from publishing.roster import RosterError, Student, student_of
+from publishing.usage import OneLineParser, UsageError
 from publishing.video import lecture_title
 from publishing.youtube_checks import (
     Lecture,

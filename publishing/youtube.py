@@ -35,8 +35,8 @@ from googleapiclient.errors import HttpError
 from googleapiclient.http import MediaFileUpload, build_http
 from oauthlib.oauth2.rfc6749.errors import OAuth2Error
 
-from common.cli import UsageError
 from common.files import whole_or_absent
+from publishing.usage import UsageError
 
 # youtube.upload for videos.insert and thumbnails.set; captions.insert and the playlists
 # need youtube.force-ssl (the scopes each method lists in the API's discovery document).

@@ -1,4 +1,7 @@
-"""Command lines that answer bad input with one line, for every command of the project."""
+"""Command lines that answer bad input with one line, for every command of the project.
+
+It lives in publishing, not common: common's files are in every section's render key
+(publishing/reuse.py), and how a command line is read decides no pixel."""
 
 from __future__ import annotations
 
