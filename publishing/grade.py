@@ -308,7 +308,7 @@ def parse_args(argv: list[str] | None, prog: str = "grade") -> argparse.Namespac
     return parser.parse_args(argv)
 
 
-def grade(arguments: argparse.Namespace) -> int:
+def grade(arguments: argparse.Namespace, prog: str = "grade") -> int:
     course = arguments.course
     if not course.is_dir():
         raise UsageError(f"no course folder {course}; give render.py's --out folder")
@@ -332,14 +332,14 @@ def grade(arguments: argparse.Namespace) -> int:
         read_hand_ins(path, marking)
     rows = list(marks_rows(marking))
     for problem in marking.problems:
-        print(f"grade: {problem}", file=sys.stderr)
+        print(f"{prog}: {problem}", file=sys.stderr)
     if not rows:
-        print("grade: no hand-in could be marked; nothing written", file=sys.stderr)
+        print(f"{prog}: no hand-in could be marked; nothing written", file=sys.stderr)
         return 1
     try:
         write_marks(rows, destination)
     except OSError as error:
-        print(f"grade: cannot write {destination} ({error.strerror})", file=sys.stderr)
+        print(f"{prog}: cannot write {destination} ({error.strerror})", file=sys.stderr)
         return 1
     print(f"marked {len(rows)} hand-ins against the key of {len(key)} lectures: {destination}")
     print("\n".join(table(rows, marking)))
@@ -348,7 +348,7 @@ def grade(arguments: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None, prog: str = "grade") -> int:
     try:
-        return grade(parse_args(argv, prog))
+        return grade(parse_args(argv, prog), prog)
     except UsageError as error:
         print(f"{prog}: error: {error}", file=sys.stderr)
         return 2

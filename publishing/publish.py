@@ -461,7 +461,7 @@ def main(
         ledgers = ledgers_for(plans)
         if options.dry_run:
             return dry_run(plans, options, ledgers)
-        return upload(plans, options, ledgers, retry or youtube.Retry(), now)
+        return upload(plans, options, ledgers, retry or youtube.Retry(say=say), now)
     except UsageError as error:
         print(f"{prog}: error: {error}", file=sys.stderr)
         return 2

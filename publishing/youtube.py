@@ -218,12 +218,14 @@ class Retry:
     longest_wait: float = 64.0
     sleep: Callable[[float], None] = time.sleep
     jitter: Callable[[], float] = random.random  # in [0, 1)
+    say: Callable[[str], None] = lambda line: None  # what failed, and the wait, in a line
     waits: list[float] = field(default_factory=list)  # every wait so far, for the record
 
-    def wait(self, failures: int) -> None:
+    def wait(self, failures: int, why: str) -> None:
         base = min(self.longest_wait, self.first_wait * 2 ** (failures - 1))
         seconds = base * (0.5 + self.jitter())
         self.waits.append(seconds)
+        self.say(f"{why}; trying again in {seconds:.1f} s (failure {failures} of {self.tries})")
         self.sleep(seconds)
 
 
@@ -257,10 +259,10 @@ def handle_failure(
     if not transient(error):
         raise error
     failures += 1
+    cause = f"HTTP {error.resp.status}" if isinstance(error, HttpError) else repr(error)
     if failures >= retry.tries:
-        cause = f"HTTP {error.resp.status}" if isinstance(error, HttpError) else repr(error)
         raise GaveUp(f"{what} failed {failures} times in a row (last: {cause})") from None
-    retry.wait(failures)
+    retry.wait(failures, f"{what} failed ({cause})")
     return failures
 
 

@@ -149,7 +149,7 @@ class Sleeps:
 
     def __init__(self, tries: int = 8):
         self.slept: list[float] = []
-        self.retry = Retry(tries=tries, sleep=self.slept.append, jitter=lambda: 0.5)
+        self.retry = Retry(tries=tries, sleep=self.slept.append, jitter=lambda: 0.5, say=print)
 
 
 def run(argv, capsys, sleeps: Sleeps | None = None, **kwargs) -> tuple[int, str, str]:
@@ -233,6 +233,9 @@ def test_a_dropped_connection_resumes_from_the_byte_the_server_holds(tmp_path, s
     assert sum(sent for _, sent, _ in session["puts"]) == size
     assert session["received_sha256"] == digest(folder / "the-mechanics-of-learning.mp4")
     assert sleeps.slept == [1.0]  # one wait: the first backoff, jitter at its middle
+    (said,) = [line for line in out.splitlines() if "trying again" in line]
+    assert said.startswith(f"the upload of {folder / 'the-mechanics-of-learning.mp4'} failed (")
+    assert said.endswith("; trying again in 1.0 s (failure 1 of 8)")
 
 
 def test_an_upload_stopped_mid_way_goes_on_in_the_next_run_from_the_byte_held(
