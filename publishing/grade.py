@@ -32,8 +32,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
-from common.files import whole_or_absent
-from publishing.roster import STUDENTS, RosterError, Student, course_students
+from publishing.roster import STUDENTS, RosterError, Student, course_students, write_table
 from publishing.usage import OneLineParser, UsageError
 from publishing.worksheet import NAME_COLUMN, SEED_COLUMN, STUDENT_COLUMN, course_keys
 
@@ -262,12 +261,8 @@ def marks_rows(marking: Marking) -> Iterator[dict[str, str | int]]:
 
 
 def write_marks(rows: Sequence[dict], destination: Path) -> None:
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    with whole_or_absent(destination) as partial:
-        partial.write_text(buffer.getvalue(), encoding="utf-8")
+    columns = list(rows[0])
+    write_table(destination, columns, ([row[column] for column in columns] for row in rows))
 
 
 def table(rows: Sequence[dict], marking: Marking) -> list[str]:

@@ -34,7 +34,7 @@ from publishing.film import (
 from publishing.job import Finished, Job
 from publishing.manifest import Entry, Speech, write_manifest
 from publishing.presenter import PAGE, PAGE_SOURCE, presenter_files, write_presenter
-from publishing.roster import student_of
+from publishing.roster import course_of, student_of
 from publishing.thumbnail import make_thumbnail
 from publishing.worksheet import worksheet_files, write_worksheet
 
@@ -53,11 +53,6 @@ def lecture_files(folder: Path) -> list[Path]:
         *worksheet_files(folder),
         folder / MANIFEST,
     ]
-
-
-def course_of(folder: Path) -> Path:
-    """The course folder (render.py's --out) of a lecture folder <out>/seed-N/QUALITY."""
-    return folder.parent.parent
 
 
 def assembly_inputs(jobs: Sequence[Job]) -> dict:

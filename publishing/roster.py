@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -74,6 +74,11 @@ def read_roster(path: Path) -> list[tuple[str, str]]:
     return list(students.items())
 
 
+def course_of(lecture_folder: Path) -> Path:
+    """The course folder (render.py's --out) of a lecture folder <out>/seed-N/QUALITY."""
+    return lecture_folder.parent.parent
+
+
 def course_students(course: Path) -> list[Student]:
     """Every student the course folder has recorded, in seed order; [] without a roster."""
     path = course / STUDENTS
@@ -122,13 +127,19 @@ def record(course: Path, students: Iterable[Student]) -> Path:
 
 def write_students(course: Path, students: Iterable[Student]) -> Path:
     """students.csv: every student the course ever had, in seed order."""
+    course.mkdir(parents=True, exist_ok=True)
+    ordered = sorted(students, key=lambda student: student.seed)
+    rows = ((student.id, student.name, student.seed) for student in ordered)
+    return write_table(course / STUDENTS, COLUMNS, rows)
+
+
+def write_table(destination: Path, columns: Sequence[str], rows: Iterable[Sequence]) -> Path:
+    """One of the course's CSV files (students.csv, answers.csv, marks.csv), written whole:
+    a header naming the columns, then a line per row, in UTF-8."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(COLUMNS)
-    for student in sorted(students, key=lambda student: student.seed):
-        writer.writerow((student.id, student.name, student.seed))
-    destination = course / STUDENTS
-    course.mkdir(parents=True, exist_ok=True)
+    writer.writerow(columns)
+    writer.writerows(rows)
     with whole_or_absent(destination) as partial:
         partial.write_text(buffer.getvalue(), encoding="utf-8")
     return destination

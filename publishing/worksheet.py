@@ -8,8 +8,6 @@ as the film writes them; answers.csv writes them as a keyboard types them.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Sequence
 from dataclasses import asdict
@@ -19,7 +17,7 @@ from common.files import whole_or_absent
 from mechanics import Lesson
 from mechanics.worksheet import Answer, answers
 from publishing.film import SECTIONS, TITLE
-from publishing.roster import Student, course_students, student_of
+from publishing.roster import Student, course_of, course_students, student_of, write_table
 
 WORKSHEET = "worksheet.md"
 ANSWERS = "answers.json"
@@ -116,7 +114,7 @@ def write_worksheet(folder: Path, lesson: Lesson) -> list[Path]:
     student the course (the lecture folder's grandparent, render.py's --out) gave this seed,
     when it has a roster; return their paths."""
     questions = answers(lesson)
-    student = student_of(folder.parent.parent, lesson.seed)
+    student = student_of(course_of(folder), lesson.seed)
     sheet, key = worksheet_files(folder)
     with whole_or_absent(sheet) as partial:
         partial.write_text(worksheet_text(lesson.seed, questions, student), encoding="utf-8")
@@ -167,10 +165,4 @@ def write_course_answers(out: Path) -> Path | None:
         destination.unlink(missing_ok=True)
         return None
     columns = list(dict.fromkeys(key for row in rows for key in row))
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    with whole_or_absent(destination) as partial:
-        partial.write_text(buffer.getvalue(), encoding="utf-8")
-    return destination
+    return write_table(destination, columns, ([row.get(c, "") for c in columns] for row in rows))

@@ -21,6 +21,7 @@ from PIL import Image, UnidentifiedImageError
 from publishing.captions import MIN_CHAPTER_SECONDS, MIN_CHAPTERS
 from publishing.film import LECTURE_STEM
 from publishing.lecture import CHAPTERS, MANIFEST, THUMBNAIL
+from publishing.roster import course_of
 
 MOST_TITLE_CHARACTERS = 100
 MOST_DESCRIPTION_BYTES = 5000
@@ -70,7 +71,7 @@ class Lecture:
     @property
     def course(self) -> Path:
         """The course folder (render.py's --out): the lecture is course/seed-N/QUALITY/."""
-        return self.folder.parent.parent
+        return course_of(self.folder)
 
     @property
     def key_numbers(self) -> dict:
