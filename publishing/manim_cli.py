@@ -26,6 +26,11 @@ pixels for the encoder's queue after every frame of an animation (5 % of section
 at 1080p). Here the camera draws each frame into a new array and the array itself goes to
 the queue: the renderer never writes into it again, so the encoder may read it later.
 
+From a play's second frame on, a frame redraws only the pixels a moving mobject (or a
+changed one) covers, over an image of every unchanging mobject painted once for the play:
+static mobjects that lie above a moving one in the drawing order are no longer redrawn on
+every frame, and every frame keeps Manim's bytes (publishing.changed_only).
+
 And it makes reruns recover (issue 28). Manim writes its text and LaTeX caches in place and
 reuses any file that exists: a render killed mid-write left a cut-off SVG that failed every
 later run. Here
@@ -58,6 +63,7 @@ from manim.renderer.cairo_renderer import CairoRenderer
 from manim.scene.video_segment_encoder import VideoSegmentEncoder
 
 from publishing import manim_cache_writes
+from publishing.changed_only import changed_only
 from publishing.manim_caches import fault_line
 from publishing.manim_process import CACHE_OPTION, REQUEST_OPTION
 from scenes.contract import SceneReport, SceneRequest, hand_over, handed, note_progress
@@ -107,10 +113,14 @@ def update_frame(
 ) -> None:
     """Manim's update_frame, drawing into a new array: the one drawn before may still wait
     in the encoder's queue. Manim fills the new array whole (background or static image)
-    before drawing on it."""
-    if not (self.skip_animations and not ignore_skipping):
-        new_canvas(self.camera)
-    MANIMS_UPDATE_FRAME(self, scene, mobjects, include_submobjects, ignore_skipping, **kwargs)
+    before drawing on it. A play's frame is drawn by publishing.changed_only where it can
+    be, to the same bytes."""
+    if self.skip_animations and not ignore_skipping:
+        return
+    new_canvas(self.camera)
+    plain = include_submobjects and not kwargs
+    if not (plain and changed_only(self).draw_frame(self, scene, mobjects)):
+        MANIMS_UPDATE_FRAME(self, scene, mobjects, include_submobjects, ignore_skipping, **kwargs)
 
 
 def new_canvas(camera) -> None:
