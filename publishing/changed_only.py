@@ -49,7 +49,7 @@ Box = tuple[int, int, int, int]  # x0, y0, x1, y1 in pixels, ends excluded
 class Layer:
     """A play's cached static members, drawn in order over Manim's background."""
 
-    below: np.ndarray  # Manim's background image (renderer.static_image)
+    below: np.ndarray  # what Manim draws a frame over: the static image, or the background
     above: np.ndarray  # below, with every cached member drawn on it
     members: list[VMobject]
     looks: list[tuple]
@@ -62,6 +62,7 @@ class PlayState:
     """What the renderer knows of the play it is drawing: which background it started
     from, how many frames it has drawn, and its layer once there is one."""
 
+    number: int  # Manim's count of plays before this one
     background: np.ndarray
     frames: int = 0
     layer: Layer | None = None
@@ -218,14 +219,17 @@ class ChangedOnly:
         """Draw the frame into the camera's (new) array if it can be done exactly; False
         leaves it to Manim."""
         camera = renderer.camera
-        background = renderer.static_image
-        if type(camera) is not Camera or background is None or not mobjects:
+        if type(camera) is not Camera or not mobjects:
             return False
         if mobjects is not scene.moving_mobjects:  # not a frame of a play
             return False
-        if self.play is None or self.play.background is not background:
-            self.play = PlayState(background)
+        # Manim draws over the play's static image, or over the bare background when the
+        # play's first member moves.
+        image = renderer.static_image
+        background = camera.background if image is None else image
         play = self.play
+        if play is None or play.number != renderer.num_plays or play.background is not background:
+            self.play = play = PlayState(renderer.num_plays, background)
         play.frames += 1
         if play.frames == 1 or play.nothing_to_cache:
             return False
