@@ -26,7 +26,6 @@ frame, a still `wait`, gains nothing from a second image).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -42,8 +41,6 @@ MITER_LIMIT = 10.0  # Cairo's default, which Manim never changes: a miter reache
 ANTIALIAS_MARGIN = 2  # pixels of anti-aliased edge around a path, rounded up generously
 DRAWN_STYLE = ("joint_type", "cap_style", "tolerance_for_point_equality", "shade_in_3d")
 
-Box = tuple[int, int, int, int]  # x0, y0, x1, y1 in pixels, ends excluded
-
 
 @dataclass
 class Layer:
@@ -53,7 +50,7 @@ class Layer:
     above: np.ndarray  # below, with every cached member drawn on it
     members: list[VMobject]
     looks: list[tuple]
-    boxes: list[Box]
+    boxes: np.ndarray  # the members' pixel_boxes
     matrix: tuple[float, ...]
 
 
@@ -99,26 +96,35 @@ def cacheable(member: VMobject) -> bool:
     return not (gradient and member.submobjects)
 
 
-def pixel_box(camera: Camera, matrix: tuple[float, ...], member: VMobject) -> Box | None:
-    """The pixels the member can touch (its control points' bounds, widened by its stroke,
-    its miters and anti-aliasing), or None when its points are not finite."""
-    points = member.points
-    if not np.all(np.isfinite(points)):
+def pixel_boxes(camera: Camera, matrix: tuple[float, ...], members: list[VMobject]):
+    """The pixels each member can touch, as rows x0, y0, x1, y1 (ends excluded): its
+    control points' bounds, widened by its stroke, its miters and anti-aliasing. None when
+    some points are not finite (Manim then draws a member as nothing)."""
+    if not members:
+        return np.zeros((0, 4), dtype=np.int64)
+    points = [member.points[:, :2] for member in members]
+    flat = np.concatenate(points)
+    if not np.all(np.isfinite(flat)):
         return None
+    starts = np.cumsum([0] + [len(each) for each in points[:-1]])
     xx, _, _, yy, x0, y0 = matrix
-    low, high = points[:, :2].min(axis=0), points[:, :2].max(axis=0)
-    xs = sorted((xx * low[0] + x0, xx * high[0] + x0))
-    ys = sorted((yy * low[1] + y0, yy * high[1] + y0))
-    width = max(member.get_stroke_width(), member.get_stroke_width(background=True))
-    half_line = width * camera.cairo_line_width_multiple * max(abs(xx), abs(yy)) / 2
-    margin = half_line * MITER_LIMIT + ANTIALIAS_MARGIN
-    height, frame_width = camera.pixel_array.shape[:2]
-    return (
-        min(max(0, math.floor(xs[0] - margin)), frame_width),
-        min(max(0, math.floor(ys[0] - margin)), height),
-        min(max(0, math.ceil(xs[1] + margin)), frame_width),
-        min(max(0, math.ceil(ys[1] + margin)), height),
+    scale, offset = np.array([xx, yy]), np.array([x0, y0])
+    ends = np.minimum.reduceat(flat, starts) * scale + offset
+    other_ends = np.maximum.reduceat(flat, starts) * scale + offset
+    widths = np.array(
+        [max(member.get_stroke_width(), member.get_stroke_width(True)) for member in members]
     )
+    half_lines = widths * camera.cairo_line_width_multiple * max(abs(xx), abs(yy)) / 2
+    margins = (half_lines * MITER_LIMIT + ANTIALIAS_MARGIN)[:, None]
+    boxes = np.concatenate(
+        (
+            np.floor(np.minimum(ends, other_ends) - margins),
+            np.ceil(np.maximum(ends, other_ends) + margins),
+        ),
+        axis=1,
+    )
+    height, width = camera.pixel_array.shape[:2]
+    return np.clip(boxes, 0, [width, height, width, height]).astype(np.int64)
 
 
 def animated_members(animations: Iterable) -> set[int]:
@@ -150,21 +156,13 @@ def draw(camera: Camera, pixels: np.ndarray, matrix: tuple[float, ...], members)
 
 def build_layer(camera, below, matrix, displayed, moved: set[int]) -> Layer | None:
     """Paint the members no animation moves over Manim's background, once for the play."""
-    members, looks, boxes = [], [], []
-    for member in displayed:
-        if id(member) in moved or not cacheable(member):
-            continue
-        box = pixel_box(camera, matrix, member)
-        if box is None:
-            continue
-        members.append(member)
-        looks.append(member_look(member))
-        boxes.append(box)
-    if not members:
+    members = [m for m in displayed if id(m) not in moved and cacheable(m)]
+    boxes = pixel_boxes(camera, matrix, members)
+    if not members or boxes is None:
         return None
     above = below.copy()
     draw(camera, above, matrix, members)
-    return Layer(below, above, members, looks, boxes, matrix)
+    return Layer(below, above, members, [member_look(m) for m in members], boxes, matrix)
 
 
 def tiles_of(boxes: np.ndarray) -> np.ndarray:
@@ -254,8 +252,8 @@ class ChangedOnly:
         """The frame: `above` outside the damaged tiles, Manim's drawing inside."""
         cached = {id(member): at for at, member in enumerate(layer.members)}
         unchanged = np.zeros(len(layer.members), dtype=bool)
-        boxes: list[Box] = []
-        damage: list[Box] = []
+        others: list[VMobject] = []  # moving, changed or new: their boxes are drawn afresh
+        rows: list[int] = []  # each displayed member's row in the cached boxes, then others'
         last = -1
         for member in displayed:
             at = cached.get(id(member))
@@ -264,21 +262,22 @@ class ChangedOnly:
                     return False  # cached members drawn in another order
                 last = at
                 unchanged[at] = True
-                boxes.append(layer.boxes[at])
-                continue
-            box = pixel_box(camera, layer.matrix, member)
-            if box is None:
-                return False
-            boxes.append(box)
-            damage.append(box)
-        damage += [box for box, kept in zip(layer.boxes, unchanged, strict=True) if not kept]
+                rows.append(at)
+            else:
+                rows.append(len(layer.members) + len(others))
+                others.append(member)
+        fresh = pixel_boxes(camera, layer.matrix, others)
+        if fresh is None:
+            return False
+        boxes = np.concatenate((layer.boxes, fresh))[rows]
+        damage = np.concatenate((fresh, layer.boxes[~unchanged]))
         frame = camera.pixel_array
         np.copyto(frame, layer.above)
-        if not damage:
+        if not len(damage):
             return True
         shape = frame.shape[:2]
-        mask = damaged_tiles(np.array(damage, dtype=np.int64), shape)
-        reached = reaching(mask, np.array(boxes, dtype=np.int64))
+        mask = damaged_tiles(damage, shape)
+        reached = reaching(mask, boxes)
         rectangles = tile_rectangles(mask, shape)
         if self.scratch is None or self.scratch.shape != frame.shape:
             self.scratch = np.empty_like(frame)
