@@ -19,11 +19,11 @@ from typing import Any
 
 import cairo
 import numpy as np
-from manim import Mobject, ThreeDCamera, VMobject
+from manim import DOWN, Mobject, ThreeDCamera, VMobject
 from manim.camera.camera import CAP_STYLE_MAP, LINE_JOIN_MAP
 
 RTOL = 1.0e-5  # np.isclose's, as Manim uses to decide whether two anchors meet
-NORMAL_TOLERANCE = 1e-6  # get_unit_normal's: shorter cross products are special cases
+NORMAL_TOLERANCE = 1e-6  # get_unit_normal's: a shorter cross product is no normal
 
 
 def bounding_centres(points: np.ndarray) -> np.ndarray:
@@ -33,44 +33,42 @@ def bounding_centres(points: np.ndarray) -> np.ndarray:
     return (anchors.max(axis=1) + anchors.min(axis=1)) / 2
 
 
-def corner_normals(points: np.ndarray, index: int) -> tuple[np.ndarray, np.ndarray]:
-    """`get_3d_vmob_unit_normal` at one point index of every face at once, and which faces
-    took its ordinary branch (both neighbours apart, not aligned); the rest are Manim's to
-    work out."""
+def unit_normals(v1: np.ndarray, v2: np.ndarray) -> np.ndarray:
+    """`get_unit_normal(v1, v2)` for rows of vectors at once, every branch of it: the unit
+    cross product, or, where that is too short (a vector is zero, or both are aligned), the
+    first non-zero one turned 90 degrees toward the z axis (DOWN if it is upright or both
+    are zero)."""
+    div1, div2 = np.abs(v1).max(axis=1), np.abs(v2).max(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        u1, u2 = v1 / div1[:, None], v2 / div2[:, None]
+        cross = np.cross(u1, u2)
+        length = np.sqrt(np.einsum("ij,ij->i", cross, cross))
+        crossed = (div1 > 0) & (div2 > 0) & (length > NORMAL_TOLERANCE)
+        u = np.where((div1 == 0)[:, None], u2, u1)
+        x, y, z = u.T
+        turned = np.stack([-x * z, -y * z, x * x + y * y], axis=1)
+        turned /= np.sqrt(np.einsum("ij,ij->i", turned, turned))[:, None]
+        upright = (np.abs(x) < NORMAL_TOLERANCE) & (np.abs(y) < NORMAL_TOLERANCE)
+        upright |= (div1 == 0) & (div2 == 0)
+        turned[upright] = DOWN
+        return np.where(crossed[:, None], cross / length[:, None], turned)
+
+
+def corner_lights(points: np.ndarray, index: int, light_source: np.ndarray) -> np.ndarray:
+    """What `get_shaded_rgb` adds to each face's colour (the same for red, green and blue)
+    at one point index, facing `get_3d_vmob_unit_normal` there, for faces of n >= 8 points
+    stacked as (faces, n, 3)."""
     n = points.shape[1]
     before = index - 3 if index > 2 else n - 4
     after = index + 3 if index < n - 3 else 3
-    v1 = points[:, after] - points[:, index]
-    v2 = points[:, before] - points[:, index]
-    div1, div2 = np.abs(v1).max(axis=1), np.abs(v2).max(axis=1)
-    ordinary = (div1 > 0) & (div2 > 0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        u1, u2 = v1 / div1[:, None], v2 / div2[:, None]
-        cross = np.stack(
-            [
-                u1[:, 1] * u2[:, 2] - u1[:, 2] * u2[:, 1],
-                u1[:, 2] * u2[:, 0] - u1[:, 0] * u2[:, 2],
-                u1[:, 0] * u2[:, 1] - u1[:, 1] * u2[:, 0],
-            ],
-            axis=1,
-        )
-        length = np.sqrt(np.einsum("ij,ij->i", cross, cross))
-        ordinary &= length > NORMAL_TOLERANCE
-        return cross / length[:, None], ordinary
-
-
-def corner_lights(
-    points: np.ndarray, index: int, light_source: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """What `get_shaded_rgb` adds to each face's colour at one corner (the same for red,
-    green and blue), and which faces this could work out (see corner_normals)."""
-    normals, ordinary = corner_normals(points, index)
-    to_sun = light_source - points[:, index]
+    corner = points[:, index]
+    normals = unit_normals(points[:, after] - corner, points[:, before] - corner)
+    to_sun = light_source - corner
     distance = np.sqrt(np.einsum("ij,ij->i", to_sun, to_sun))
-    ordinary &= distance > 0
     with np.errstate(divide="ignore", invalid="ignore"):
-        light = 0.5 * np.einsum("ij,ij->i", normals, to_sun / distance[:, None]) ** 3
-    return np.where(light < 0, 0.5 * light, light), ordinary
+        to_sun = np.where((distance > 0)[:, None], to_sun / distance[:, None], 0.0)
+    light = 0.5 * np.einsum("ij,ij->i", normals, to_sun) ** 3
+    return np.where(light < 0, 0.5 * light, light)
 
 
 def shaded(rgbas: Sequence[np.ndarray], start: np.ndarray, end: np.ndarray) -> np.ndarray:
@@ -148,16 +146,16 @@ class SurfaceCamera(ThreeDCamera):
     def display_faces(self, faces: list[VMobject], ctx: cairo.Context) -> None:
         """display_vectorized for faces of equally many points, the numbers worked out for
         all of them at once; a face Manim would treat specially (points not finite, a path
-        in pieces, a corner without an ordinary normal) is left to Manim."""
+        in pieces) is left to Manim."""
         points = np.stack([face.points for face in faces])
         count, size = points.shape[:2]
         end = ((size - 1) // 6) * 3  # get_3d_vmob_end_corner_index
         light_source = self.light_source.points[0]
         with np.errstate(invalid="ignore", over="ignore"):
             flat = self.project_points(points.reshape(-1, 3)).reshape(count, size, 3)[..., :2]
-            start_light, start_ok = corner_lights(points, 0, light_source)
-            end_light, end_ok = corner_lights(points, end, light_source)
-            ok = np.isfinite(points).all(axis=(1, 2)) & start_ok & end_ok
+            start_light = corner_lights(points, 0, light_source)
+            end_light = corner_lights(points, end, light_source)
+            ok = np.isfinite(points).all(axis=(1, 2))
             tolerance = np.array([face.tolerance_for_point_equality for face in faces])
 
             def meet(a: np.ndarray, b: np.ndarray) -> np.ndarray:
