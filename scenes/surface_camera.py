@@ -71,16 +71,20 @@ def corner_lights(points: np.ndarray, index: int, light_source: np.ndarray) -> n
     return np.where(light < 0, 0.5 * light, light)
 
 
-def shaded(rgbas: Sequence[np.ndarray], start: np.ndarray, end: np.ndarray) -> np.ndarray:
+def shaded(
+    rgbas: Sequence[np.ndarray], start: np.ndarray, end: np.ndarray
+) -> list[list[list[float]]]:
     """ThreeDCamera.modified_rgbas for many faces: each face's first two colours (one
-    colour twice), lit at the start and the end corner, as (faces, 2, 4)."""
+    colour twice), lit at the start and the end corner, as plain floats for Cairo."""
     pairs = np.array([rgba[:2] if len(rgba) >= 2 else rgba.repeat(2, axis=0) for rgba in rgbas])
     pairs[:, 0, :3] += start[:, None]
     pairs[:, 1, :3] += end[:, None]
-    return pairs
+    return pairs.tolist()
 
 
-def gradient(start: Sequence[float], end: Sequence[float], rgbas: np.ndarray) -> cairo.Pattern:
+def gradient(
+    start: Sequence[float], end: Sequence[float], rgbas: Sequence[Sequence[float]]
+) -> cairo.Pattern:
     """set_cairo_context_color's two-stop gradient from one corner to the other (Cairo's
     surface holds BGR, so the colours go in reversed, as Manim passes them)."""
     pattern = cairo.LinearGradient(start[0], start[1], end[0], end[1])
@@ -192,7 +196,7 @@ class SurfaceCamera(ThreeDCamera):
         ctx: cairo.Context,
         face: VMobject,
         corners: list[list[float]],
-        rgbas: np.ndarray,
+        rgbas: list[list[float]],
         background: bool,
     ) -> None:
         """apply_stroke with the colours already lit."""
