@@ -27,6 +27,7 @@ import os
 import platform
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -51,6 +52,7 @@ from publishing.manim_cli import encoder_frame  # noqa: E402
 from voices.base import CACHE_VARIABLE  # noqa: E402
 
 YOUTUBE_1080P60_MBPS = 12.0  # YouTube's recommended upload bitrate for 1080p60 SDR, H.264
+BEFORE_SPEED_WORK = "a829d23"  # main before issue 32 (held frames, drawing, the surface)
 QUALITY_SAMPLE_EVERY = 6  # frames compared for PSNR/SSIM: every sixth (10 per second)
 
 
@@ -71,23 +73,29 @@ def run_render(
     qualities=QUALITIES,
     sections=SECTIONS,
     extra: tuple[str, ...] = (),
+    tree: Path | None = None,
 ) -> dict:
     """render.py for the seed and quality into `out`, quietly: its wall time, and per
-    section the figures its render record keeps and whether it was rendered this time."""
+    section the figures its render record keeps and whether it was rendered this time.
+    With `tree`, the render.py of that source tree, run as a command (as a user runs it);
+    without, this tree's, called in this process (so sections and qualities can differ)."""
     folder = out / f"seed-{seed}" / quality
     records = [folder / ".manim" / section.stem / "render.json" for section in sections]
     before = [path.stat().st_mtime_ns if path.exists() else None for path in records]
+    arguments = ["--seed", str(seed), "--quality", quality, "--jobs", str(jobs), "--out", str(out)]
     started = time.perf_counter()
-    with contextlib.redirect_stdout(io.StringIO()) as printed:
-        code = render.main(
-            ["--seed", str(seed), "--quality", quality, "--jobs", str(jobs), "--out", str(out)]
-            + list(extra),
-            sections=sections,
-            qualities=qualities,
-        )
+    if tree is not None:
+        command = [sys.executable, str(tree / "render.py"), *arguments, *extra]
+        environment = os.environ | {"PYTHONPATH": str(tree)}
+        ran = subprocess.run(command, cwd=tree, env=environment, capture_output=True, text=True)
+        code, printed = ran.returncode, ran.stdout + ran.stderr
+    else:
+        with contextlib.redirect_stdout(io.StringIO()) as output:
+            code = render.main(arguments + list(extra), sections=sections, qualities=qualities)
+        printed = output.getvalue()
     wall = time.perf_counter() - started
     if code != 0:
-        print(printed.getvalue())
+        print(printed)
         raise SystemExit(f"render.py exited {code}")
     rows = []
     for section, path, mtime in zip(sections, records, before, strict=True):
@@ -229,6 +237,29 @@ def changed_section_run(out: Path, seed: int, jobs: int) -> dict:
 
 
 @contextlib.contextmanager
+def source_tree(revision: str, where: Path):
+    """This repository's code at `revision`, checked out beside (a git worktree), removed
+    after: the code the speed work is measured against, on the same machine in the same run."""
+    subprocess.run(
+        ["git", "-C", str(ROOT), "worktree", "add", "--detach", str(where), revision],
+        check=True,
+        capture_output=True,
+    )
+    try:
+        yield where
+    finally:
+        subprocess.run(
+            ["git", "-C", str(ROOT), "worktree", "remove", "--force", str(where)],
+            capture_output=True,
+        )
+
+
+def lecture_pairs(folder: Path, reference: Path) -> list[tuple[str, str]]:
+    """Each section's MP4 in `folder` beside the same section's in `reference`."""
+    return [(str(folder / f"{s.stem}.mp4"), str(reference / f"{s.stem}.mp4")) for s in SECTIONS]
+
+
+@contextlib.contextmanager
 def one_core():
     """Hold this process, and the processes it starts, to its first CPU (as `taskset -c`)."""
     allowed = os.sched_getaffinity(0)
@@ -270,7 +301,14 @@ RATIOS = (  # (label, run, its floor)
 def table(report: dict) -> str:
     lines = [f"machine: {report['machine']}", ""]
     lines.append(f"{'run':<26} {'wall s':>8} {'video s':>8} {'R':>6}")
-    runs = ("cold_1080p60", "silent_1080p60", "cold_preview", "floor_1080p60", "warm_1080p60")
+    runs = (
+        "before_cold_1080p60",
+        "cold_1080p60",
+        "silent_1080p60",
+        "cold_preview",
+        "floor_1080p60",
+        "warm_1080p60",
+    )
     slower = ("one_core_1080p60", "one_core_floor_1080p60", "cold_4k60", "floor_4k60")
     for name in (*runs, "changed_one", *slower):
         if name in report:
@@ -283,11 +321,15 @@ def table(report: dict) -> str:
         if run in report and its_floor in report:
             ratio = report[run]["ratio"] / report[its_floor]["ratio"]
             lines.append(f"{label:<26} {ratio:>24.2f}")
+    if "before_cold_1080p60" in report and "cold_1080p60" in report:
+        ratio = report["cold_1080p60"]["ratio"] / report["before_cold_1080p60"]["ratio"]
+        lines.append(f"{'1080p60 R now / before':<26} {ratio:>24.2f}")
     if "cold_1080p60" in report and "silent_1080p60" in report:
         narrated, silent = report["cold_1080p60"], report["silent_1080p60"]
         ratio = narrated["wall_seconds"] / silent["wall_seconds"]
         lines.append(f"{'narrated / silent wall':<26} {ratio:>24.2f}")
-    for name in ("cold_1080p60", "silent_1080p60", "cold_preview", "one_core_1080p60", "cold_4k60"):
+    sectioned = ("before_cold_1080p60", "cold_1080p60", "silent_1080p60", "cold_preview")
+    for name in (*sectioned, "one_core_1080p60", "cold_4k60"):
         if name in report:
             lines += ["", f"{name}: section, render s, video s, R, peak memory MB"]
             for row in report[name]["sections"]:
@@ -301,14 +343,22 @@ def table(report: dict) -> str:
         lines.append(
             f"\nchanged {changed['changed']}: re-rendered {', '.join(changed['rendered'])}"
         )
-    if "quality" in report:
-        lines += ["", "1080p60 vs lossless: section, PSNR dB mean/min, SSIM mean/min, Mbps"]
-        for row in report["quality"]:
+    for key, heading in (
+        ("quality", "1080p60 vs lossless"),
+        ("against_before", "1080p60 now vs before"),
+    ):
+        if key not in report:
+            continue
+        lines += ["", f"{heading}: section, PSNR dB mean/min, SSIM mean/min, Mbps"]
+        for row in report[key]:
             lines.append(
                 f"  {row['section']:<24} {row['psnr_db_mean']:>6.1f} {row['psnr_db_min']:>6.1f}"
                 f" {row['ssim_mean']:>7.4f} {row['ssim_min']:>7.4f} {row['bitrate_mbps']:>6.2f}"
             )
-        lines.append(f"  (YouTube recommends about {YOUTUBE_1080P60_MBPS:.0f} Mbps for 1080p60)")
+        if key == "quality":
+            lines.append(
+                f"  (YouTube recommends about {YOUTUBE_1080P60_MBPS:.0f} Mbps for 1080p60)"
+            )
     lesson_ms = report["lesson_ms"]
     lines.append(f"\nlesson(seed): median {lesson_ms['median']:.1f} ms of {lesson_ms['runs']}")
     return "\n".join(lines)
@@ -323,6 +373,12 @@ def main() -> None:
     parser.add_argument("--skip-quality", action="store_true", help="no lossless reference")
     parser.add_argument("--skip-one-core", action="store_true", help="no run held to one core")
     parser.add_argument("--skip-4k", action="store_true", help="no 4K runs")
+    parser.add_argument("--skip-silent", action="store_true", help="no silent 1080p60 run")
+    parser.add_argument(
+        "--before",
+        default=BEFORE_SPEED_WORK,
+        help="a git revision rendered cold beside this code, from a worktree ('' for none)",
+    )
     args = parser.parse_args()
     seed, jobs = args.seed, args.jobs
     out = Path(args.keep or tempfile.mkdtemp(prefix="render-speed-"))
@@ -351,10 +407,28 @@ def main() -> None:
         timings.append(1000 * (time.perf_counter() - started))
     report["lesson_ms"] = {"median": statistics.median(timings), "runs": len(timings)}
 
-    step("cold_1080p60", lambda: run_render(out, seed, "1080p", jobs))
+    if args.before:
+        # The code before the speed work, cold too (its own cache of speech), as a command.
+        fresh_speech_cache(out / "speech-cache-before")
+        with source_tree(args.before, out / "before-tree") as tree:
+            report["before_revision"] = args.before
+            step(
+                "before_cold_1080p60",
+                lambda: run_render(out / "before", seed, "1080p", jobs, tree=tree),
+            )
+        fresh_speech_cache(out / "speech-cache")
+    step("cold_1080p60", lambda: run_render(out, seed, "1080p", jobs, tree=ROOT))
     folder = Path(report["cold_1080p60"]["folder"])
-    silent = ("--voice", "none")
-    step("silent_1080p60", lambda: run_render(out / "silent", seed, "1080p", jobs, extra=silent))
+    if args.before:
+        pairs = lecture_pairs(folder, Path(report["before_cold_1080p60"]["folder"]))
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            step("against_before", lambda: list(pool.map(compare, pairs)))
+    if not args.skip_silent:
+        silent = ("--voice", "none")
+        step(
+            "silent_1080p60",
+            lambda: run_render(out / "silent", seed, "1080p", jobs, extra=silent),
+        )
     step("warm_1080p60", lambda: run_render(out, seed, "1080p", jobs))
     step("changed_one", lambda: changed_section_run(out, seed, jobs))
     step("cold_preview", lambda: run_render(out, seed, "preview", jobs))
@@ -366,10 +440,7 @@ def main() -> None:
             "reference_lossless",
             lambda: run_render(out, seed, reference_quality.name, jobs, qualities=qualities),
         )
-        reference = Path(report["reference_lossless"]["folder"])
-        pairs = [
-            (str(folder / f"{s.stem}.mp4"), str(reference / f"{s.stem}.mp4")) for s in SECTIONS
-        ]
+        pairs = lecture_pairs(folder, Path(report["reference_lossless"]["folder"]))
         with ProcessPoolExecutor(max_workers=jobs) as pool:
             step("quality", lambda: list(pool.map(compare, pairs)))
 

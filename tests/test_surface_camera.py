@@ -1,5 +1,6 @@
-"""Section 5's camera shades each face once while its points hold, and draws every frame
-exactly as Manim's ThreeDCamera does: through a fade, a camera move and a moved surface."""
+"""Section 5's camera draws a surface's faces all at once, never through Manim's per-face
+drawing, and every frame exactly as Manim's ThreeDCamera does: through a fade, a camera move
+and a moved surface."""
 
 from __future__ import annotations
 
@@ -15,7 +16,6 @@ from manim import (
     ThreeDScene,
 )
 
-import scenes.surface_camera as surface_camera
 from scenes.surface_camera import SurfaceCamera
 
 from .scene_rendering import frames_drawn_by
@@ -42,25 +42,22 @@ class TurningSurface(ThreeDScene):
         self.play(surface.animate.shift(0.8 * OUT).rotate(20 * DEGREES), run_time=0.8)
 
 
-class TurningSurfaceCached(TurningSurface):
+class TurningSurfaceAtOnce(TurningSurface):
     camera_type = SurfaceCamera
 
 
 def test_surface_camera_draws_every_frame_as_manims_camera(monkeypatch):
-    shadings = []
-    shade = surface_camera.get_shaded_rgb
+    handed = []
+    display = SurfaceCamera.display_vectorized
 
-    def counted(*args):
-        shadings.append(1)
-        return shade(*args)
+    def counted(camera, vmobject, ctx):
+        handed.append(vmobject)
+        return display(camera, vmobject, ctx)
 
-    monkeypatch.setattr(surface_camera, "get_shaded_rgb", counted)
+    monkeypatch.setattr(SurfaceCamera, "display_vectorized", counted)
     expected = frames_drawn_by(TurningSurface)
-    drawn = frames_drawn_by(TurningSurfaceCached)
+    drawn = frames_drawn_by(TurningSurfaceAtOnce)
     assert len(drawn) == len(expected) > 30
     differing = [k for k, (a, b) in enumerate(zip(expected, drawn, strict=True)) if a != b]
     assert differing == []
-    # Two corners per face, shaded again only while the surface itself moves: far fewer
-    # than two per face and frame.
-    faces, frames = 100, len(drawn)
-    assert 2 * faces <= len(shadings) < 0.5 * 2 * faces * frames
+    assert handed == []  # every face was drawn with the others, none by Manim's own path
