@@ -30,10 +30,10 @@ pixels for the encoder's queue after every frame of an animation (5 % of section
 at 1080p). Here the camera draws each frame into a new array and the array itself goes to
 the queue: the renderer never writes into it again, so the encoder may read it later.
 
-From a play's second frame on, a frame redraws only the pixels a moving mobject (or a
-changed one) covers, over an image of every unchanging mobject painted once for the play:
-static mobjects that lie above a moving one in the drawing order are no longer redrawn on
-every frame, and every frame keeps Manim's bytes (publishing.changed_only).
+In a 2-D scene, from a play's second frame on, a frame is an image of the play's unchanging
+mobjects (painted once for the play) with only the tiles a moving or changed mobject covers
+drawn again: static mobjects that lie above a moving one in the drawing order are no longer
+redrawn on every frame, and every frame keeps Manim's bytes (publishing.changed_only).
 
 And it makes reruns recover (issue 28). Manim writes its text and LaTeX caches in place and
 reuses any file that exists: a render killed mid-write left a cut-off SVG that failed every
