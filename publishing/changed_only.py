@@ -31,8 +31,9 @@ from dataclasses import dataclass
 
 import cairo
 import numpy as np
-from manim import Camera, Mobject, VMobject
+from manim import Camera, Mobject, Scene, VMobject
 from manim.animation.composition import AnimationGroup
+from manim.renderer.cairo_renderer import CairoRenderer
 
 from scenes.updating import DRAWN_ARRAYS, DRAWN_VALUES
 
@@ -96,7 +97,9 @@ def cacheable(member: VMobject) -> bool:
     return not (gradient and member.submobjects)
 
 
-def pixel_boxes(camera: Camera, matrix: tuple[float, ...], members: list[VMobject]):
+def pixel_boxes(
+    camera: Camera, matrix: tuple[float, ...], members: list[VMobject]
+) -> np.ndarray | None:
     """The pixels each member can touch, as rows x0, y0, x1, y1 (ends excluded): its
     control points' bounds, widened by its stroke, its miters and anti-aliasing. None when
     some points are not finite (Manim then draws a member as nothing)."""
@@ -146,7 +149,9 @@ def context_for(pixels: np.ndarray, matrix: tuple[float, ...]) -> cairo.Context:
     return context
 
 
-def draw(camera: Camera, pixels: np.ndarray, matrix: tuple[float, ...], members) -> None:
+def draw(
+    camera: Camera, pixels: np.ndarray, matrix: tuple[float, ...], members: list[VMobject]
+) -> None:
     """Draw the members into `pixels` in order, as the camera draws a run of vectorized
     mobjects (`display_multiple_non_background_colored_vmobjects`)."""
     context = context_for(pixels, matrix)
@@ -154,7 +159,13 @@ def draw(camera: Camera, pixels: np.ndarray, matrix: tuple[float, ...], members)
         camera.display_vectorized(member, context)
 
 
-def build_layer(camera, below, matrix, displayed, moved: set[int]) -> Layer | None:
+def build_layer(
+    camera: Camera,
+    below: np.ndarray,
+    matrix: tuple[float, ...],
+    displayed: list[VMobject],
+    moved: set[int],
+) -> Layer | None:
     """Paint the members no animation moves over Manim's background, once for the play."""
     members = [m for m in displayed if id(m) not in moved and cacheable(m)]
     boxes = pixel_boxes(camera, matrix, members)
@@ -213,7 +224,7 @@ class ChangedOnly:
         self.play: PlayState | None = None
         self.scratch: np.ndarray | None = None
 
-    def draw_frame(self, renderer, scene, mobjects) -> bool:
+    def draw_frame(self, renderer: CairoRenderer, scene: Scene, mobjects: list | None) -> bool:
         """Draw the frame into the camera's (new) array if it can be done exactly; False
         leaves it to Manim."""
         camera = renderer.camera
@@ -290,7 +301,7 @@ class ChangedOnly:
         return True
 
 
-def changed_only(renderer) -> ChangedOnly:
+def changed_only(renderer: CairoRenderer) -> ChangedOnly:
     """The renderer's ChangedOnly, made on first use."""
     if not hasattr(renderer, "_changed_only"):
         renderer._changed_only = ChangedOnly()
