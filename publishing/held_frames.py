@@ -15,9 +15,10 @@ a third to a half of every section's frames). Here such a segment is written as
 
 The delivered video keeps its constant frame rate and its keyframe interval: it still has
 one packet per frame at every timestamp. Every frame of the hold decodes to the picture
-of its keyframe; before any segment is written that way, the keyframe and one skipped
-frame are decoded, and the skipped frame must give the keyframe's picture to the byte, or
-the segment is encoded frame by frame as before.
+of its keyframe. Before any hold is written that way, once per process, the skipped frame
+is checked by decoding: renumbered as the second and third frames after a keyframe of
+noise, it must show that keyframe's picture to the byte (any motion or residual would
+change a picture of noise), or holds are encoded frame by frame as before.
 """
 
 from __future__ import annotations
@@ -229,6 +230,16 @@ def flat_grey(template: av.VideoFrame) -> av.VideoFrame:
     return grey
 
 
+def noise(template: av.VideoFrame) -> av.VideoFrame:
+    """A picture of the stream's size in which every pixel differs from its neighbours (the
+    same every time): a frame that moved or coded anything over it would show."""
+    picture = av.VideoFrame(template.width, template.height, template.format.name)
+    rng = np.random.default_rng(0)
+    for plane in picture.planes:
+        plane.update(rng.integers(16, 236, plane.buffer_size, dtype=np.uint8).tobytes())
+    return picture
+
+
 @dataclass(frozen=True)
 class Skipped:
     """x264's all-skipped P frame for one frame size and set of settings, and how far
@@ -246,11 +257,8 @@ GREY_FRAMES = 4  # a keyframe and three skipped frames: enough for x264's usual 
 def skipped_frame(
     stream: av.video.stream.VideoStream, picture: av.VideoFrame, options: dict[str, str]
 ) -> Skipped | None:
-    """x264's P frame after flat grey pictures, made once per process for each frame size
-    and set of settings, and checked by decoding: renumbered as the second and third frame
-    of a hold, it must show the keyframe's picture to the byte, as a frame whose every
-    macroblock is skipped shows any picture before it. None if it does not, or if x264 did
-    not give one packet a frame, or its parameter sets differ from the stream's."""
+    """x264's P frame after flat grey pictures, made and checked once per process for each
+    frame size and set of settings (checked_skip); None where it failed its check."""
     context = stream.codec_context
     if not context.is_open:
         context.open()
@@ -268,6 +276,11 @@ def checked_skip(
     options: dict[str, str],
     extradata: bytes,
 ) -> Skipped | None:
+    """x264's P frame after flat grey pictures, if, renumbered as the second and third
+    frames after a keyframe of noise, it shows that keyframe's picture to the byte: then
+    every macroblock is skipped with no motion, and it shows any picture before it
+    unchanged (on grey alone, motion would not show). None if not, or if x264 did not give
+    one packet a frame, or its parameter sets differ from the stream's."""
     grey = flat_grey(picture)
     trial = trial_encoder(stream, options)
     packets = encoded(trial, [grey] * GREY_FRAMES)
@@ -277,8 +290,10 @@ def checked_skip(
         sequence = read_sequence(extradata)
     except (ValueError, IndexError):
         return None
-    keyframe, skip = packets[0], packets[1]
-    if not keyframe.is_keyframe or skip.pts != 1:
+    skip = packets[1]
+    noise_trial = trial_encoder(stream, options)
+    (keyframe, *rest) = encoded(noise_trial, [noise(picture)])
+    if rest or not keyframe.is_keyframe or skip.pts != 1 or skip.is_keyframe:
         return None
     copies = [renumbered(bytes(skip), sequence, index, 2 * index) for index in (1, 2)]
     shown = decoded(extradata, [bytes(keyframe), *copies])
