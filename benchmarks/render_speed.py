@@ -270,8 +270,15 @@ def one_core():
         os.sched_setaffinity(0, allowed)
 
 
+SPOKEN: Path | None = None  # --speech-cache: every run reads this cache of speech
+
+
 def fresh_speech_cache(folder: Path) -> None:
-    """Speak every line again: a cold render synthesizes its speech."""
+    """Speak every line again: a cold render synthesizes its speech. With --speech-cache,
+    every run reads that cache instead, so the figures are rendering alone."""
+    if SPOKEN is not None:
+        os.environ[CACHE_VARIABLE] = str(SPOKEN)
+        return
     shutil.rmtree(folder, ignore_errors=True)
     os.environ[CACHE_VARIABLE] = str(folder)
 
@@ -299,7 +306,7 @@ RATIOS = (  # (label, run, its floor)
 
 
 def table(report: dict) -> str:
-    lines = [f"machine: {report['machine']}", ""]
+    lines = [f"machine: {report['machine']}", f"speech: {report.get('speech', 'cold')}", ""]
     lines.append(f"{'run':<26} {'wall s':>8} {'video s':>8} {'R':>6}")
     runs = (
         "before_cold_1080p60",
@@ -379,8 +386,14 @@ def main() -> None:
         default=BEFORE_SPEED_WORK,
         help="a git revision rendered cold beside this code, from a worktree ('' for none)",
     )
+    parser.add_argument(
+        "--speech-cache",
+        help="a cache of the seed's speech every run reads (rendering alone; default: cold)",
+    )
     args = parser.parse_args()
     seed, jobs = args.seed, args.jobs
+    global SPOKEN
+    SPOKEN = Path(args.speech_cache).resolve() if args.speech_cache else None
     out = Path(args.keep or tempfile.mkdtemp(prefix="render-speed-"))
     shutil.rmtree(out / f"seed-{seed}", ignore_errors=True)
     shutil.rmtree(out / "silent", ignore_errors=True)
@@ -391,6 +404,7 @@ def main() -> None:
         "seed": seed,
         "jobs": jobs,
         "versions": versions(),
+        "speech": f"cached in {SPOKEN}" if SPOKEN else "cold: synthesized in every run",
     }
 
     def step(name: str, work) -> None:
