@@ -3,17 +3,20 @@ writes it as JSON so figures can be compared between commits.
 
     .venv/bin/python benchmarks/render_speed.py [--seed 0] [--jobs 2] [--json FILE]
 
-In order, each from a cold cache (a fresh folder, and a fresh cache of speech): the full
-narrated lecture at 1080p60, the silent one (--voice none) beside it, and the narrated one
-at preview (wall seconds, video seconds, their ratio R, each Manim process's peak memory);
-the floor, that is the same 1080p frames decoded and only converted and encoded again with
-the project's x264 settings, as the same ratio; a warm re-run with nothing changed; a run
-after changing one section; lesson(seed); and the quality of the 1080p encode against a
-lossless render of the same frames (PSNR and SSIM on the luma plane). Then, as a slower
-machine, the narrated 1080p60 lecture with the process held to one core (`taskset`-style
-CPU affinity, so render.py's default is one job) and its floor on that core; and the
-narrated lecture at 4K (3840x2160, 60 fps) with its own floor. About 50 minutes on two
-cores (the 4K runs take about 15 of them). The JSON is rewritten after every step.
+In order, each from a cold start (a fresh folder, and a fresh cache of speech unless
+--speech-cache names one for every run): the narrated lecture at 1080p60 with the code of
+--before (a git revision, checked out beside as a worktree; default: main before issue 32's
+speed work), then with this code, both run as commands, and every section's frames compared
+between the two (PSNR and SSIM on luma, every sixth frame); the silent one (--voice none);
+a warm re-run with nothing changed; a run after changing one section; the narrated one at
+preview; the floor, that is the same 1080p frames decoded and only converted and encoded
+again, every frame, with the project's x264 settings, as the same ratio; lesson(seed); and
+the quality of the 1080p encode against a lossless render of the same frames. Then, as a
+slower machine, the narrated 1080p60 lecture with the process held to one core
+(`taskset`-style CPU affinity, so render.py's default is one job) and its floor on that
+core; and the narrated lecture at 4K (3840x2160, 60 fps) with its own floor. About 70
+minutes on two cores (the 4K runs take about 20 of them). The JSON is rewritten after
+every step.
 Nothing is asserted: targets belong in review, not in a timed test.
 """
 

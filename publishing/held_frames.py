@@ -30,7 +30,7 @@ import numpy as np
 from av.video.frame import PictureType
 
 SLICE_NON_IDR = 1  # H.264 nal_unit_type of a coded slice of a non-IDR picture
-MIN_HELD_FRAMES = 3  # a hold this short already costs more frame by frame (at 1080p)
+MIN_HELD_FRAMES = 3  # shorter holds are left to x264: they would gain next to nothing
 
 
 @dataclass(frozen=True)
