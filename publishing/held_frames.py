@@ -291,10 +291,12 @@ def checked_skip(
     except (ValueError, IndexError):
         return None
     skip = packets[1]
-    noise_trial = trial_encoder(stream, options)
-    (keyframe, *rest) = encoded(noise_trial, [noise(picture)])
-    if rest or not keyframe.is_keyframe or skip.pts != 1 or skip.is_keyframe:
+    keyframes = encoded(trial_encoder(stream, options), [noise(picture)])
+    if len(keyframes) != 1 or not keyframes[0].is_keyframe:
         return None
+    if skip.pts != 1 or skip.is_keyframe:
+        return None
+    keyframe = keyframes[0]
     copies = [renumbered(bytes(skip), sequence, index, 2 * index) for index in (1, 2)]
     shown = decoded(extradata, [bytes(keyframe), *copies])
     if len(shown) != 3 or not all(np.array_equal(shown[0], later) for later in shown[1:]):
